@@ -1,0 +1,52 @@
+import { runValidateCommand } from './validate-command';
+import { runRunCommand } from './run-command';
+import { runMockCommand } from './mock-command';
+
+const USAGE = `stampede — load tests for AI features
+
+Usage:
+  stampede run FILE [--json out.json] [--report out.html] [--quiet] [--set path=value]...
+  stampede validate FILE... [--json]
+  stampede mock [--port N] [--host H] [--profile P] [--seed N]
+  stampede help
+
+Exit codes: 0 ok, 1 a threshold failed, 2 invalid scenario or usage, 3 run aborted.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'run':
+      return runRunCommand(rest);
+    case 'validate':
+      return runValidateCommand(rest);
+    case 'mock':
+      return runMockCommand(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE + '\n');
+      return command === undefined ? 2 : 0;
+    case '--version':
+    case '-v':
+      process.stdout.write('stampede 0.1.0\n');
+      return 0;
+    default:
+      process.stderr.write(`stampede: unknown command '${command}'\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    // Last line of defence: a bug, never bad input, reaches here. One line, no stack trace
+    // unless STAMPEDE_DEBUG is set.
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`stampede: internal error: ${message}\n`);
+    if (process.env.STAMPEDE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,75 @@
+// The metrics a threshold can name, with their unit and meaning. One list feeds threshold
+// parsing, the runner's metric snapshot, completion and hover, and the docs.
+//
+// A threshold names a metric key: for a latency metric `<name>.<stat>` (e.g. `ttft.p95`),
+// otherwise the key itself (e.g. `errors.rate`). Values are compared in the canonical unit:
+//   ms       — written with a time unit (`1.5s`, `800ms`) or as a bare number of ms
+//   fraction — written as a percentage (`1%`) or a bare fraction (`0.01`)
+//   usd      — written as `$5` or `5`
+//   count / ratio / per_second / tokens_per_second — bare numbers
+
+export type MetricUnit = 'ms' | 'fraction' | 'usd' | 'count' | 'ratio' | 'per_second' | 'tokens_per_second';
+
+export interface MetricInfo {
+  key: string;
+  unit: MetricUnit;
+  description: string;
+}
+
+export const LATENCY_STATS = ['p50', 'p90', 'p95', 'p99', 'max', 'mean', 'min'] as const;
+export type LatencyStat = (typeof LATENCY_STATS)[number];
+
+export interface LatencyMetricInfo {
+  name: string;
+  description: string;
+}
+
+/** Latency-like metrics, each available as `<name>.<stat>` in milliseconds. */
+export const LATENCY_METRICS: readonly LatencyMetricInfo[] = [
+  { name: 'ttft', description: 'Time to first token: from sending the request to the first content token of the stream (not the response headers).' },
+  { name: 'itl', description: 'Inter-token latency: the gaps between consecutive content tokens of a stream.' },
+  { name: 'e2e', description: 'End-to-end latency: from sending the request to the last byte of the response.' },
+  { name: 'e2eIntended', description: 'End-to-end latency measured from the intended send time (open model), so queueing in the load generator cannot hide a slow server (coordinated omission).' },
+  { name: 'scheduleLag', description: 'Actual send time minus intended send time (open model).' },
+  { name: 'tpot', description: 'Time per output token: (e2e - ttft) / (output tokens - 1) per request.' },
+];
+
+/** Metrics compared as a single value. */
+export const SCALAR_METRICS: readonly MetricInfo[] = [
+  { key: 'requests.total', unit: 'count', description: 'Requests that finished (any outcome, after retries), not counting dropped arrivals.' },
+  { key: 'requests.rate', unit: 'per_second', description: 'Achieved request rate over the run: requests sent per second.' },
+  { key: 'errors.rate', unit: 'fraction', description: 'Share of finished requests whose user-visible outcome is an error (rate_limited, server_error, client_error, timeout, network). Cancellations and aborts are not errors.' },
+  { key: 'errors.count', unit: 'count', description: 'Finished requests whose user-visible outcome is an error.' },
+  { key: 'rateLimited.rate', unit: 'fraction', description: 'Share of finished requests answered 429 (after retries).' },
+  { key: 'serverErrors.rate', unit: 'fraction', description: 'Share of finished requests answered 5xx (after retries).' },
+  { key: 'timeouts.rate', unit: 'fraction', description: 'Share of finished requests that hit the TTFT or total timeout.' },
+  { key: 'dropped.count', unit: 'count', description: 'Arrivals that could not be sent because maxInFlight requests were already in flight (open model).' },
+  { key: 'dropped.rate', unit: 'fraction', description: 'Dropped arrivals as a share of all arrivals.' },
+  { key: 'tokens.perSecond', unit: 'tokens_per_second', description: 'Aggregate output tokens per second over the run.' },
+  { key: 'tokens.output', unit: 'count', description: 'Output tokens received in total.' },
+  { key: 'tokens.input', unit: 'count', description: 'Input (prompt) tokens sent in total.' },
+  { key: 'cost.total', unit: 'usd', description: 'Total cost of the run in USD from the providers\' pricing.' },
+  { key: 'cost.perRequest', unit: 'usd', description: 'Mean cost per finished request in USD.' },
+  { key: 'cancellations.count', unit: 'count', description: 'Streams cancelled by the scenario (not errors).' },
+  { key: 'cache.hitRate', unit: 'fraction', description: 'Share of prompt tokens served from the provider\'s cache (usage.prompt_tokens_details.cached_tokens).' },
+  { key: 'retries.amplification', unit: 'ratio', description: 'Attempts per request: 1.0 means no retries.' },
+];
+
+export function latencyMetricKeys(): string[] {
+  return LATENCY_METRICS.flatMap((m) => LATENCY_STATS.map((s) => `${m.name}.${s}`));
+}
+
+/** Every key a threshold may name, with unit and description. */
+export function allMetrics(): MetricInfo[] {
+  const latency = LATENCY_METRICS.flatMap((m) =>
+    LATENCY_STATS.map((s): MetricInfo => ({ key: `${m.name}.${s}`, unit: 'ms', description: `${s} of ${m.description}` })),
+  );
+  return [...latency, ...SCALAR_METRICS];
+}
+
+export function findMetric(key: string): MetricInfo | undefined {
+  return allMetrics().find((m) => m.key === key);
+}
+
+/** Values of metrics by key, as the runner computes them for the whole run or a window. */
+export type MetricSnapshot = Record<string, number | undefined>;

@@ -1,0 +1,178 @@
+// The resolved plan: what resolveScenario() produces and the runner consumes. Every default is
+// filled in, every duration is in milliseconds of *run* time (already divided by timeScale),
+// every rate is in arrivals per second of run time, every price in USD per 1M tokens.
+// Nothing here needs I/O to build; values such as ${env:NAME} / ${secret:NAME} stay as
+// unresolved references until the runner resolves them at run time.
+
+/** A string that may hold `${env:NAME}` or `${secret:NAME}` references, resolved at run time. */
+export type TemplatedString = string;
+
+export interface PlanPricing {
+  /** USD per 1M uncached input tokens. */
+  input: number;
+  /** USD per 1M cached input tokens (defaults to `input`). */
+  cachedInput: number;
+  /** USD per 1M output tokens. */
+  output: number;
+}
+
+export type MockProfileName = 'instant' | 'small-gpu' | 'h100-8b' | 'rate-limited-api';
+
+interface PlanProviderBase {
+  id: string;
+  model: string;
+  headers: Record<string, TemplatedString>;
+  pricing: PlanPricing;
+  /** Upper bound of open connections to this provider's origin. */
+  maxConnections: number;
+}
+
+export interface PlanOpenAIProvider extends PlanProviderBase {
+  type: 'openai';
+  baseUrl: TemplatedString;
+  apiKey?: TemplatedString;
+}
+
+export interface PlanMockProvider extends PlanProviderBase {
+  type: 'mock';
+  profile: MockProfileName;
+  /** Profile parameters to override (names as documented in docs/mock.md). */
+  overrides: Record<string, number | boolean | string>;
+}
+
+export type PlanProvider = PlanOpenAIProvider | PlanMockProvider;
+
+/** Prompt size in tokens, drawn per request from a seeded generator. */
+export type TokenDistribution =
+  | { kind: 'fixed'; tokens: number }
+  | { kind: 'lognormal'; median: number; p95: number }
+  | { kind: 'normal'; mean: number; stddev: number }
+  | { kind: 'uniform'; min: number; max: number };
+
+export interface PlanPromptSource {
+  /** Text of the prompt; may contain {{column}} placeholders filled from `data`. Paths are
+   * resolved relative to the scenario file; the file is read by the runner, not by core. */
+  file?: string;
+  template?: string;
+  data?: { file: string; format: 'csv' | 'jsonl'; order: 'sequential' | 'random' };
+}
+
+export interface PlanMixEntry {
+  name: string;
+  /** Normalized share of arrivals, 0..1; all entries sum to 1. */
+  share: number;
+  weight: number;
+  promptTokens: TokenDistribution;
+  prompt?: PlanPromptSource;
+  system?: string;
+  maxTokens: number;
+  stream: boolean;
+  /** Provider id this entry is sent to first; defaults to the first provider. */
+  provider: string;
+}
+
+export interface PlanCancellations {
+  /** Fraction of streaming requests that the client cancels, 0..1. */
+  fraction: number;
+  /** Cancel after a uniformly drawn time in [afterMinMs, afterMaxMs] from send. */
+  afterMinMs: number;
+  afterMaxMs: number;
+}
+
+/** One piece of the load shape. `level` means arrivals/s (open) or concurrent users (closed). */
+export interface PlanSegment {
+  /** Name of the stage this segment belongs to. */
+  stage: string;
+  stageIndex: number;
+  startMs: number;
+  endMs: number;
+  /** constant: `from` throughout; linear: from -> to; sine: a diurnal wave between from and to
+   * with the given period, starting at `from` at startMs and peaking at `to` half a period later. */
+  shape: 'constant' | 'linear' | 'sine';
+  from: number;
+  to: number;
+  periodMs?: number;
+}
+
+export interface PlanLoad {
+  model: 'open' | 'closed';
+  /** Open model: how arrivals are spaced. */
+  arrival: 'poisson' | 'uniform';
+  timeScale: number;
+  /** Cap on requests in flight; arrivals past it are dropped and counted (open model). */
+  maxInFlight: number;
+  /** Closed model: pause between a user's requests, uniformly drawn in [min, max]. */
+  thinkTimeMinMs: number;
+  thinkTimeMaxMs: number;
+  /** Baseline level (first stage's level) — what `10x` multiplies. */
+  baseline: number;
+  segments: PlanSegment[];
+  durationMs: number;
+}
+
+export interface PlanTimeouts {
+  /** From send to first content token. */
+  ttftMs: number;
+  /** From send to last byte. */
+  totalMs: number;
+}
+
+export interface PlanRetries {
+  max: number;
+  backoff: 'exponential' | 'linear' | 'constant';
+  baseMs: number;
+  capMs: number;
+  jitter: 'none' | 'full' | 'equal';
+  respectRetryAfter: boolean;
+  /** Outcome classes that are retried. */
+  on: Array<'rate_limited' | 'server_error' | 'timeout' | 'network'>;
+}
+
+export interface PlanResilience {
+  timeouts: PlanTimeouts;
+  retries: PlanRetries;
+}
+
+export type ThresholdOperator = '<' | '<=' | '>' | '>=' | '==' | '!=';
+
+export interface SourceRange {
+  /** 1-based line and column, as editors and CI logs print them. */
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface PlanThreshold {
+  /** Stable id: index in the scenario's list, e.g. "t0". */
+  id: string;
+  /** The expression as written, e.g. "ttft.p95 < 1.5s". */
+  source: string;
+  /** Metric key as found in a MetricSnapshot, e.g. "ttft.p95", "errors.rate", "cost.total". */
+  metric: string;
+  op: ThresholdOperator;
+  /** Value in the metric's canonical unit (ms, fraction 0..1, USD, count, ratio, per second). */
+  value: number;
+  /** Stop the run as soon as this threshold fails. */
+  abortOnFail: boolean;
+  range?: SourceRange;
+}
+
+export interface PlanBudget {
+  maxCostUsd: number;
+  onExceed: 'abort' | 'warn';
+}
+
+export interface ResolvedPlan {
+  name: string;
+  description?: string;
+  /** Absolute or scenario-relative path of the scenario file, if any (for resolving prompt files). */
+  sourcePath?: string;
+  seed: number;
+  providers: PlanProvider[];
+  workload: { mix: PlanMixEntry[]; cancellations: PlanCancellations };
+  load: PlanLoad;
+  resilience: PlanResilience;
+  budget?: PlanBudget;
+  thresholds: PlanThreshold[];
+}
