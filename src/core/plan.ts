@@ -1,8 +1,21 @@
 // The resolved plan: what resolveScenario() produces and the runner consumes. Every default is
 // filled in, every duration is in milliseconds of *run* time (already divided by timeScale),
 // every rate is in arrivals per second of run time, every price in USD per 1M tokens.
+// Failure-mode features (issue 4) are typed in plan-failure-modes.ts.
 // Nothing here needs I/O to build; values such as ${env:NAME} / ${secret:NAME} stay as
 // unresolved references until the runner resolves them at run time.
+
+import type {
+  PlanAgent,
+  PlanBreakingPoint,
+  PlanCacheExperiment,
+  PlanCancellationCheck,
+  PlanDegradation,
+  PlanFailover,
+  PlanHttpTarget,
+  PlanMockBehaviour,
+  PlanMonitor,
+} from './plan-failure-modes';
 
 /** A string that may hold `${env:NAME}` or `${secret:NAME}` references, resolved at run time. */
 export type TemplatedString = string;
@@ -38,9 +51,17 @@ export interface PlanMockProvider extends PlanProviderBase {
   profile: MockProfileName;
   /** Profile parameters to override (names as documented in docs/mock.md). */
   overrides: Record<string, number | boolean | string>;
+  /** Faults, response cache, agent and degradation behaviour (issue 4). */
+  behaviour?: PlanMockBehaviour;
 }
 
-export type PlanProvider = PlanOpenAIProvider | PlanMockProvider;
+/** The team's own AI feature endpoint (issue 4). */
+export interface PlanHttpProvider extends PlanProviderBase {
+  type: 'http';
+  target: PlanHttpTarget;
+}
+
+export type PlanProvider = PlanOpenAIProvider | PlanMockProvider | PlanHttpProvider;
 
 /** Prompt size in tokens, drawn per request from a seeded generator. */
 export type TokenDistribution =
@@ -69,6 +90,10 @@ export interface PlanMixEntry {
   stream: boolean;
   /** Provider id this entry is sent to first; defaults to the first provider. */
   provider: string;
+  /** Drive an OpenAI tool-call loop for this entry (issue 4). */
+  agent?: PlanAgent;
+  /** Send the identical prompt every time (a cache key), e.g. for cache tests. */
+  identicalPrompt?: boolean;
 }
 
 export interface PlanCancellations {
@@ -77,6 +102,8 @@ export interface PlanCancellations {
   /** Cancel after a uniformly drawn time in [afterMinMs, afterMaxMs] from send. */
   afterMinMs: number;
   afterMaxMs: number;
+  /** Verify against a monitor that the server stopped generating (issue 4). */
+  verify?: PlanCancellationCheck;
 }
 
 /** One piece of the load shape. `level` means arrivals/s (open) or concurrent users (closed). */
@@ -131,6 +158,8 @@ export interface PlanRetries {
 export interface PlanResilience {
   timeouts: PlanTimeouts;
   retries: PlanRetries;
+  /** Failover across providers in order with a circuit breaker (issue 4); absent = none. */
+  failover?: PlanFailover;
 }
 
 export type ThresholdOperator = '<' | '<=' | '>' | '>=' | '==' | '!=';
@@ -175,4 +204,10 @@ export interface ResolvedPlan {
   resilience: PlanResilience;
   budget?: PlanBudget;
   thresholds: PlanThreshold[];
+  /** Issue 4 features; absent = off. */
+  degradation?: PlanDegradation;
+  monitors?: PlanMonitor[];
+  cacheExperiment?: PlanCacheExperiment;
+  /** When set, load.segments are the rate steps and the run stops at the first breach. */
+  breakingPoint?: PlanBreakingPoint;
 }

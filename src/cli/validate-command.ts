@@ -1,0 +1,85 @@
+// `stampede validate FILE… [--json]`: checks scenario files and prints one line per problem in
+// the `file:line:col: severity: message` form that CI logs and VS Code problem matchers read.
+import { readFileSync, statSync } from 'node:fs';
+import { analyzeScenario } from '../core/analyze-scenario';
+import type { Problem } from '../core/problem';
+
+const USAGE = 'usage: stampede validate FILE... [--json]';
+// Larger than any hand-written scenario; keeps a mistaken argument (a log, a dump) from being parsed.
+const MAX_BYTES = 5 * 1024 * 1024;
+
+interface FileProblem extends Problem {
+  file: string;
+}
+
+function fileProblem(file: string, code: string, message: string): FileProblem {
+  return { file, severity: 'error', code, message, path: '', range: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
+}
+
+function looksBinary(bytes: Buffer): boolean {
+  const sample = bytes.subarray(0, 8192);
+  if (sample.includes(0)) return true;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function checkFile(file: string): FileProblem[] {
+  let bytes: Buffer;
+  try {
+    const stat = statSync(file);
+    if (stat.isDirectory()) return [fileProblem(file, 'not-a-file', 'is a directory, not a scenario file')];
+    if (stat.size > MAX_BYTES) return [fileProblem(file, 'too-large', `is ${Math.round(stat.size / 1024 / 1024)} MB: too large for a scenario file`)];
+    bytes = readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read the file (${code ?? (error as Error).message})`;
+    return [fileProblem(file, 'unreadable', reason)];
+  }
+  if (looksBinary(bytes)) return [fileProblem(file, 'binary-file', 'is a binary file, not a YAML scenario')];
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const { problems } = analyzeScenario(text, { fileName: file });
+  const syntax = problems.filter((p) => p.code === 'yaml-syntax');
+  if (syntax.length > 1) {
+    // A file that is not YAML at all produces a cascade; the first error is the one to fix.
+    const first = syntax[0];
+    const rest = problems.filter((p) => p.code !== 'yaml-syntax');
+    return [{ ...first, message: `${first.message} (and ${syntax.length - 1} more YAML errors: is this a YAML scenario?)`, file }, ...rest.map((p) => ({ ...p, file }))];
+  }
+  return problems.map((p) => ({ ...p, file }));
+}
+
+function formatLine(problem: FileProblem): string {
+  const where = problem.path ? ` (${problem.path})` : '';
+  return `${problem.file}:${problem.range.line}:${problem.range.column}: ${problem.severity}: ${problem.message}${where}`;
+}
+
+export async function runValidateCommand(args: string[]): Promise<number> {
+  const json = args.includes('--json');
+  const unknownFlag = args.find((a) => a.startsWith('-') && a !== '--json');
+  const files = args.filter((a) => !a.startsWith('-'));
+  if (unknownFlag) {
+    process.stderr.write(`stampede validate: unknown option '${unknownFlag}'\n${USAGE}\n`);
+    return 2;
+  }
+  if (files.length === 0) {
+    process.stderr.write(`stampede validate: no files given\n${USAGE}\n`);
+    return 2;
+  }
+  const all: FileProblem[] = [];
+  for (const file of files) all.push(...checkFile(file));
+  const errors = all.filter((p) => p.severity === 'error').length;
+  const warnings = all.length - errors;
+  if (json) {
+    const out = all.map((p) => ({ file: p.file, line: p.range.line, column: p.range.column, endLine: p.range.endLine, endColumn: p.range.endColumn, severity: p.severity, code: p.code, message: p.message, path: p.path }));
+    process.stdout.write(JSON.stringify({ files: files.length, errors, warnings, problems: out }, null, 2) + '\n');
+  } else {
+    for (const problem of all) process.stdout.write(formatLine(problem) + '\n');
+    const summary = `${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+    process.stderr.write(summary + '\n');
+  }
+  return errors > 0 ? 2 : 0;
+}

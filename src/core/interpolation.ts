@@ -1,0 +1,76 @@
+// `${env:NAME}` and `${secret:NAME}` references: where they may appear, and spotting the ones
+// that cannot be right. They are resolved at run time by the runner, never here.
+import type { ProblemSink } from './problem-sink';
+import type { PathSegment } from './yaml-source';
+
+const REFERENCE = /\$\{([^}]*)\}/g;
+const VALID = /^(env|secret):([A-Za-z_][A-Za-z0-9_]*)$/;
+
+type Allowed = 'env-and-secret' | 'env' | 'none';
+
+function allowedAt(path: readonly PathSegment[]): Allowed {
+  if (path[0] !== 'providers' || typeof path[1] !== 'number') return 'none';
+  const field = path[2];
+  if (field === 'baseUrl' || field === 'apiKey' || (field === 'headers' && path.length === 4)) return 'env-and-secret';
+  if (field === 'model' && path.length === 3) return 'env';
+  return 'none';
+}
+
+// Prompt text may legitimately contain `${...}` (code samples); only real references are checked there.
+function isFreeText(path: readonly PathSegment[]): boolean {
+  const last = path[path.length - 1];
+  return last === 'system' || last === 'description' || (last === 'template' && path[path.length - 2] === 'prompt');
+}
+
+export function hasReference(text: string): boolean {
+  return /\$\{(env|secret):/.test(text);
+}
+
+export function checkInterpolations(value: unknown, sink: ProblemSink, path: PathSegment[] = []): void {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => checkInterpolations(item, sink, [...path, index]));
+    return;
+  }
+  if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) checkInterpolations(item, sink, [...path, key]);
+    return;
+  }
+  if (typeof value !== 'string' || !value.includes('${')) return;
+  const allowed = allowedAt(path);
+  for (const match of value.matchAll(REFERENCE)) {
+    const start = match.index ?? 0;
+    const end = start + match[0].length;
+    const valid = VALID.exec(match[1].trim());
+    if (!valid) {
+      if (/^\s*(env|secret)\s*:/.test(match[1])) {
+        sink.errorInString('bad-interpolation', `invalid reference '${match[0]}': the name must be letters, digits and '_', e.g. \${env:OPENAI_BASE_URL}`, path, value, start, end);
+      } else if (!isFreeText(path)) {
+        sink.errorInString('bad-interpolation', `unknown reference '${match[0]}': write \${env:NAME} or \${secret:NAME}`, path, value, start, end);
+      }
+      continue;
+    }
+    if (valid[1] === 'secret' && allowed !== 'env-and-secret') {
+      sink.errorInString(
+        'secret-not-allowed',
+        `secrets cannot be used here: \${secret:…} is allowed only in a provider's baseUrl, apiKey and headers`,
+        path,
+        value,
+        start,
+        end,
+      );
+    } else if (valid[1] === 'env' && allowed === 'none') {
+      sink.errorInString(
+        'env-not-allowed',
+        `\${env:…} cannot be used here: it is allowed only in a provider's baseUrl, apiKey, headers and model`,
+        path,
+        value,
+        start,
+        end,
+      );
+    }
+  }
+  if (!isFreeText(path) && /\$\{[^}]*$/.test(value.slice(value.lastIndexOf('${')))) {
+    const start = value.lastIndexOf('${');
+    sink.errorInString('bad-interpolation', `unterminated reference '${value.slice(start)}': missing '}'`, path, value, start, value.length);
+  }
+}

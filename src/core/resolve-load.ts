@@ -1,0 +1,164 @@
+// The load section: stages -> timed segments, with multiples of the baseline resolved and
+// every duration divided by timeScale.
+import type { PlanLoad, PlanSegment } from './plan';
+import type { ProblemSink } from './problem-sink';
+import { segmentEndLevel } from './load-shape';
+import { asFields, asList, asNumber, asStringOrNumber, has } from './read-value';
+import { parseDuration, parseRange, parseRate, parseUsers } from './units';
+
+type Level = { kind: 'absolute'; value: number } | { kind: 'multiple'; factor: number };
+
+const DEFAULT_MAX_IN_FLIGHT = 1000;
+
+function readLevel(raw: unknown, model: 'open' | 'closed', field: string, path: Array<string | number>, sink: ProblemSink): Level | undefined {
+  const input = asStringOrNumber(raw);
+  if (input === undefined) return undefined;
+  if (model === 'open' || field === 'rate') {
+    const parsed = parseRate(input);
+    if (!parsed.ok) return undefined; // reported by the schema
+    return parsed.value.kind === 'multiple' ? parsed.value : { kind: 'absolute', value: parsed.value.perSecond };
+  }
+  if (typeof input === 'string' && /\//.test(input)) {
+    sink.error('wrong-model', `'${input}' is a rate, for the open model: give a number of users or a multiple such as 3x (or set load.model: open)`, path);
+    return undefined;
+  }
+  const parsed = parseUsers(input);
+  if (!parsed.ok) {
+    if (field !== 'users') sink.error('bad-users', parsed.message, path);
+    return undefined;
+  }
+  return parsed.value.kind === 'multiple' ? parsed.value : { kind: 'absolute', value: parsed.value.users };
+}
+
+function readDuration(raw: unknown): number | undefined {
+  if (typeof raw !== 'string') return undefined;
+  const parsed = parseDuration(raw);
+  return parsed.ok ? parsed.value : undefined;
+}
+
+export function resolveLoad(raw: unknown, sink: ProblemSink): PlanLoad | undefined {
+  const load = asFields(raw);
+  if (!load) return undefined;
+  const base: Array<string | number> = ['load'];
+  const model = load.model === 'closed' ? 'closed' : 'open';
+  const levelField = model === 'open' ? 'rate' : 'users';
+  const otherField = model === 'open' ? 'users' : 'rate';
+  const timeScale = asNumber(load.timeScale) ?? 1;
+  const scale = timeScale > 0 ? timeScale : 1;
+
+  let thinkTimeMinMs = 0;
+  let thinkTimeMaxMs = 0;
+  if (has(load, 'thinkTime')) {
+    if (model === 'open') sink.error('wrong-model', `'thinkTime' applies to the closed model only: set load.model: closed, or remove it`, [...base, 'thinkTime'], 'key');
+    const range = typeof load.thinkTime === 'string' ? parseRange(load.thinkTime) : undefined;
+    if (range?.ok) {
+      thinkTimeMinMs = range.value.minMs;
+      thinkTimeMaxMs = range.value.maxMs;
+    } else if (range && typeof load.thinkTime === 'string' && load.thinkTime.includes('..')) {
+      sink.error('bad-range', range.message, [...base, 'thinkTime']);
+    }
+  }
+
+  const stages = asList(load.stages);
+  const segments: PlanSegment[] = [];
+  let baseline: number | undefined;
+  let baselineUsable = true;
+  let previousEnd: number | undefined;
+  let cursor = 0;
+
+  stages.forEach((rawStage, index) => {
+    const stage = asFields(rawStage);
+    const stagePath = [...base, 'stages', index];
+    if (!stage) return;
+    const name = typeof stage.name === 'string' && stage.name !== '' ? stage.name : `stage ${index + 1}`;
+
+    if (has(stage, otherField)) {
+      const hint = model === 'open' ? `'users' is for the closed model: use 'rate' here, or set load.model: closed` : `'rate' is for the open model: use 'users' here, or set load.model: open`;
+      sink.error('wrong-model', hint, [...stagePath, otherField], 'key');
+    }
+    if (has(stage, 'rampTo') && has(stage, 'diurnal')) {
+      sink.error('conflict', `a stage either ramps (rampTo) or waves (diurnal), not both: split it into two stages`, [...stagePath, 'diurnal'], 'key');
+    }
+
+    const start = has(stage, levelField) ? readLevel(stage[levelField], model, levelField, [...stagePath, levelField], sink) : undefined;
+    const ramp = has(stage, 'rampTo') ? readLevel(stage.rampTo, model, 'rampTo', [...stagePath, 'rampTo'], sink) : undefined;
+    const diurnal = asFields(stage.diurnal);
+    const peak = diurnal && has(diurnal, 'peak') ? readLevel(diurnal.peak, model, 'peak', [...stagePath, 'diurnal', 'peak'], sink) : undefined;
+
+    if (index === 0) {
+      if (!has(stage, levelField)) {
+        baselineUsable = false;
+        if (has(stage, 'rampTo') || has(stage, 'diurnal')) {
+          const what = has(stage, 'rampTo') ? 'rampTo' : 'diurnal';
+          sink.error('ramp-from-nothing', `a ramp with nothing to ramp from: give the first stage a starting ${levelField} (e.g. ${model === 'open' ? 'rate: 1/s' : 'users: 1'}) before '${what}'`, [...stagePath, what], 'key');
+        } else if (!has(stage, otherField)) {
+          sink.error('missing-level', `the first stage needs a '${levelField}': it sets the baseline that the rest of the shape builds on`, stagePath, 'key');
+        }
+      } else if (start?.kind === 'multiple') {
+        baselineUsable = false;
+        sink.error('multiple-in-baseline', `the first stage sets the baseline, so it cannot be a multiple of it: write an absolute ${model === 'open' ? 'rate such as 2/s' : 'number of users'}`, [...stagePath, levelField]);
+      } else if (start?.kind === 'absolute') {
+        if (start.value <= 0) {
+          baselineUsable = false;
+          sink.error('zero-baseline', `the baseline ${levelField} must be above 0: later stages and multiples build on it`, [...stagePath, levelField]);
+        } else {
+          baseline = start.value;
+        }
+      } else {
+        baselineUsable = false;
+      }
+    }
+
+    const absolute = (level: Level | undefined, path: Array<string | number>): number | undefined => {
+      if (!level) return undefined;
+      if (level.kind === 'absolute') return level.value;
+      if (baseline === undefined) {
+        if (baselineUsable && index > 0) sink.error('multiple-without-baseline', `a multiple needs a baseline: the first stage must set an absolute ${levelField}`, path);
+        return undefined;
+      }
+      return level.factor * baseline;
+    };
+
+    const durationMs = readDuration(stage.for);
+    if (durationMs !== undefined && durationMs <= 0) {
+      sink.error('out-of-range', `a stage must last longer than 0`, [...stagePath, 'for']);
+    }
+    const from = absolute(start, [...stagePath, levelField]) ?? previousEnd;
+    if (durationMs === undefined || durationMs <= 0 || from === undefined) {
+      previousEnd = undefined;
+      return;
+    }
+    const runMs = durationMs / scale;
+    const segment: PlanSegment = { stage: name, stageIndex: index, startMs: cursor, endMs: cursor + runMs, shape: 'constant', from, to: from };
+    if (has(stage, 'rampTo')) {
+      const to = absolute(ramp, [...stagePath, 'rampTo']);
+      if (to === undefined) return void (previousEnd = undefined);
+      segment.shape = 'linear';
+      segment.to = to;
+    } else if (diurnal) {
+      const to = absolute(peak, [...stagePath, 'diurnal', 'peak']);
+      if (to === undefined) return void (previousEnd = undefined);
+      const periodMs = has(diurnal, 'period') ? readDuration(diurnal.period) : durationMs;
+      if (periodMs !== undefined && periodMs <= 0) sink.error('out-of-range', `the period of a diurnal wave must be longer than 0`, [...stagePath, 'diurnal', 'period']);
+      segment.shape = 'sine';
+      segment.to = to;
+      segment.periodMs = (periodMs && periodMs > 0 ? periodMs : durationMs) / scale;
+    }
+    segments.push(segment);
+    cursor = segment.endMs;
+    previousEnd = segmentEndLevel(segment);
+  });
+
+  return {
+    model,
+    arrival: load.arrival === 'uniform' ? 'uniform' : 'poisson',
+    timeScale: scale,
+    maxInFlight: asNumber(load.maxInFlight) ?? DEFAULT_MAX_IN_FLIGHT,
+    thinkTimeMinMs,
+    thinkTimeMaxMs,
+    baseline: baseline ?? 0,
+    segments,
+    durationMs: cursor,
+  };
+}
+

@@ -1,0 +1,294 @@
+// The language reference (docs/scenario.md), generated from the schema and the metric catalog
+// so the docs cannot drift from what the validator accepts. scripts/gen-scenario-docs.mjs
+// writes it; a unit test checks it is current and covers every field.
+import { resolveSchemaRef, scenarioSchema, type SchemaNode } from './scenario-schema';
+import { LATENCY_METRICS, LATENCY_STATS, SCALAR_METRICS } from './metric-catalog';
+import { THRESHOLD_OPERATORS } from './threshold-expression';
+
+interface FieldDoc {
+  path: string;
+  node: SchemaNode;
+  required: boolean;
+}
+
+/** Every field path of the schema, e.g. `load.stages[].rampTo`, in document order. */
+export function schemaFieldPaths(): string[] {
+  return collectObjects().flatMap((o) => o.fields.map((f) => f.path));
+}
+
+function collectObjects(): Array<{ path: string; node: SchemaNode; fields: FieldDoc[] }> {
+  const out: Array<{ path: string; node: SchemaNode; fields: FieldDoc[] }> = [];
+  const visit = (path: string, raw: SchemaNode) => {
+    const node = resolveSchemaRef(raw);
+    if (node.items) {
+      visit(`${path}[]`, node.items);
+      return;
+    }
+    if (!node.properties) return;
+    const fields = Object.entries(node.properties).map(([name, child]) => ({
+      path: path ? `${path}.${name}` : name,
+      node: resolveSchemaRef(child),
+      required: node.required?.includes(name) ?? false,
+    }));
+    out.push({ path, node, fields });
+    for (const field of fields) visit(field.path, field.node);
+  };
+  visit('', scenarioSchema);
+  return out;
+}
+
+function typeText(node: SchemaNode): string {
+  if (node.enum) return [...new Set(node.enum.map(String))].map((v) => `\`${v}\``).join(' | ');
+  if (node['x-expected']) return node['x-expected'];
+  if (node.items) {
+    const items = resolveSchemaRef(node.items);
+    return items.properties ? 'list of maps' : `list of ${typeText(items)}`;
+  }
+  const types = Array.isArray(node.type) ? node.type : node.type ? [node.type] : [];
+  const words: Record<string, string> = { string: 'string', number: 'number', integer: 'whole number', boolean: 'true / false', object: 'map', array: 'list' };
+  if (types.length === 1 && types[0] === 'object' && typeof node.additionalProperties === 'object') return `map of name → ${typeText(resolveSchemaRef(node.additionalProperties))}`;
+  let text = types.map((t) => words[t] ?? t).join(' or ');
+  const bounds: string[] = [];
+  if (node.minimum !== undefined) bounds.push(`≥ ${node.minimum}`);
+  if (node.exclusiveMinimum !== undefined) bounds.push(`> ${node.exclusiveMinimum}`);
+  if (node.maximum !== undefined) bounds.push(`≤ ${node.maximum}`);
+  if (bounds.length && types.every((t) => t === 'number' || t === 'integer')) text += ` ${bounds.join(', ')}`;
+  return text;
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function defaultText(field: FieldDoc): string {
+  if (field.required) return '**required**';
+  if (field.node.default === undefined) return '';
+  return `\`${typeof field.node.default === 'string' ? field.node.default : JSON.stringify(field.node.default)}\``;
+}
+
+function referenceSection(): string {
+  const lines: string[] = ['## Field reference', ''];
+  for (const object of collectObjects()) {
+    lines.push(`### \`${object.path || '(top level)'}\``, '');
+    if (object.node.description) lines.push(object.node.description, '');
+    lines.push('| Field | Type | Default | Description |', '| --- | --- | --- | --- |');
+    for (const field of object.fields) {
+      const description = field.node.markdownDescription ?? field.node.description ?? '';
+      const examples = field.node.examples?.length ? ` Examples: ${field.node.examples.map((e) => `\`${typeof e === 'string' ? e : JSON.stringify(e)}\``).join(', ')}.` : '';
+      lines.push(`| \`${field.path}\` | ${cell(typeText(field.node))} | ${cell(defaultText(field))} | ${cell(description + examples)} |`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+function metricSection(): string {
+  const lines = [
+    '## Thresholds',
+    '',
+    'A threshold is `<metric> <operator> <value>`, checked over the whole run. A failed threshold makes',
+    '`stampede run` exit 1; with `abortOnFail: true` it also stops the run as soon as it fails.',
+    '',
+    '```yaml',
+    'thresholds:',
+    '  - ttft.p95 < 1.5s',
+    '  - errors.rate < 1%',
+    '  - cost.total < $5',
+    '  - { expr: "e2e.p99 < 30s", abortOnFail: true }',
+    '```',
+    '',
+    `Operators: ${THRESHOLD_OPERATORS.map((o) => `\`${o}\``).join(', ')}.`,
+    '',
+    'The value is written in the metric\'s unit:',
+    '',
+    '| Unit | Write | Examples |',
+    '| --- | --- | --- |',
+    '| time (ms) | a number with `ms`, `s`, `m` or `h`; a bare number is milliseconds | `1.5s`, `800ms`, `800` |',
+    '| fraction | a percentage, or a number from 0 to 1 (a bare number above 1 is an error: write `5%`) | `1%`, `0.01` |',
+    '| USD | a dollar amount | `$5`, `5`, `$0.002` |',
+    '| count, ratio, per second | a plain number | `0`, `1.2`, `50` |',
+    '',
+    `### Latency metrics`,
+    '',
+    `Each is available as \`<name>.<stat>\` with stat one of ${LATENCY_STATS.map((s) => `\`${s}\``).join(', ')}, in milliseconds (e.g. \`ttft.p95\`).`,
+    '',
+    '| Name | Meaning |',
+    '| --- | --- |',
+    ...LATENCY_METRICS.map((m) => `| \`${m.name}\` | ${cell(m.description)} |`),
+    '',
+    '### Other metrics',
+    '',
+    '| Metric | Unit | Meaning |',
+    '| --- | --- | --- |',
+    ...SCALAR_METRICS.map((m) => `| \`${m.key}\` | ${m.unit.replace(/_/g, ' ')} | ${cell(m.description)} |`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+const INTRO = `# Scenario language reference
+
+<!-- Generated by \`node scripts/gen-scenario-docs.mjs\` from media/stampede.schema.json and
+src/core/metric-catalog.ts. Edit those (or the generator's hand-written sections), not this file. -->
+
+A Stampede scenario is a YAML file named \`*.stampede.yaml\` (or \`*.stampede.yml\`), one scenario per
+file. It says who to call (\`providers\`), what to send (\`workload\`), how hard and for how long
+(\`load\`), how the client copes with failure (\`resilience\`), what it may cost (\`budget\`) and what
+counts as passing (\`thresholds\`). The JSON Schema in \`media/stampede.schema.json\` is the single
+source of the field names, types, defaults and descriptions below; the editor's completion and hover,
+and \`stampede validate\`, use the same schema.
+
+\`\`\`yaml
+name: Support bot — launch day
+providers:                        # first is primary; the rest are failover targets
+  - id: primary
+    type: openai                  # any OpenAI-compatible chat-completions endpoint
+    baseUrl: \${env:OPENAI_BASE_URL}
+    apiKey: \${secret:OPENAI_API_KEY}
+    model: gpt-4o-mini
+    pricing: { input: 0.15, cachedInput: 0.075, output: 0.60 }   # USD per 1M tokens
+  - id: fallback
+    type: mock                    # the embedded mock provider
+    profile: small-gpu
+resilience:
+  retries: { max: 2, backoff: exponential, base: 250ms, jitter: full, on: [429, 5xx] }
+  timeouts: { ttft: 10s, total: 60s }
+workload:
+  mix:
+    - { name: faq, weight: 60, promptTokens: { median: 400, p95: 1500 }, maxTokens: 200 }
+    - { name: long-context, weight: 25, prompt: { file: prompts/contract.txt }, maxTokens: 600 }
+    - { name: triage, weight: 15, prompt: { template: "Ticket {{id}}: {{body}}", data: { file: tickets.csv } } }
+  cancellations: { fraction: 10%, after: 1s..2s }
+load:
+  model: open
+  timeScale: 60                   # run the 105-minute shape in under 2 minutes
+  stages:
+    - { name: baseline, for: 5m, rate: 2/s }
+    - { name: campaign, for: 60m, rate: 10x }
+    - { name: news-spike, for: 30m, rate: 30x }
+    - { name: cool-down, for: 10m, rampTo: 1x }
+budget: { maxCostUsd: $5, onExceed: abort }
+thresholds:
+  - ttft.p95 < 1.5s
+  - errors.rate < 1%
+  - cost.total < $5
+\`\`\`
+
+Check a file with \`stampede validate FILE…\`: each problem prints as
+\`file:line:col: error|warning: message (field.path)\`, and the exit code is 2 when any file has an
+error. Every field is checked: a misspelled field is reported at its key with a suggestion
+(\`unknown field 'stges' — did you mean 'stages'?\`).
+`;
+
+const UNITS = `## Units
+
+| Kind | Written as | Examples |
+| --- | --- | --- |
+| duration | a number with \`ms\`, \`s\`, \`m\` or \`h\`; parts may be combined; a unit is required | \`250ms\`, \`1.5s\`, \`5m\`, \`1h\`, \`1h30m\` |
+| time range | two durations joined by \`..\`, or one duration | \`1s..2s\`, \`500ms\` |
+| rate (open model) | arrivals per \`s\`, \`m\` or \`h\`, or a bare number per second | \`2/s\`, \`120/m\`, \`0.5/s\`, \`3\` |
+| users (closed model) | a whole number of concurrent users | \`10\` |
+| multiple | a multiple of the baseline (the first stage's level) | \`10x\`, \`0.5x\` |
+| fraction | a percentage, or a number from 0 to 1 | \`10%\`, \`0.1\` |
+| dollar amount | USD, with or without \`$\` | \`$5\`, \`20\` |
+`;
+
+const LOAD = `## Load shapes
+
+The load is a list of stages run one after another. In the **open** model (the default) a stage's
+level is an arrival rate: requests are sent on schedule whether or not earlier ones have answered,
+as real traffic does, so a slow server shows up as growing latency and queueing rather than as a
+slower load generator. In the **closed** model the level is a number of concurrent users, each of
+whom sends a request, waits for the answer, thinks for \`thinkTime\`, and repeats.
+
+- **Constant**: \`{ for: 5m, rate: 2/s }\` holds the level for the stage.
+- **Ramp**: \`rampTo\` ramps linearly over the stage, from the stage's \`rate\`/\`users\` if given,
+  else from where the previous stage ended: \`{ for: 2m, rampTo: 20/s }\`.
+- **Hold**: a stage with neither level nor \`rampTo\` continues at the previous stage's end level.
+- **Multiples**: \`10x\` is ten times the **baseline**, the level of the first stage. The first stage
+  must therefore give an absolute level above 0; it cannot be a multiple, and it cannot be only a
+  ramp (\`a ramp with nothing to ramp from\`). Later stages may go down to 0 (a cool-down).
+- **Diurnal wave**: \`diurnal: { peak: 3x, period: 24h }\` follows a sine that starts at the
+  stage's level, reaches \`peak\` half a period in, and returns at the end of the period:
+  \`level(t) = from + (peak − from) · (1 − cos(2πt / period)) / 2\`.
+- **Bursts and spikes** are short stages at a high multiple, with the stages around them as they
+  were:
+
+\`\`\`yaml
+stages:
+  - { name: baseline, for: 2m, rate: 5/s }
+  - { name: spike, for: 30s, rate: 30x }     # 150/s for 30 s
+  - { name: recovery, for: 2m, rate: 1x }    # back to 5/s: does the queue drain?
+\`\`\`
+
+- **Time compression**: \`timeScale: 60\` divides every stage duration and diurnal period by 60, so an
+  hour-long shape runs in a minute. Rates stay as written: the target sees the real arrival rates,
+  only for less time. Timeouts, retries and think time are not scaled.
+- \`maxInFlight\` caps requests in flight; in the open model, arrivals beyond it are **dropped and
+  counted** (\`dropped.count\`), never silently skipped.
+
+The resolved shape is a list of timed segments (constant, linear or sine) in run time; the live
+panel marks the stages on every chart.
+`;
+
+const REFERENCES = `## Environment values and secrets
+
+\`\${env:NAME}\` reads an environment variable and \`\${secret:NAME}\` a secret (from the editor's
+secret storage, or the environment when run from the CLI), at run time. They are never written to a
+log, report or results file. They are allowed only where a credential or an endpoint belongs:
+
+| Field | \`\${env:…}\` | \`\${secret:…}\` |
+| --- | --- | --- |
+| \`providers[].baseUrl\` | yes | yes |
+| \`providers[].apiKey\` | yes | yes |
+| \`providers[].headers\` values | yes | yes |
+| \`providers[].model\` | yes | no |
+
+Anywhere else (a name, a rate, a duration, a threshold, …) a reference is an error: \`secrets cannot
+be used here\`. Any other \`\${…}\` form is an error too, except in prompt text (\`system\`,
+\`prompt.template\`), which may contain \`\${…}\` literally. A literal \`apiKey\` (or an
+\`Authorization\` header) is a warning: put secrets in \`\${secret:NAME}\` or \`\${env:NAME}\`.
+
+## Defaults worth knowing
+
+- No \`providers\`: one embedded mock, \`{ id: mock, type: mock, profile: small-gpu }\`.
+- Mock pricing defaults to 0.15 / 0.075 / 0.60 USD per 1M input / cached input / output tokens,
+  so the demos show a cost. An \`openai\` provider without \`pricing\` costs $0, with a warning.
+- A mix entry without \`prompt\` or \`promptTokens\` draws prompt sizes from
+  \`{ median: 400, p95: 1500 }\` (log-normal). \`prompt\` and \`promptTokens\` are exclusive.
+- A CSV data file has a header row; its columns fill \`{{column}}\` placeholders. A JSONL file has
+  one object per line; its keys fill the placeholders.
+
+## YAML
+
+Anchors and aliases are allowed (\`&defaults\` / \`*defaults\`, and merge keys \`<<: *defaults\`),
+but expansion is bounded: a file whose aliases expand past 100 references is rejected with
+\`too many alias expansions\`, so a "billion laughs" file fails fast. Duplicate keys, tabs used for
+indentation and several documents in one file (\`---\`) are errors.
+`;
+
+const PROBLEMS = `## Problems and their codes
+
+Each problem has a stable code (shown by \`stampede validate --json\` and in the editor), a
+position and the field path. The most common ones:
+
+| Code | Meaning |
+| --- | --- |
+| \`yaml-syntax\`, \`duplicate-key\`, \`tab-indent\`, \`multi-document\`, \`alias-limit\` | The file is not valid YAML, or not one bounded document. |
+| \`empty-file\` | Nothing to check. |
+| \`unknown-field\` | A field the language does not have (often a typo; a suggestion follows). Reported at the key. |
+| \`missing-field\` | A required field is absent. Reported at the parent's key. |
+| \`wrong-type\`, \`bad-enum\`, \`bad-value\`, \`out-of-range\`, \`empty-value\`, \`too-few-items\` | A value of the wrong kind. Reported at the value. |
+| \`bad-duration\`, \`bad-range\`, \`bad-rate\`, \`bad-users\`, \`bad-fraction\`, \`bad-amount\` | A value in a unit that does not parse. |
+| \`threshold-metric\`, \`threshold-stat\`, \`threshold-operator\`, \`threshold-value\`, \`threshold-unit\` | A threshold expression that does not parse, at the exact part of the string. |
+| \`unknown-provider\`, \`duplicate-id\`, \`duplicate-name\` | References between sections that do not match. |
+| \`zero-weights\`, \`bad-distribution\`, \`conflict\`, \`data-format\` | A workload that cannot be drawn from. |
+| \`ramp-from-nothing\`, \`missing-level\`, \`multiple-in-baseline\`, \`zero-baseline\`, \`wrong-model\` | A load shape that cannot be built. |
+| \`secret-not-allowed\`, \`env-not-allowed\`, \`bad-interpolation\` | A \`\${…}\` reference in the wrong place or of an unknown form. |
+| \`wrong-provider-type\`, \`bad-url\` | A provider field that does not fit its type. |
+| \`literal-secret\`, \`no-pricing\` (warnings) | A credential written in the file; a provider whose cost will read $0. |
+`;
+
+export function renderScenarioDocs(): string {
+  return [INTRO, UNITS, LOAD, metricSection(), REFERENCES, PROBLEMS, referenceSection()].join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}

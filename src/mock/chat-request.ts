@@ -1,0 +1,76 @@
+// Reading an OpenAI chat-completions request body into what the simulated engine needs. Only the
+// fields that change the mock's behaviour are read; the rest (temperature, top_p, ...) are
+// accepted and ignored, as a permissive server would.
+import { estimateTokens } from '../core/token-estimate';
+
+export interface ChatRequest {
+  /** The requested model, or null when absent. */
+  model: string | null;
+  /** Role-tagged concatenation of every message, the text the prefix cache hashes. */
+  promptText: string;
+  /** Sum of estimateTokens(content) over the messages. */
+  promptTokens: number;
+  /** max_completion_tokens or max_tokens, or null when neither is given. */
+  maxTokens: number | null;
+  stream: boolean;
+  includeUsage: boolean;
+}
+
+export type ChatRequestParse =
+  | { ok: true; request: ChatRequest }
+  | { ok: false; message: string; param: string | null };
+
+export function parseChatRequest(body: string): ChatRequestParse {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ok: false, message: `The request body is not valid JSON: ${reason}`, param: null };
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    return { ok: false, message: 'The request body must be a JSON object.', param: null };
+  }
+  const record = json as Record<string, unknown>;
+  const messages = record.messages;
+  if (!Array.isArray(messages) || messages.length === 0) {
+    return { ok: false, message: "'messages' is required and must be a non-empty array.", param: 'messages' };
+  }
+  let promptText = '';
+  let promptTokens = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i] as Record<string, unknown> | null;
+    if (message === null || typeof message !== 'object' || typeof message.role !== 'string') {
+      return { ok: false, message: `'messages[${i}]' must be an object with a string 'role'.`, param: `messages[${i}]` };
+    }
+    const content = messageText(message.content);
+    if (content === undefined) {
+      return { ok: false, message: `'messages[${i}].content' must be a string, an array of parts, or null.`, param: `messages[${i}].content` };
+    }
+    promptText += message.role + '\n' + content + '\n';
+    promptTokens += estimateTokens(content);
+  }
+  const maxTokens = record.max_completion_tokens ?? record.max_tokens ?? null;
+  if (maxTokens !== null && (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 1)) {
+    const param = record.max_completion_tokens !== undefined ? 'max_completion_tokens' : 'max_tokens';
+    return { ok: false, message: `'${param}' must be a positive integer.`, param };
+  }
+  const stream = record.stream === true;
+  const options = record.stream_options as Record<string, unknown> | null | undefined;
+  const includeUsage = stream && options !== null && typeof options === 'object' && options.include_usage === true;
+  const model = typeof record.model === 'string' && record.model !== '' ? record.model : null;
+  return { ok: true, request: { model, promptText, promptTokens, maxTokens, stream, includeUsage } };
+}
+
+function messageText(content: unknown): string | undefined {
+  if (typeof content === 'string') return content;
+  if (content === null || content === undefined) return '';
+  if (!Array.isArray(content)) return undefined;
+  let text = '';
+  for (const part of content) {
+    if (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string') {
+      text += (part as { text: string }).text;
+    }
+  }
+  return text;
+}

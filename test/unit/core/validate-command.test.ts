@@ -1,0 +1,84 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '../../..');
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'validate', ...args], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill(), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+test('validate exits 0 on the examples and prints no problems', async () => {
+  const { code, stdout, stderr } = await runCli(['examples/quickstart.stampede.yaml', 'examples/burst.stampede.yaml', 'examples/mixed-workload.stampede.yaml']);
+  assert.equal(code, 0, stderr);
+  assert.equal(stdout, '');
+  assert.match(stderr, /3 files checked: 0 errors, 0 warnings/);
+});
+
+test('validate exits 2 and prints file:line:col for each problem, one clear line per unusable file', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stampede-validate-'));
+  try {
+    const bad = join(dir, 'bad.stampede.yaml');
+    writeFileSync(
+      bad,
+      'name: bad\nworkload:\n  mix:\n    - { name: chat }\nload:\n  stges:\n    - { for: 30, rate: 2/s }\nthresholds:\n  - ttft.p95 =< 1s\n',
+    );
+    const empty = join(dir, 'empty.stampede.yaml');
+    writeFileSync(empty, '');
+    const binary = join(dir, 'binary.stampede.yaml');
+    writeFileSync(binary, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3, 255, 254]));
+    const notYaml = join(dir, 'main.c');
+    writeFileSync(notYaml, '#include <stdio.h>\nint main(void) {\n  printf("hi: %s\\n", "x"); [\n}\n');
+    const missing = join(dir, 'missing.stampede.yaml');
+    const { code, stdout, stderr } = await runCli([bad, empty, binary, notYaml, missing, dir]);
+    assert.equal(code, 2);
+    assert.equal(stderr.includes('    at '), false, 'no stack trace');
+    const lines = stdout.trimEnd().split('\n');
+    assert.deepEqual(lines.slice(0, 3), [
+      `${bad}:5:1: error: missing required field 'stages' in 'load' (load.stages)`,
+      `${bad}:6:3: error: unknown field 'stges' — did you mean 'stages'? (load.stges)`,
+      `${bad}:9:14: error: '=<' is not an operator: use one of < <= > >= == != — did you mean '<='? (thresholds[0])`,
+    ]);
+    const rest = lines.slice(3);
+    assert.equal(rest.length, 5, stdout);
+    assert.match(rest[0], new RegExp(`^${empty}:1:1: error: the file is empty`));
+    assert.match(rest[1], new RegExp(`^${binary}:1:1: error: is a binary file`));
+    assert.match(rest[2], new RegExp(`^${notYaml}:\\d+:\\d+: error: `));
+    assert.match(rest[3], new RegExp(`^${missing}:1:1: error: no such file`));
+    assert.match(rest[4], new RegExp(`^${dir}:1:1: error: is a directory`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('validate --json prints the problems as JSON', async () => {
+  const { code, stdout } = await runCli(['--json', 'test/fixtures/scenarios/broken/threshold-unknown-metric.stampede.yaml']);
+  assert.equal(code, 2);
+  const report = JSON.parse(stdout);
+  assert.equal(report.errors, 1);
+  assert.deepEqual(
+    report.problems.map((p: Record<string, unknown>) => [p.line, p.column, p.severity, p.code, p.path]),
+    [[9, 5, 'error', 'threshold-metric', 'thresholds[0]']],
+  );
+});
+
+test('validate without files is a usage error', async () => {
+  const { code, stderr } = await runCli([]);
+  assert.equal(code, 2);
+  assert.match(stderr, /no files given/);
+});
