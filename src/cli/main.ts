@@ -1,16 +1,20 @@
 import { runValidateCommand } from './validate-command';
 import { runRunCommand } from './run-command';
 import { runMockCommand } from './mock-command';
+import { runReportCommand } from './report-command';
 
 const USAGE = `stampede — load tests for AI features
 
 Usage:
-  stampede run FILE [--json out.json] [--report out.html] [--quiet] [--set path=value]...
+  stampede run FILE [--json out.json] [--report out.html] [--md out.md] [--junit out.xml]
+                    [--quiet] [--set path=value]...
+  stampede report RESULTS.json [--report out.html] [--md out.md] [--junit out.xml]
   stampede validate FILE... [--json]
   stampede mock [--port N] [--host H] [--profile P] [--seed N]
   stampede help
 
-Exit codes: 0 ok, 1 a threshold failed, 2 invalid scenario or usage, 3 run aborted.`;
+Exit codes: 0 ok, 1 a threshold failed, 2 invalid scenario or usage, 3 run aborted,
+130/143 stopped by SIGINT/SIGTERM (results are still written).`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -21,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
       return runValidateCommand(rest);
     case 'mock':
       return runMockCommand(rest);
+    case 'report':
+      return runReportCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -9,16 +9,20 @@ const VALID = /^(env|secret):([A-Za-z_][A-Za-z0-9_]*)$/;
 type Allowed = 'env-and-secret' | 'env' | 'none';
 
 function allowedAt(path: readonly PathSegment[]): Allowed {
+  if (path[0] === 'monitors' && typeof path[1] === 'number' && path[2] === 'url' && path.length === 3) return 'env';
   if (path[0] !== 'providers' || typeof path[1] !== 'number') return 'none';
   const field = path[2];
-  if (field === 'baseUrl' || field === 'apiKey' || (field === 'headers' && path.length === 4)) return 'env-and-secret';
+  if (((field === 'baseUrl' || field === 'apiKey' || field === 'url') && path.length === 3) || (field === 'headers' && path.length === 4)) return 'env-and-secret';
   if (field === 'model' && path.length === 3) return 'env';
+  // A request body may be logged when a request fails, so it may read the environment but never a secret.
+  if (field === 'body') return 'env';
   return 'none';
 }
 
 // Prompt text may legitimately contain `${...}` (code samples); only real references are checked there.
 function isFreeText(path: readonly PathSegment[]): boolean {
   const last = path[path.length - 1];
+  if (path[0] === 'providers' && path[2] === 'body') return true;
   return last === 'system' || last === 'description' || (last === 'template' && path[path.length - 2] === 'prompt');
 }
 
@@ -52,7 +56,7 @@ export function checkInterpolations(value: unknown, sink: ProblemSink, path: Pat
     if (valid[1] === 'secret' && allowed !== 'env-and-secret') {
       sink.errorInString(
         'secret-not-allowed',
-        `secrets cannot be used here: \${secret:…} is allowed only in a provider's baseUrl, apiKey and headers`,
+        `secrets cannot be used here: \${secret:…} is allowed only in a provider's baseUrl, url, apiKey and headers`,
         path,
         value,
         start,
@@ -61,7 +65,7 @@ export function checkInterpolations(value: unknown, sink: ProblemSink, path: Pat
     } else if (valid[1] === 'env' && allowed === 'none') {
       sink.errorInString(
         'env-not-allowed',
-        `\${env:…} cannot be used here: it is allowed only in a provider's baseUrl, apiKey, headers and model`,
+        `\${env:…} cannot be used here: it is allowed only in a provider's baseUrl, url, apiKey, headers, model and body, and a monitor's url`,
         path,
         value,
         start,

@@ -1,7 +1,7 @@
 // The metrics a threshold can name, with their unit and meaning. One list feeds threshold
 // parsing, the runner's metric snapshot, completion and hover, and the docs.
 //
-// A threshold names a metric key: for a latency metric `<name>.<stat>` (e.g. `ttft.p95`),
+// A threshold names a metric key: for a distribution metric `<name>.<stat>` (e.g. `ttft.p95`),
 // otherwise the key itself (e.g. `errors.rate`). Values are compared in the canonical unit:
 //   ms       — written with a time unit (`1.5s`, `800ms`) or as a bare number of ms
 //   fraction — written as a percentage (`1%`) or a bare fraction (`0.01`)
@@ -22,9 +22,12 @@ export type LatencyStat = (typeof LATENCY_STATS)[number];
 export interface LatencyMetricInfo {
   name: string;
   description: string;
+  /** Unit of every statistic; latency metrics leave it out (milliseconds). */
+  unit?: MetricUnit;
 }
 
-/** Latency-like metrics, each available as `<name>.<stat>` in milliseconds. */
+/** Distribution metrics, each available as `<name>.<stat>`: latencies in milliseconds, and
+ * per-task counts (agent steps) in their own unit. */
 export const LATENCY_METRICS: readonly LatencyMetricInfo[] = [
   { name: 'ttft', description: 'Time to first token: from sending the request to the first content token of the stream (not the response headers).' },
   { name: 'itl', description: 'Inter-token latency: the gaps between consecutive content tokens of a stream.' },
@@ -32,7 +35,12 @@ export const LATENCY_METRICS: readonly LatencyMetricInfo[] = [
   { name: 'e2eIntended', description: 'End-to-end latency measured from the intended send time (open model), so queueing in the load generator cannot hide a slow server (coordinated omission).' },
   { name: 'scheduleLag', description: 'Actual send time minus intended send time (open model).' },
   { name: 'tpot', description: 'Time per output token: (e2e - ttft) / (output tokens - 1) per request.' },
+  { name: 'agent.steps', unit: 'count', description: 'Model calls per agent task (workload entries with `agent`): tool-call rounds plus the final answer.' },
 ];
+
+export function statMetricUnit(metric: LatencyMetricInfo): MetricUnit {
+  return metric.unit ?? 'ms';
+}
 
 /** Metrics compared as a single value. */
 export const SCALAR_METRICS: readonly MetricInfo[] = [
@@ -51,8 +59,18 @@ export const SCALAR_METRICS: readonly MetricInfo[] = [
   { key: 'cost.total', unit: 'usd', description: 'Total cost of the run in USD from the providers\' pricing.' },
   { key: 'cost.perRequest', unit: 'usd', description: 'Mean cost per finished request in USD.' },
   { key: 'cancellations.count', unit: 'count', description: 'Streams cancelled by the scenario (not errors).' },
-  { key: 'cache.hitRate', unit: 'fraction', description: 'Share of prompt tokens served from the provider\'s cache (usage.prompt_tokens_details.cached_tokens).' },
+  { key: 'cache.hitRate', unit: 'fraction', description: 'Share of prompt tokens served from the provider\'s cache (usage.prompt_tokens_details.cached_tokens); for an `http` target, the share of responses its `extract.cacheHit` rule marks as hits; for a mock with `responseCache`, the share answered from that cache.' },
   { key: 'retries.amplification', unit: 'ratio', description: 'Attempts per request: 1.0 means no retries.' },
+  { key: 'cost.perRequest.growth', unit: 'ratio', description: 'Cost per request of the most expensive stage divided by that of the baseline (first) stage: 1.0 means cost grows linearly with traffic.' },
+  { key: 'cancellations.leaked', unit: 'count', description: 'Cancelled streams the server kept generating: from the mock\'s counters, or a monitor series (`workload.cancellations.verify`) that did not return to its pre-cancel level in time.' },
+  { key: 'agent.steps.growth', unit: 'ratio', description: 'p95 of agent steps per task in the worst stage divided by that of the baseline stage: agents diverging under load.' },
+  { key: 'failover.time', unit: 'ms', description: 'From the primary provider failing (its circuit breaker opening) to the first success on the next provider; the longest such interval of the run.' },
+  { key: 'failback.time', unit: 'ms', description: 'From the primary provider recovering (its first successful half-open probe) to traffic shifting back to it; the longest such interval of the run.' },
+  { key: 'degradation.share', unit: 'fraction', description: 'Share of responses at degradation level 1 or above (see `degradation`).' },
+  { key: 'degradation.maxLevel', unit: 'count', description: 'Highest degradation level seen in any response (0 = normal).' },
+  { key: 'queue.depth.max', unit: 'count', description: 'Largest server queue depth seen, from a monitor series `queueDepth`, an `extract.queueDepth` rule or the mock.' },
+  { key: 'kvCache.usage.max', unit: 'fraction', description: 'Highest KV-cache usage seen (0..1), from a monitor series `kvCacheUsage` or the mock.' },
+  { key: 'ttft.growth', unit: 'ratio', description: 'p95 TTFT of the worst stage divided by that of the baseline stage.' },
 ];
 
 export function latencyMetricKeys(): string[] {
@@ -62,7 +80,7 @@ export function latencyMetricKeys(): string[] {
 /** Every key a threshold may name, with unit and description. */
 export function allMetrics(): MetricInfo[] {
   const latency = LATENCY_METRICS.flatMap((m) =>
-    LATENCY_STATS.map((s): MetricInfo => ({ key: `${m.name}.${s}`, unit: 'ms', description: `${s} of ${m.description}` })),
+    LATENCY_STATS.map((s): MetricInfo => ({ key: `${m.name}.${s}`, unit: statMetricUnit(m), description: `${s} of ${m.description}` })),
   );
   return [...latency, ...SCALAR_METRICS];
 }

@@ -43,6 +43,9 @@ export interface PlanHttpTarget {
   headers: Record<string, string>;
   /** Body template with {{prompt}}, {{maxTokens}}, {{model}}, {{stream}} and data-row {{column}} placeholders. */
   body?: string;
+  /** How placeholders are filled: `json` (the body was written as a map and JSON-encoded, so
+   * values are inserted JSON-escaped) or `text` (inserted as is). Set whenever `body` is. */
+  bodyEncoding?: 'json' | 'text';
   response: 'json' | 'sse';
   /** SSE: JSON Pointer into each event's data for the content text (absent: the whole data is content). */
   contentPointer?: string;

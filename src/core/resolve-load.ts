@@ -1,6 +1,8 @@
 // The load section: stages -> timed segments, with multiples of the baseline resolved and
-// every duration divided by timeScale.
+// every duration divided by timeScale. A breaking-point search becomes one constant segment
+// per rate step.
 import type { PlanLoad, PlanSegment } from './plan';
+import type { PlanBreakingPoint } from './plan-failure-modes';
 import type { ProblemSink } from './problem-sink';
 import { segmentEndLevel } from './load-shape';
 import { asFields, asList, asNumber, asStringOrNumber, has } from './read-value';
@@ -36,10 +38,65 @@ function readDuration(raw: unknown): number | undefined {
   return parsed.ok ? parsed.value : undefined;
 }
 
-export function resolveLoad(raw: unknown, sink: ProblemSink): PlanLoad | undefined {
+/** Most steps a breaking-point search may take: enough for any sensible search, and a bound on the plan. */
+export const MAX_SEARCH_STEPS = 200;
+
+function formatRate(perSecond: number): string {
+  return `${Number(perSecond.toFixed(3))}/s`;
+}
+
+function readSearchRate(raw: unknown, path: Array<string | number>, sink: ProblemSink): number | undefined {
+  const input = asStringOrNumber(raw);
+  if (input === undefined) return undefined;
+  const parsed = parseRate(input);
+  if (!parsed.ok) return undefined; // reported by the schema
+  if (parsed.value.kind === 'multiple') {
+    sink.error('bad-rate', `a search rate must be absolute, e.g. 5/s: the search sets its own baseline`, path);
+    return undefined;
+  }
+  return parsed.value.perSecond;
+}
+
+function resolveSearch(load: Record<string, unknown>, scale: number, sink: ProblemSink): { segments: PlanSegment[]; breakingPoint: PlanBreakingPoint } | undefined {
+  const search = asFields(load.search);
+  if (!search) return undefined;
+  const path = ['load', 'search'];
+  const from = readSearchRate(search.from, [...path, 'from'], sink);
+  const to = readSearchRate(search.to, [...path, 'to'], sink);
+  const step = readSearchRate(search.step, [...path, 'step'], sink);
+  const hold = readDuration(search.hold);
+  if (from !== undefined && from <= 0) sink.error('out-of-range', `the search must start above 0`, [...path, 'from']);
+  if (from !== undefined && to !== undefined && to <= from) sink.error('out-of-range', `'to' (${formatRate(to)}) must be above 'from' (${formatRate(from)})`, [...path, 'to']);
+  if (step !== undefined && step <= 0) sink.error('out-of-range', `the step must be above 0`, [...path, 'step']);
+  if (hold !== undefined && hold <= 0) sink.error('out-of-range', `each step must be held longer than 0`, [...path, 'hold']);
+  if (from === undefined || to === undefined || step === undefined || hold === undefined) return undefined;
+  if (from <= 0 || to <= from || step <= 0 || hold <= 0) return undefined;
+  const whole = Math.floor((to - from) / step + 1e-9);
+  const rates = Array.from({ length: whole + 1 }, (_, k) => from + k * step);
+  // The last step lands on `to` even when the steps do not divide the range evenly.
+  if (rates[rates.length - 1] < to - 1e-9) rates.push(to);
+  if (rates.length > MAX_SEARCH_STEPS) {
+    sink.error('too-many-steps', `this search has ${rates.length} steps (at most ${MAX_SEARCH_STEPS}): use a larger step or a narrower range`, [...path, 'step']);
+    return undefined;
+  }
+  const holdMs = hold / scale;
+  const segments = rates.map((rate, k): PlanSegment => ({
+    stage: `step ${k + 1}: ${formatRate(rate)}`,
+    stageIndex: k,
+    startMs: k * holdMs,
+    endMs: (k + 1) * holdMs,
+    shape: 'constant',
+    from: rate,
+    to: rate,
+  }));
+  return { segments, breakingPoint: { fromRate: from, toRate: to, stepRate: step, holdMs } };
+}
+
+export function resolveLoad(raw: unknown, sink: ProblemSink): { load: PlanLoad; breakingPoint?: PlanBreakingPoint } | undefined {
   const load = asFields(raw);
   if (!load) return undefined;
   const base: Array<string | number> = ['load'];
+  const searching = load.model === 'breaking-point';
   const model = load.model === 'closed' ? 'closed' : 'open';
   const levelField = model === 'open' ? 'rate' : 'users';
   const otherField = model === 'open' ? 'users' : 'rate';
@@ -58,6 +115,27 @@ export function resolveLoad(raw: unknown, sink: ProblemSink): PlanLoad | undefin
       sink.error('bad-range', range.message, [...base, 'thinkTime']);
     }
   }
+
+  if (searching) {
+    if (has(load, 'stages')) sink.error('conflict', `a breaking-point search makes its own steps from 'search': remove 'stages', or use model: open`, [...base, 'stages'], 'key');
+    if (!has(load, 'search')) sink.error('missing-field', `missing required field 'search' in 'load' (required for model: breaking-point): { from, to, step, hold }`, [...base, 'search'], 'key');
+    const resolved = resolveSearch(load, scale, sink);
+    const segments = resolved?.segments ?? [];
+    const plan: PlanLoad = {
+      model: 'open',
+      arrival: load.arrival === 'uniform' ? 'uniform' : 'poisson',
+      timeScale: scale,
+      maxInFlight: asNumber(load.maxInFlight) ?? DEFAULT_MAX_IN_FLIGHT,
+      thinkTimeMinMs,
+      thinkTimeMaxMs,
+      baseline: resolved?.breakingPoint.fromRate ?? 0,
+      segments,
+      durationMs: segments.length ? segments[segments.length - 1].endMs : 0,
+    };
+    return resolved ? { load: plan, breakingPoint: resolved.breakingPoint } : { load: plan };
+  }
+  if (has(load, 'search')) sink.error('conflict', `'search' applies to model: breaking-point only: set load.model: breaking-point, or remove it`, [...base, 'search'], 'key');
+  if (!has(load, 'stages')) sink.error('missing-field', `missing required field 'stages' in 'load'`, [...base, 'stages'], 'key');
 
   const stages = asList(load.stages);
   const segments: PlanSegment[] = [];
@@ -149,7 +227,7 @@ export function resolveLoad(raw: unknown, sink: ProblemSink): PlanLoad | undefin
     previousEnd = segmentEndLevel(segment);
   });
 
-  return {
+  return { load: {
     model,
     arrival: load.arrival === 'uniform' ? 'uniform' : 'poisson',
     timeScale: scale,
@@ -159,6 +237,6 @@ export function resolveLoad(raw: unknown, sink: ProblemSink): PlanLoad | undefin
     baseline: baseline ?? 0,
     segments,
     durationMs: cursor,
-  };
+  } };
 }
 

@@ -9,8 +9,6 @@ import type {
   PlanPricing,
   PlanPromptSource,
   PlanProvider,
-  PlanResilience,
-  PlanRetries,
   PlanThreshold,
   ResolvedPlan,
   TokenDistribution,
@@ -21,6 +19,16 @@ import type { SourceLocator } from './yaml-source';
 import { asBoolean, asFields, asList, asNumber, asString, asStringOrNumber, has, type Fields } from './read-value';
 import { checkInterpolations, hasReference } from './interpolation';
 import { resolveLoad } from './resolve-load';
+import { resolveResilience } from './resolve-resilience';
+import { resolveHttpTarget } from './resolve-http-target';
+import { resolveMockBehaviour } from './resolve-mock-behaviour';
+import type { RunClock } from './resolve-faults';
+import { misplacedProviderFields } from './provider-fields';
+import { resolveAgent } from './resolve-agent';
+import { resolveDegradation } from './resolve-degradation';
+import { monitorSeriesNames, resolveMonitors } from './resolve-monitors';
+import { resolveCacheExperiment } from './resolve-cache-experiment';
+import type { PlanMonitor } from './plan-failure-modes';
 import { parseThresholdExpression } from './threshold-expression';
 import { parseDuration, parseFraction, parseRange, parseUsd } from './units';
 import { suggestionSuffix } from './did-you-mean';
@@ -37,12 +45,6 @@ export interface ResolveOptions {
   sourcePath?: string;
 }
 
-function durationOr(raw: unknown, fallbackMs: number): number {
-  if (typeof raw !== 'string') return fallbackMs;
-  const parsed = parseDuration(raw);
-  return parsed.ok ? parsed.value : fallbackMs;
-}
-
 function resolvePricing(raw: unknown, defaults: PlanPricing): PlanPricing {
   const pricing = asFields(raw);
   const input = asNumber(pricing?.input) ?? defaults.input;
@@ -53,7 +55,7 @@ function resolvePricing(raw: unknown, defaults: PlanPricing): PlanPricing {
   };
 }
 
-function resolveProviders(raw: unknown, sink: ProblemSink): PlanProvider[] {
+function resolveProviders(raw: unknown, clock: RunClock, sink: ProblemSink): PlanProvider[] {
   if (raw === undefined) {
     return [{ id: 'mock', type: 'mock', profile: 'small-gpu', model: MOCK_DEFAULT_MODEL, headers: {}, pricing: { ...MOCK_DEFAULT_PRICING }, maxConnections: DEFAULT_MAX_CONNECTIONS, overrides: {} }];
   }
@@ -78,15 +80,15 @@ function resolveProviders(raw: unknown, sink: ProblemSink): PlanProvider[] {
     }
     const maxConnections = asNumber(provider.maxConnections) ?? DEFAULT_MAX_CONNECTIONS;
     const type = provider.type;
+    if (type === 'mock' || type === 'openai' || type === 'http') {
+      for (const misplaced of misplacedProviderFields(type, provider)) sink.error('wrong-provider-type', misplaced.message, [...path, misplaced.field], 'key');
+    }
     if (type === 'mock') {
-      for (const field of ['baseUrl', 'apiKey']) {
-        if (has(provider, field)) sink.error('wrong-provider-type', `'${field}' applies to openai providers only: the mock runs inside Stampede`, [...path, field], 'key');
-      }
       const overrides: Record<string, number | boolean | string> = {};
       for (const [name, value] of Object.entries(asFields(provider.overrides) ?? {})) {
         if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') overrides[name] = value;
       }
-      providers.push({
+      const mock: PlanProvider = {
         id: id ?? `provider${index + 1}`,
         type: 'mock',
         profile: (asString(provider.profile) as MockProfileName | undefined) ?? 'small-gpu',
@@ -95,11 +97,25 @@ function resolveProviders(raw: unknown, sink: ProblemSink): PlanProvider[] {
         pricing: resolvePricing(provider.pricing, MOCK_DEFAULT_PRICING),
         maxConnections,
         overrides,
+      };
+      const behaviour = resolveMockBehaviour(provider, path, clock, sink);
+      if (behaviour) mock.behaviour = behaviour;
+      providers.push(mock);
+    } else if (type === 'http') {
+      const target = resolveHttpTarget(provider, path, headers, sink);
+      if (!has(provider, 'pricing') && !has(asFields(provider.extract), 'costUsd')) {
+        sink.warning('no-pricing', `provider '${id ?? index}' has no pricing and no extract.costUsd: cost metrics and the budget will read $0 — add pricing: { input, output } in USD per 1M tokens, or extract.costUsd`, [...path, 'type'], 'key');
+      }
+      providers.push({
+        id: id ?? `provider${index + 1}`,
+        type: 'http',
+        model: asString(provider.model) ?? '',
+        headers,
+        pricing: resolvePricing(provider.pricing, { input: 0, cachedInput: 0, output: 0 }),
+        maxConnections,
+        target,
       });
     } else if (type === 'openai') {
-      for (const field of ['profile', 'overrides']) {
-        if (has(provider, field)) sink.error('wrong-provider-type', `'${field}' applies to mock providers only`, [...path, field], 'key');
-      }
       const baseUrl = asString(provider.baseUrl);
       if (baseUrl !== undefined && !hasReference(baseUrl) && !/^https?:\/\/[^\s/$.?#][^\s]*$/i.test(baseUrl)) {
         sink.error('bad-url', `baseUrl is not an http(s) URL: write e.g. https://api.openai.com/v1 or \${env:OPENAI_BASE_URL}`, [...path, 'baseUrl']);
@@ -174,7 +190,8 @@ function resolvePrompt(raw: unknown, path: Array<string | number>, sink: Problem
   return source;
 }
 
-function resolveWorkload(raw: unknown, providerIds: string[], providersChecked: boolean, sink: ProblemSink): ResolvedPlan['workload'] | undefined {
+function resolveWorkload(raw: unknown, providers: readonly PlanProvider[], providersChecked: boolean, sink: ProblemSink): ResolvedPlan['workload'] | undefined {
+  const providerIds = providers.map((p) => p.id);
   const workload = asFields(raw);
   if (!workload) return undefined;
   const stream = asBoolean(workload.stream) ?? true;
@@ -213,6 +230,20 @@ function resolveWorkload(raw: unknown, providerIds: string[], providersChecked: 
     if (prompt) resolved.prompt = prompt;
     const system = asString(entry.system);
     if (system !== undefined) resolved.system = system;
+    const agent = has(entry, 'agent') ? resolveAgent(entry.agent, [...path, 'agent'], sink) : undefined;
+    if (agent) {
+      resolved.agent = agent;
+      if (providers.find((p) => p.id === provider)?.type === 'http') {
+        sink.error('wrong-provider-type', `an agent loop drives OpenAI tool calls, which an http target does not speak: send this entry to an openai or mock provider`, [...path, 'agent'], 'key');
+      }
+    }
+    const identical = asBoolean(entry.identicalPrompt);
+    if (identical !== undefined) {
+      resolved.identicalPrompt = identical;
+      if (identical && prompt?.data) {
+        sink.error('conflict', `identicalPrompt sends one prompt every time, but 'prompt.data' gives each request its own row: remove one`, [...path, 'identicalPrompt'], 'key');
+      }
+    }
     entries.push(resolved);
   });
   const total = entries.reduce((sum, e) => sum + (e.weight > 0 ? e.weight : 0), 0);
@@ -242,38 +273,14 @@ function resolveWorkload(raw: unknown, providerIds: string[], providersChecked: 
     if (cancellations.fraction > 0 && !mix.some((e) => e.stream)) {
       sink.warning('no-effect', `cancellations apply to streaming requests, and no mix entry streams`, ['workload', 'cancellations'], 'key');
     }
+    const verify = asFields(cancel.verify);
+    if (verify) {
+      const within = typeof verify.within === 'string' ? parseDuration(verify.within) : undefined;
+      if (within?.ok && within.value <= 0) sink.error('out-of-range', `'within' must be longer than 0`, ['workload', 'cancellations', 'verify', 'within']);
+      cancellations.verify = { series: asString(verify.series) ?? 'running', withinMs: within?.ok && within.value > 0 ? within.value : 5000 };
+    }
   }
   return { mix, cancellations };
-}
-
-const RETRY_ON: Record<string, PlanRetries['on'][number]> = {
-  rate_limited: 'rate_limited',
-  '429': 'rate_limited',
-  server_error: 'server_error',
-  '5xx': 'server_error',
-  timeout: 'timeout',
-  network: 'network',
-};
-
-function resolveResilience(raw: unknown): PlanResilience {
-  const resilience = asFields(raw);
-  const timeouts = asFields(resilience?.timeouts);
-  const retries = asFields(resilience?.retries);
-  const on = has(retries, 'on')
-    ? [...new Set(asList(retries?.on).map((v) => RETRY_ON[String(v)]).filter((v): v is PlanRetries['on'][number] => v !== undefined))]
-    : (['rate_limited', 'server_error'] as PlanRetries['on']);
-  return {
-    timeouts: { ttftMs: durationOr(timeouts?.ttft, 30_000), totalMs: durationOr(timeouts?.total, 120_000) },
-    retries: {
-      max: asNumber(retries?.max) ?? 0,
-      backoff: (asString(retries?.backoff) as PlanRetries['backoff'] | undefined) ?? 'exponential',
-      baseMs: durationOr(retries?.base, 250),
-      capMs: durationOr(retries?.cap, 10_000),
-      jitter: (asString(retries?.jitter) as PlanRetries['jitter'] | undefined) ?? 'full',
-      respectRetryAfter: asBoolean(retries?.respectRetryAfter) ?? true,
-      on,
-    },
-  };
 }
 
 function resolveBudget(raw: unknown): PlanBudget | undefined {
@@ -310,18 +317,43 @@ function resolveThresholds(raw: unknown, sink: ProblemSink): PlanThreshold[] {
   return thresholds;
 }
 
+/** A cancellation check needs something to read: the mock's counters, or a monitor series. */
+function checkCancellationVerify(workload: ResolvedPlan['workload'], providers: readonly PlanProvider[], monitors: PlanMonitor[] | undefined, sink: ProblemSink): void {
+  const verify = workload.cancellations.verify;
+  if (!verify) return;
+  const path = ['workload', 'cancellations', 'verify'];
+  if (workload.cancellations.fraction <= 0) {
+    sink.warning('no-effect', `nothing to verify: no requests are cancelled (cancellations.fraction is 0)`, path, 'key');
+  }
+  const series = monitorSeriesNames(monitors);
+  const cancelledOn = [...new Set(workload.mix.filter((e) => e.stream).map((e) => e.provider))];
+  const unmonitored = cancelledOn.filter((id) => providers.find((p) => p.id === id)?.type !== 'mock');
+  if (series.includes(verify.series)) return;
+  if (series.length > 0) {
+    sink.error('unknown-series', `unknown monitor series '${verify.series}'${suggestionSuffix(verify.series, series) || ` (monitors define: ${series.join(', ')})`}`, [...path, 'series']);
+  } else if (unmonitored.length > 0) {
+    sink.error('needs-monitor', `verifying cancellations on '${unmonitored[0]}' needs a monitor series '${verify.series}' (e.g. vllm:num_requests_running): add one under 'monitors' — only the mock can be checked without one`, path, 'key');
+  }
+}
+
 /** Builds the plan; problems include only semantic ones (schema problems come from analyzeScenario). */
 export function resolveScenario(value: unknown, options: ResolveOptions = {}): { plan: ResolvedPlan | null; problems: Problem[] } {
   const sink = new ProblemSink(options.locator);
   const root: Fields = asFields(value) ?? {};
   checkInterpolations(root, sink);
-  const providers = resolveProviders(root.providers, sink);
+  const shape = resolveLoad(root.load, sink);
+  const load = shape?.load;
+  const clock: RunClock = { scale: load?.timeScale ?? 1, durationMs: load?.durationMs ?? 0 };
+  const providers = resolveProviders(root.providers, clock, sink);
   const providersChecked = root.providers === undefined || asList(root.providers).every((p) => typeof asFields(p)?.id === 'string');
-  const workload = resolveWorkload(root.workload, providers.map((p) => p.id), providersChecked, sink);
-  const load = resolveLoad(root.load, sink);
-  const resilience = resolveResilience(root.resilience);
+  const workload = resolveWorkload(root.workload, providers, providersChecked, sink);
+  const resilience = resolveResilience(root.resilience, asList(root.providers).length || 1, sink);
   const budget = resolveBudget(root.budget);
   const thresholds = resolveThresholds(root.thresholds, sink);
+  const degradation = resolveDegradation(root.degradation, sink);
+  const monitors = resolveMonitors(root.monitors, sink);
+  const cacheExperiment = resolveCacheExperiment(root.cache, clock, sink);
+  if (workload) checkCancellationVerify(workload, providers, monitors, sink);
   const name = asString(root.name);
   if (sink.hasErrors || !workload || !load || name === undefined) return { plan: null, problems: sink.problems };
   const plan: ResolvedPlan = {
@@ -337,5 +369,9 @@ export function resolveScenario(value: unknown, options: ResolveOptions = {}): {
   if (description !== undefined) plan.description = description;
   if (options.sourcePath !== undefined) plan.sourcePath = options.sourcePath;
   if (budget) plan.budget = budget;
+  if (degradation) plan.degradation = degradation;
+  if (monitors) plan.monitors = monitors;
+  if (cacheExperiment) plan.cacheExperiment = cacheExperiment;
+  if (shape?.breakingPoint) plan.breakingPoint = shape.breakingPoint;
   return { plan, problems: sink.problems };
 }

@@ -2,7 +2,7 @@
 // so the docs cannot drift from what the validator accepts. scripts/gen-scenario-docs.mjs
 // writes it; a unit test checks it is current and covers every field.
 import { resolveSchemaRef, scenarioSchema, type SchemaNode } from './scenario-schema';
-import { LATENCY_METRICS, LATENCY_STATS, SCALAR_METRICS } from './metric-catalog';
+import { LATENCY_METRICS, LATENCY_STATS, SCALAR_METRICS, statMetricUnit } from './metric-catalog';
 import { THRESHOLD_OPERATORS } from './threshold-expression';
 
 interface FieldDoc {
@@ -108,13 +108,13 @@ function metricSection(): string {
     '| USD | a dollar amount | `$5`, `5`, `$0.002` |',
     '| count, ratio, per second | a plain number | `0`, `1.2`, `50` |',
     '',
-    `### Latency metrics`,
+    `### Latency and other distributions`,
     '',
-    `Each is available as \`<name>.<stat>\` with stat one of ${LATENCY_STATS.map((s) => `\`${s}\``).join(', ')}, in milliseconds (e.g. \`ttft.p95\`).`,
+    `Each is available as \`<name>.<stat>\` with stat one of ${LATENCY_STATS.map((s) => `\`${s}\``).join(', ')} (e.g. \`ttft.p95\`, \`agent.steps.p95\`).`,
     '',
-    '| Name | Meaning |',
-    '| --- | --- |',
-    ...LATENCY_METRICS.map((m) => `| \`${m.name}\` | ${cell(m.description)} |`),
+    '| Name | Unit | Meaning |',
+    '| --- | --- | --- |',
+    ...LATENCY_METRICS.map((m) => `| \`${m.name}\` | ${statMetricUnit(m)} | ${cell(m.description)} |`),
     '',
     '### Other metrics',
     '',
@@ -231,6 +231,74 @@ The resolved shape is a list of timed segments (constant, linear or sine) in run
 panel marks the stages on every chart.
 `;
 
+const FAILURE_MODES = `## Failure modes
+
+AI features break in their own ways; these sections make each visible. Every one works against
+the embedded mock with no account.
+
+\`\`\`yaml
+providers:
+  - id: primary
+    type: mock
+    profile: rate-limited-api
+    faults:                                   # on the run's clock, divided by timeScale
+      - { kind: outage, at: 30s, for: 20s }                 # 503s (mode: refuse drops connections)
+      - { kind: error-rate, at: 60s, for: 10s, rate: 20% }  # 500 by default
+      - { kind: latency, at: 80s, for: 10s, add: 2s }
+      - { kind: rate-limit, at: 90s, for: 10s, rpm: 60 }
+      - { kind: slow-stream, at: 100s, for: 10s, tokensPerSecond: 5 }
+    responseCache: { coalesce: false, ttl: 5m }           # a thundering herd without coalescing
+    agentSteps: { base: 2, underLoad: 0.5 }               # agents take more steps under load
+    degradation: { queueMarks: [8, 16, 32] }              # cheaper model, template answers, 503
+    leakOnDisconnect: true                                # keep generating after a cancel
+  - id: feature
+    type: http                                            # your own AI endpoint
+    url: \${env:FEATURE_URL}
+    body: { question: "{{prompt}}", stream: true }        # a map is sent as JSON
+    response: sse
+    contentPointer: /delta
+    extract: { costUsd: "header:x-cost-usd", cacheHit: "header:x-cache", outputTokens: "json:/usage/output_tokens" }
+    serverTiming: provider
+resilience:
+  failover: { on: [429, 5xx], failureThreshold: 5, cooldown: 30s, halfOpenProbes: 1 }
+degradation: { header: x-degradation-level }
+workload:
+  mix:
+    - name: support-agent
+      agent: { maxSteps: 8, tools: [search_docs, { name: create_ticket, latency: 100ms..400ms, failureRate: 5% }] }
+  cancellations: { fraction: 10%, verify: { series: running, within: 5s } }
+monitors:
+  - { url: "http://localhost:8000/metrics", series: { running: vllm:num_requests_running, queueDepth: vllm:num_requests_waiting } }
+cache:
+  warmup: { for: 30s, rate: 5/s }
+  ab: { switch: { header: x-cache-mode, on: "on", off: bypass } }
+  herd: { at: 45s, requests: 50 }
+\`\`\`
+
+- **Faults** (mock providers): each needs \`kind\`, \`at\` and \`for\`, plus the field its kind needs —
+  \`rate\` for \`error-rate\`, \`add\` for \`latency\`, \`rpm\` and/or \`tpm\` for \`rate-limit\`,
+  \`tokensPerSecond\` for \`slow-stream\`. A field of another kind is an error; a window past the
+  end of the run is a warning. \`stampede proxy --faults FILE\` injects the same schedule in front
+  of any HTTP provider.
+- **Failover**: providers are tried in the order listed; each has a circuit breaker that opens
+  after \`failureThreshold\` consecutive failures of the kinds in \`on\`, probes again after
+  \`cooldown\` and shifts traffic back after \`halfOpenProbes\` successes. \`failover.time\` and
+  \`failback.time\` are metrics.
+- **Degradation**: the level of each response comes from \`degradation.header\` or from the
+  response's model name (\`degradation.models\`); \`degradation.share\` and \`degradation.maxLevel\` are
+  metrics.
+- **Agents**: a mix entry with \`agent\` runs an OpenAI tool-call loop per request; \`agent.steps.p95\`
+  and \`agent.steps.growth\` are metrics.
+- **Cancellations**: \`verify\` checks that the server stopped generating after each cancel —
+  from the mock's own counters, or from a monitor series; \`cancellations.leaked\` is a metric.
+- **Monitors**: a selector is \`metric_name{label="value",…}\` (matchers \`=\`, \`!=\`, \`=~\`,
+  \`!~\`); the series \`queueDepth\`, \`kvCacheUsage\` and \`running\` feed the built-in checks.
+- **Breaking point**: \`load: { model: breaking-point, search: { from: 2/s, to: 40/s, step: 2/s, hold: 20s } }\`
+  holds each rate (stages \`step 1: 2/s\`, \`step 2: 4/s\`, …; the last step is \`to\`) and stops at the
+  first threshold breach; the report gives the highest rate at which every threshold held.
+  \`stages\` and \`search\` are exclusive.
+`;
+
 const REFERENCES = `## Environment values and secrets
 
 \`\${env:NAME}\` reads an environment variable and \`\${secret:NAME}\` a secret (from the editor's
@@ -243,10 +311,13 @@ log, report or results file. They are allowed only where a credential or an endp
 | \`providers[].apiKey\` | yes | yes |
 | \`providers[].headers\` values | yes | yes |
 | \`providers[].model\` | yes | no |
+| \`providers[].url\` (\`http\`) | yes | yes |
+| \`providers[].body\` (\`http\`), anywhere inside | yes | no |
+| \`monitors[].url\` | yes | no |
 
 Anywhere else (a name, a rate, a duration, a threshold, …) a reference is an error: \`secrets cannot
 be used here\`. Any other \`\${…}\` form is an error too, except in prompt text (\`system\`,
-\`prompt.template\`), which may contain \`\${…}\` literally. A literal \`apiKey\` (or an
+\`prompt.template\`, an \`http\` target's \`body\`), which may contain \`\${…}\` literally. A literal \`apiKey\` (or an
 \`Authorization\` header) is a warning: put secrets in \`\${secret:NAME}\` or \`\${env:NAME}\`.
 
 ## Defaults worth knowing
@@ -286,9 +357,16 @@ position and the field path. The most common ones:
 | \`ramp-from-nothing\`, \`missing-level\`, \`multiple-in-baseline\`, \`zero-baseline\`, \`wrong-model\` | A load shape that cannot be built. |
 | \`secret-not-allowed\`, \`env-not-allowed\`, \`bad-interpolation\` | A \`\${…}\` reference in the wrong place or of an unknown form. |
 | \`wrong-provider-type\`, \`bad-url\` | A provider field that does not fit its type. |
+| \`missing-field\` (\`url\`, \`search\`, \`stages\`), \`bad-extract\`, \`bad-pointer\`, \`wrong-response-type\` | An \`http\` target without a URL, an extraction rule that is neither \`header:NAME\` nor \`json:/pointer\` (or a pointer with a bad \`~\` escape, underlined at the character), SSE-only fields on a JSON target. |
+| \`fault-field\`, \`not-ascending\`, \`too-many-items\` | A fault field that does not fit the fault's kind (e.g. \`rate\` on an \`outage\`); degradation queue marks that do not rise. |
+| \`needs-two-providers\` | \`resilience.failover\` with a single provider. |
+| \`unknown-level\` | A \`degradation.models\` level past the last of \`degradation.levels\`. |
+| \`bad-selector\`, \`unknown-series\`, \`needs-monitor\` | A monitor selector that does not parse (underlined at the character); \`cancellations.verify\` naming a series no monitor defines, or verifying a non-mock provider without a monitor. |
+| \`too-many-steps\` | A breaking-point search with more than 200 steps. |
 | \`literal-secret\`, \`no-pricing\` (warnings) | A credential written in the file; a provider whose cost will read $0. |
+| \`after-run\`, \`no-effect\` (warnings) | A fault window or herd probe past the end of the run; a setting that cannot act (e.g. verifying cancellations when none happen). |
 `;
 
 export function renderScenarioDocs(): string {
-  return [INTRO, UNITS, LOAD, metricSection(), REFERENCES, PROBLEMS, referenceSection()].join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return [INTRO, UNITS, LOAD, metricSection(), FAILURE_MODES, REFERENCES, PROBLEMS, referenceSection()].join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }

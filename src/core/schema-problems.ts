@@ -6,6 +6,7 @@ import { formatPath, type Problem } from './problem';
 import type { PathSegment, SourceLocator } from './yaml-source';
 import { suggestionSuffix } from './did-you-mean';
 import { parseDuration, parseFraction, parseRange, parseRate, parseUsd, parseUsers, type Parsed } from './units';
+import { parseExtractRule } from './extract-rule';
 
 interface UnitDefinition {
   code: string;
@@ -21,10 +22,17 @@ const UNIT_DEFINITIONS: Record<string, UnitDefinition> = {
   users: { code: 'bad-users', parse: (v) => parseUsers(v) },
   fraction: { code: 'bad-fraction', parse: (v) => parseFraction(v) },
   usd: { code: 'bad-amount', parse: (v) => parseUsd(v) },
+  extractRule: {
+    code: 'bad-extract',
+    parse: (v) => {
+      const parsed = parseExtractRule(String(v));
+      return parsed.ok ? { ok: true, value: parsed.rule } : { ok: false, message: parsed.message };
+    },
+  },
 };
 
 // When several keywords fail at one place, the first in this list speaks for them.
-const KEYWORD_PRIORITY = ['type', 'enum', 'const', 'pattern', 'minimum', 'exclusiveMinimum', 'maximum', 'minLength', 'minItems', 'uniqueItems'];
+const KEYWORD_PRIORITY = ['type', 'enum', 'const', 'pattern', 'minimum', 'exclusiveMinimum', 'maximum', 'minLength', 'minItems', 'maxItems', 'uniqueItems'];
 
 function decodePath(instancePath: string, root: unknown): PathSegment[] {
   if (instancePath === '') return [];
@@ -145,6 +153,10 @@ function problemFor(original: ErrorObject, root: unknown, locator: SourceLocator
     case 'minItems': {
       const limit = (error.params as { limit: number }).limit;
       return at('too-few-items', `${label} needs at least ${limit} item${limit === 1 ? '' : 's'}`);
+    }
+    case 'maxItems': {
+      const limit = (error.params as { limit: number }).limit;
+      return at('too-many-items', `${label} takes at most ${limit} item${limit === 1 ? '' : 's'}`);
     }
     case 'uniqueItems': {
       const { j } = error.params as { i: number; j: number };

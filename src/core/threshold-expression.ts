@@ -2,7 +2,7 @@
 // `errors.rate < 1%`, `cost.total < $5`. Errors carry the offsets of the offending part so the
 // editor can underline exactly that part of the string.
 import type { ThresholdOperator } from './plan';
-import { allMetrics, findMetric, LATENCY_METRICS, LATENCY_STATS, type MetricUnit } from './metric-catalog';
+import { allMetrics, findMetric, LATENCY_METRICS, type MetricUnit } from './metric-catalog';
 import { suggestionSuffix } from './did-you-mean';
 
 export const THRESHOLD_OPERATORS: readonly ThresholdOperator[] = ['<', '<=', '>', '>=', '==', '!='];
@@ -43,13 +43,15 @@ function fail(code: ThresholdSyntaxError['code'], message: string, start: number
 
 function checkMetric(metric: string, start: number): ThresholdParse | undefined {
   if (findMetric(metric)) return undefined;
-  const dot = metric.indexOf('.');
-  const latency = LATENCY_METRICS.find((m) => dot > 0 && m.name === metric.slice(0, dot));
+  const latency = LATENCY_METRICS.find((m) => metric.startsWith(`${m.name}.`) && !metric.slice(m.name.length + 1).includes('.'));
   if (latency) {
+    const dot = latency.name.length;
     const stat = metric.slice(dot + 1);
+    // A scalar sharing the prefix (agent.steps.growth) is as likely a target as a statistic.
+    const scalars = allMetrics().filter((m) => m.key.startsWith(`${latency.name}.`)).map((m) => m.key.slice(dot + 1));
     return fail(
       'threshold-stat',
-      `unknown statistic '${stat}' for ${latency.name}: expected one of ${LATENCY_STATS.join(', ')}${suggestionSuffix(stat, LATENCY_STATS)}`,
+      `unknown statistic '${stat}' for ${latency.name}: expected one of ${scalars.join(', ')}${suggestionSuffix(stat, scalars)}`,
       start + dot + 1,
       start + metric.length,
     );

@@ -7,9 +7,12 @@ import { analyzeScenario } from '../../../src/core/analyze-scenario';
 // Half-typed files are the editor's normal state: whatever the text, analysis must return
 // positioned problems, never throw, and never hand out a plan alongside an error.
 const examplesDir = join(import.meta.dirname, '../../../examples');
-const sources = readdirSync(examplesDir)
-  .filter((n) => n.endsWith('.stampede.yaml'))
-  .map((n) => readFileSync(join(examplesDir, n), 'utf8'));
+const validDir = join(import.meta.dirname, '../../fixtures/scenarios/valid');
+const sources = [examplesDir, validDir].flatMap((dir) =>
+  readdirSync(dir)
+    .filter((n) => n.endsWith('.stampede.yaml'))
+    .map((n) => readFileSync(join(dir, n), 'utf8')),
+);
 
 function random(seed: number): () => number {
   let state = seed >>> 0;
@@ -24,7 +27,7 @@ const REPLACEMENTS = ['', ' ', '\n', ':', '-', '[', '{', '}', '"', "'", '&x', '*
 test('random edits of the examples never crash the analysis', () => {
   const next = random(12345);
   let withErrors = 0;
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 600; i++) {
     const source = sources[i % sources.length];
     let text = source;
     for (let edits = 1 + Math.floor(next() * 3); edits > 0; edits--) {
@@ -43,5 +46,5 @@ test('random edits of the examples never crash the analysis', () => {
       assert.ok(problem.message && !problem.message.includes('\n'), JSON.stringify(problem));
     }
   }
-  assert.ok(withErrors > 50, `${withErrors} edited files had errors`);
+  assert.ok(withErrors > 100, `${withErrors} edited files had errors`);
 });

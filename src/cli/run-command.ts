@@ -1,0 +1,311 @@
+// `stampede run FILE`: validate, run with a live view, write results and reports, print the
+// verdict, exit with a code CI can act on (see RUN_USAGE).
+import { mkdirSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { analyzeScenario } from '../core/analyze-scenario';
+import type { ResolvedPlan } from '../core/plan';
+import { applyOverridesToText, formatOverridePath, parseSetArgument, type SetOverride } from '../core/scenario-overrides';
+import type { RunEvent, RunSummary } from '../protocol/run-events';
+import { startRun } from '../runner/engine';
+import type { RunHandle } from '../runner/run-options';
+import { renderHtmlReport } from '../report/html-report';
+import { renderJunitReport } from '../report/junit-report';
+import { renderMarkdownReport } from '../report/markdown-report';
+import { collectSecretValues, createScrubber, redactPlan } from '../report/redact';
+import { createResultsDocument, type ResultsDocument } from '../report/results-document';
+import { ResultsWriter } from '../report/results-writer';
+import { LiveView, type LiveMode } from './live-view';
+import { parseRunArgs, RUN_USAGE, type RunArgs } from './run-args';
+import { colorPalette, plainPalette, useColor } from './terminal-style';
+import { EXIT_INVALID, exitCodeFor, formatVerdict } from './verdict-view';
+
+const TOOL_VERSION = '0.1.0';
+/** How long a stop may take before the CLI gives up waiting for the engine's summary. */
+const STOP_GRACE_MS = 5000;
+
+type Signal = 'SIGINT' | 'SIGTERM';
+
+function fail(message: string): number {
+  process.stderr.write(`stampede run: ${message}\n`);
+  return EXIT_INVALID;
+}
+
+/** Reads the scenario as UTF-8 text, or returns a one-line reason it cannot be used. */
+export function readScenarioText(file: string): { text: string } | { error: string } {
+  let data: Buffer;
+  try {
+    if (statSync(file).isDirectory()) return { error: `${file} is a folder, not a scenario file` };
+    data = readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { error: `${file}: no such file` };
+    if (code === 'EACCES') return { error: `${file}: permission denied` };
+    return { error: `cannot read ${file}: ${(error as Error).message}` };
+  }
+  if (data.includes(0)) return { error: `${file} is a binary file, not a YAML scenario` };
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    return { error: `${file} is not UTF-8 text` };
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.trim() === '') return { error: `${file} is empty` };
+  return { text };
+}
+
+export function scenarioSlug(name: string, file: string): string {
+  const from = (s: string) =>
+    s
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40)
+      .replace(/-+$/, '');
+  return from(name) || from(basename(file).replace(/\.stampede\.ya?ml$|\.ya?ml$/i, '')) || 'scenario';
+}
+
+export function runStamp(date: Date): string {
+  const iso = date.toISOString();
+  return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
+}
+
+function defaultRunFolder(args: RunArgs, plan: ResolvedPlan, now: Date): string {
+  const root = resolve(args.resultsDir ?? join(process.cwd(), '.stampede', 'runs'));
+  const base = `${runStamp(now)}-${scenarioSlug(plan.name, args.file)}`;
+  let folder = join(root, base);
+  for (let n = 2; existsSync(folder); n += 1) folder = join(root, `${base}-${n}`);
+  return folder;
+}
+
+/** Given one of --json / --report, the other goes beside it; given neither, both go into a new
+ * folder under the results folder, where the run history looks for them. */
+function outputPaths(args: RunArgs, plan: ResolvedPlan, now: Date): { jsonPath: string; reportPath: string } {
+  const swapExt = (path: string, ext: string) => path.replace(/(\.[^./\\]*)?$/, ext);
+  if (args.json || args.report) {
+    return {
+      jsonPath: resolve(args.json ?? swapExt(args.report as string, '.json')),
+      reportPath: resolve(args.report ?? swapExt(args.json as string, '.html')),
+    };
+  }
+  const folder = defaultRunFolder(args, plan, now);
+  return { jsonPath: join(folder, 'results.json'), reportPath: join(folder, 'report.html') };
+}
+
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
+function secretLookup(kind: 'secret' | 'env', name: string): string | undefined {
+  if (kind === 'env') return process.env[name];
+  return process.env[`STAMPEDE_SECRET_${name}`] ?? process.env[name];
+}
+
+function analyze(args: RunArgs): { plan: ResolvedPlan } | { code: number } {
+  const read = readScenarioText(args.file);
+  if ('error' in read) return { code: fail(read.error) };
+  const overrides: SetOverride[] = [];
+  for (const raw of args.sets) {
+    const parsed = parseSetArgument(raw);
+    if (!parsed.ok) return { code: fail(parsed.message) };
+    overrides.push(parsed.override);
+  }
+  const applied = applyOverridesToText(read.text, overrides);
+  if (applied.errors.length) {
+    for (const e of applied.errors) process.stderr.write(`stampede run: ${e.message}\n`);
+    return { code: EXIT_INVALID };
+  }
+  const { problems, plan } = analyzeScenario(applied.text, { fileName: args.file });
+  const errors = problems.filter((p) => p.severity === 'error');
+  // A problem in a value that came from --set is reported against the --set, not the file.
+  const fromOverride = (path: string) =>
+    [...overrides].reverse().find((o) => {
+      const op = formatOverridePath(o.path);
+      return path === op || path.startsWith(`${op}.`) || path.startsWith(`${op}[`);
+    });
+  let positionsShifted = false;
+  for (const p of problems) {
+    const override = p.path ? fromOverride(p.path) : undefined;
+    const where = override ? `--set ${override.raw}` : `${args.file}:${p.range.line}:${p.range.column}`;
+    if (!override && applied.reserialized) positionsShifted = true;
+    process.stderr.write(`${where}: ${p.severity === 'error' ? 'error' : 'warning'}: ${p.message}${p.path ? ` (${p.path})` : ''}\n`);
+  }
+  if (positionsShifted) {
+    process.stderr.write('note: --set added keys to the scenario, so the positions above may be off by a few lines\n');
+  }
+  if (errors.length || !plan) {
+    if (!errors.length) process.stderr.write(`stampede run: ${args.file} could not be resolved into a run plan\n`);
+    return { code: EXIT_INVALID };
+  }
+  return { plan };
+}
+
+function writeOutput(path: string, text: string): string | null {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+    return null;
+  } catch (error) {
+    return `cannot write ${path}: ${(error as Error).message}`;
+  }
+}
+
+export async function runRunCommand(argv: string[]): Promise<number> {
+  const parsed = parseRunArgs(argv);
+  if (!parsed.ok) {
+    process.stderr.write(`stampede run: ${parsed.message}\n\n${RUN_USAGE}\n`);
+    return EXIT_INVALID;
+  }
+  const args = parsed.args;
+  if (args.help) {
+    process.stdout.write(RUN_USAGE + '\n');
+    return 0;
+  }
+  const analyzed = analyze(args);
+  if ('code' in analyzed) return analyzed.code;
+  const plan = analyzed.plan;
+
+  const now = new Date();
+  const { jsonPath, reportPath } = outputPaths(args, plan, now);
+  const runId = `${runStamp(now)}-${scenarioSlug(plan.name, args.file)}`;
+  const scrub = createScrubber(collectSecretValues(plan, secretLookup));
+
+  const isTTY = Boolean(process.stdout.isTTY);
+  const palette = useColor(isTTY, process.env, args.color) ? colorPalette : plainPalette;
+  const mode: LiveMode = args.quiet ? 'quiet' : isTTY ? 'tty' : 'lines';
+  const live = new LiveView(process.stdout, mode, palette, scrub);
+
+  const doc: ResultsDocument = createResultsDocument({
+    runId,
+    toolVersion: TOOL_VERSION,
+    scenarioName: plan.name,
+    scenarioFile: args.file,
+    overrides: args.sets,
+    redactedPlan: redactPlan(plan),
+    now,
+  });
+  let writer: ResultsWriter;
+  try {
+    writer = new ResultsWriter({ path: jsonPath, doc, scrub });
+    writer.open();
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+
+  let stoppedBy: Signal | null = null;
+  let handle: RunHandle | null = null;
+  const restoreCursor = () => live.close();
+  const onSignal = (signal: Signal) => {
+    if (stoppedBy) {
+      // Second signal: quit now; the results file already holds the last snapshot.
+      writer.close();
+      live.close();
+      process.stderr.write(`\nstampede run: quit; partial results in ${displayPath(jsonPath)}\n`);
+      process.exit(exitCodeFor({ endReason: 'stopped' } as RunSummary, signal));
+    }
+    stoppedBy = signal;
+    live.message(palette.yellow(`Stopping (${signal}); results will be written. Press Ctrl-C again to quit now.`));
+    handle?.stop('stopped', `stopped by ${signal}`);
+  };
+  const onSigint = () => onSignal('SIGINT');
+  const onSigterm = () => onSignal('SIGTERM');
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
+  process.on('exit', restoreCursor);
+
+  const onEvent = (event: RunEvent) => {
+    try {
+      writer.handle(event);
+      live.onEvent(event);
+    } catch (error) {
+      process.stderr.write(scrub(`stampede run: could not record a ${event.type} event: ${(error as Error).message}\n`));
+    }
+  };
+
+  let summary: RunSummary | null = null;
+  try {
+    const started: RunHandle = startRun({
+      plan,
+      onEvent,
+      runId,
+      env: process.env,
+      baseDir: dirname(resolve(args.file)),
+      resolveSecret: async (name: string) => secretLookup('secret', name),
+    });
+    handle = started;
+    if (stoppedBy) started.stop('stopped', `stopped by ${stoppedBy}`);
+    summary = await waitForSummary(started, plan, () => stoppedBy !== null);
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
+    live.close();
+  }
+
+  if (summary && !doc.summary) writer.handle({ type: 'done', summary });
+  if (!summary) doc.status = 'stopped';
+  const writeError = writer.close();
+  process.off('exit', restoreCursor);
+
+  const out = (line: string) => process.stdout.write(scrub(line) + '\n');
+  const problems: string[] = writeError ? [writeError] : [];
+  const reports: Array<[string, string]> = [];
+  const html = writeOutput(reportPath, scrub(renderHtmlReport(doc)));
+  if (html) problems.push(html);
+  else reports.push(['Report', reportPath]);
+  if (args.md) {
+    const e = writeOutput(resolve(args.md), scrub(renderMarkdownReport(doc)));
+    if (e) problems.push(e);
+    else reports.push(['Markdown', resolve(args.md)]);
+  }
+  if (args.junit) {
+    const e = writeOutput(resolve(args.junit), scrub(renderJunitReport(doc)));
+    if (e) problems.push(e);
+    else reports.push(['JUnit', resolve(args.junit)]);
+  }
+
+  out('');
+  if (summary) {
+    for (const line of formatVerdict(summary, { palette, thresholds: plan.thresholds, loadModel: plan.load.model, stoppedBy })) out(line);
+  } else {
+    out(palette.yellow(`Stopped: the engine did not finish within ${STOP_GRACE_MS / 1000} s; the results file keeps the ${doc.series.length} s measured.`));
+  }
+  out(`Results: ${displayPath(jsonPath)}`);
+  for (const [label, path] of reports) out(`${`${label}:`.padEnd(8)} ${displayPath(path)}`);
+  for (const p of problems) process.stderr.write(scrub(`stampede run: ${p}\n`));
+
+  if (!summary) return exitCodeFor({ endReason: 'stopped' } as RunSummary, stoppedBy);
+  const code = exitCodeFor(summary, stoppedBy);
+  return problems.length && code === 0 ? EXIT_INVALID : code;
+}
+
+/** Waits for the engine's summary. Never hangs: after a stop (or once the run is well past its
+ * planned end) the engine gets STOP_GRACE_MS to finish, then the CLI moves on without it. */
+function waitForSummary(handle: RunHandle, plan: ResolvedPlan, stopping: () => boolean): Promise<RunSummary | null> {
+  return new Promise((resolvePromise) => {
+    const overdueAt = Date.now() + plan.load.durationMs + plan.resilience.timeouts.totalMs + 30_000;
+    let stopSeenAt: number | null = null;
+    const timer = setInterval(() => {
+      const now = Date.now();
+      if (stopSeenAt === null && (stopping() || now > overdueAt)) {
+        stopSeenAt = now;
+        if (!stopping()) handle.stop('stopped', 'the run went past its planned end');
+      }
+      if (stopSeenAt !== null && now - stopSeenAt > STOP_GRACE_MS) {
+        clearInterval(timer);
+        resolvePromise(null);
+      }
+    }, 200);
+    handle.done.then(
+      (summary) => {
+        clearInterval(timer);
+        resolvePromise(summary);
+      },
+      () => {
+        clearInterval(timer);
+        resolvePromise(null);
+      },
+    );
+  });
+}

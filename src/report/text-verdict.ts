@@ -1,0 +1,62 @@
+// The end-of-run verdict as plain text: printed by `stampede run`, and by the editor into its
+// output channel. Pure.
+import type { PlanThreshold } from '../core/plan';
+import { ERROR_OUTCOMES, type RunSummary, type ThresholdState } from '../protocol/run-events';
+import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatRate, formatUsd, headlineBody } from './format';
+import type { Palette } from './text-style';
+
+function thresholdLine(t: ThresholdState, plan: PlanThreshold | undefined, loadModel: 'open' | 'closed' | undefined, p: Palette, sourceWidth: number): string {
+  const mark = t.pass === false ? p.red('✘') : t.pass ? p.green('✔') : p.dim('–');
+  const value = t.value === null ? 'no data' : formatMetricValue(t.metric, t.value);
+  const limit = plan ? ` (limit ${plan.op} ${formatMetricValue(plan.metric, plan.value)})` : '';
+  const breach = t.firstBreach
+    ? p.dim(`  first breached at ${formatDuration(t.firstBreach.t)} in ${t.firstBreach.stage}, target ${formatLevel(t.firstBreach.targetLevel, loadModel)}, achieved ${formatRate(t.firstBreach.achievedRate)}: ${formatMetricValue(t.metric, t.firstBreach.value)}`)
+    : '';
+  return `  ${mark} ${t.source.padEnd(sourceWidth)}  ${value}${limit}${breach}`;
+}
+
+export function formatVerdict(
+  summary: RunSummary,
+  options: { palette: Palette; thresholds?: readonly PlanThreshold[]; loadModel?: 'open' | 'closed'; stoppedBy?: 'SIGINT' | 'SIGTERM' | null },
+): string[] {
+  const p = options.palette;
+  const lines: string[] = [];
+  const ended =
+    options.stoppedBy != null
+      ? p.yellow(`STOPPED (${options.stoppedBy}) after ${formatDuration(summary.durationMs / 1000)}`)
+      : summary.endReason === 'aborted'
+        ? p.red(`ABORTED after ${formatDuration(summary.durationMs / 1000)}`)
+        : summary.endReason === 'error'
+          ? p.red('ERROR')
+          : summary.endReason === 'stopped'
+            ? p.yellow(`STOPPED after ${formatDuration(summary.durationMs / 1000)}`)
+            : summary.verdict.pass
+              ? p.green('PASS')
+              : p.red('FAIL');
+  lines.push(`${p.bold('Verdict:')} ${p.bold(ended)} — ${headlineBody(summary.verdict.headline)}`);
+  if (summary.endMessage && !summary.verdict.headline.includes(summary.endMessage)) lines.push(`  ${summary.endMessage}`);
+  if (summary.verdict.firstBreach) {
+    const b = summary.verdict.firstBreach;
+    lines.push(
+      `  First breach: ${p.bold(b.source)} at ${formatDuration(b.t)} in stage ${b.stage} (target ${formatLevel(b.targetLevel, options.loadModel)}, achieved ${formatRate(b.achievedRate)}), value ${formatMetricValue(summary.thresholds.find((t) => t.id === b.thresholdId)?.metric ?? '', b.value)}`,
+    );
+  }
+  if (summary.thresholds.length) {
+    const width = Math.max(...summary.thresholds.map((t) => t.source.length));
+    lines.push('Thresholds (whole run):');
+    for (const t of summary.thresholds) {
+      lines.push(thresholdLine(t, options.thresholds?.find((x) => x.id === t.id), options.loadModel, p, width));
+    }
+  } else lines.push(p.dim('No thresholds in the scenario.'));
+  const errors = ERROR_OUTCOMES.filter((o) => summary.outcomes[o] > 0).map((o) => `${o} ${formatCount(summary.outcomes[o])}`);
+  lines.push(
+    `Requests ${formatCount(summary.requests.total)} (ok ${formatCount(summary.outcomes.ok)}${errors.length ? `, ${errors.join(', ')}` : ''}${summary.outcomes.canceled ? `, canceled ${formatCount(summary.outcomes.canceled)}` : ''}${summary.outcomes.aborted ? `, aborted at the end ${formatCount(summary.outcomes.aborted)}` : ''}${summary.requests.dropped ? `, dropped ${formatCount(summary.requests.dropped)}` : ''}) at ${formatRate(summary.requests.rate)}`,
+  );
+  lines.push(
+    `TTFT p50 ${formatMs(summary.ttft.p50)} p95 ${formatMs(summary.ttft.p95)} p99 ${formatMs(summary.ttft.p99)} · E2E p95 ${formatMs(summary.e2e.p95)} · ITL p95 ${formatMs(summary.itl.p95)}`,
+  );
+  lines.push(
+    `Tokens in ${formatCount(summary.tokens.input)} out ${formatCount(summary.tokens.output)} (${formatRate(summary.tokens.perSecond, ' tok/s')}) · cost ${formatUsd(summary.cost.total)}${summary.cost.perRequest !== null ? ` (${formatUsd(summary.cost.perRequest)}/request)` : ''}`,
+  );
+  return lines;
+}

@@ -1,0 +1,165 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { completeAt, cursorContext, itemSnippets } from '../../../src/core/schema-completion';
+import { analyzeScenario } from '../../../src/core/analyze-scenario';
+import { scenarioSchema } from '../../../src/core/scenario-schema';
+
+/** Text with a `|` marking the cursor. */
+function at(marked: string): { text: string; offset: number } {
+  const offset = marked.indexOf('|');
+  assert.ok(offset >= 0, 'no cursor mark');
+  return { text: marked.slice(0, offset) + marked.slice(offset + 1), offset };
+}
+
+const labels = (marked: string) => {
+  const { text, offset } = at(marked);
+  return completeAt(text, offset).map((e) => e.label);
+};
+
+const HEAD = `name: x
+providers:
+  - id: primary
+    type: openai
+    baseUrl: https://api.example.com/v1
+    model: m
+  - id: spare
+    type: mock
+`;
+
+test('top-level keys at an empty line of the root', () => {
+  const got = labels('name: x\n|\n');
+  for (const key of ['providers', 'workload', 'load', 'thresholds', 'budget', 'resilience', 'seed']) assert.ok(got.includes(key), key);
+  assert.ok(!got.includes('name'), 'offers a key already present');
+});
+
+test('keys of a block mapping inside an array item, without the ones present', () => {
+  const got = labels(`${HEAD}    |\n`);
+  assert.ok(got.includes('profile') && got.includes('pricing') && got.includes('maxConnections'));
+  assert.ok(!got.includes('id') && !got.includes('type'));
+});
+
+test('keys of a nested flow mapping', () => {
+  const { text, offset } = at('name: x\nworkload:\n  mix:\n    - { name: faq, promptTokens: { med| } }\n');
+  const ctx = cursorContext(text, offset);
+  assert.deepEqual(ctx.path, ['workload', 'mix', 0, 'promptTokens']);
+  assert.equal(ctx.kind, 'key');
+  assert.equal(ctx.prefix, 'med');
+  const got = completeAt(text, offset).map((e) => e.label);
+  for (const key of ['max', 'mean', 'median', 'min', 'p95', 'stddev']) assert.ok(got.includes(key), key);
+  assert.ok(!got.includes('name'), 'keys of the mix entry leak into promptTokens');
+});
+
+test('a flow mapping after a block key, and a flow sequence', () => {
+  const retries = at('name: x\nresilience:\n  retries: { max: 2, back| }\n');
+  const ctx = cursorContext(retries.text, retries.offset);
+  assert.deepEqual(ctx.path, ['resilience', 'retries']);
+  assert.deepEqual(ctx.siblings, ['max']);
+  assert.ok(completeAt(retries.text, retries.offset).some((e) => e.label === 'backoff'));
+  const on = at('name: x\nresilience:\n  retries: { on: [timeout, | ] }\n');
+  assert.deepEqual(cursorContext(on.text, on.offset).path, ['resilience', 'retries', 'on', 0]);
+  assert.ok(completeAt(on.text, on.offset).some((e) => e.label === 'rate_limited'));
+});
+
+test('a compact sequence (dash at the key column) still resolves its parent key', () => {
+  const { text, offset } = at('name: x\nload:\n  stages:\n  - for: 1s\n    |\n');
+  assert.deepEqual(cursorContext(text, offset).path, ['load', 'stages', 0]);
+});
+
+test('enum values for a field', () => {
+  // Straight from the schema, so the language can grow without touching completion.
+  const modelEnum = (scenarioSchema.properties?.load?.properties?.model?.enum ?? []).map(String);
+  assert.ok(modelEnum.includes('open') && modelEnum.includes('closed'));
+  assert.deepEqual(labels('name: x\nload:\n  model: |\n'), modelEnum);
+  const profiles = labels(`${HEAD}    profile: |\n`);
+  for (const profile of ['h100-8b', 'instant', 'rate-limited-api', 'small-gpu']) assert.ok(profiles.includes(profile), profile);
+});
+
+test('provider ids where a mix entry names its provider', () => {
+  const got = labels(`${HEAD}workload:\n  mix:\n    - name: a\n      provider: |\n`);
+  assert.deepEqual(got, ['primary', 'spare']);
+});
+
+test('units after a number in a duration field', () => {
+  const got = labels('name: x\nload:\n  stages:\n    - name: a\n      for: 30|\n');
+  for (const unit of ['30ms', '30s', '30m', '30h']) assert.ok(got.includes(unit), unit);
+});
+
+test('threshold metrics, then operators, then units', () => {
+  const metrics = labels('name: x\nthresholds:\n  - |\n');
+  assert.ok(metrics.includes('ttft.p95') && metrics.includes('errors.rate') && metrics.includes('cost.total'));
+  const ops = labels('name: x\nthresholds:\n  - ttft.p95 |\n');
+  assert.deepEqual(ops, ['<', '<=', '>', '>=', '==', '!=']);
+  const msUnits = labels('name: x\nthresholds:\n  - ttft.p95 < 1.5|\n');
+  assert.deepEqual(msUnits, ['1.5ms', '1.5s', '1.5m']);
+  assert.deepEqual(labels('name: x\nthresholds:\n  - errors.rate < 5|\n'), ['5%']);
+  const expr = labels('name: x\nthresholds:\n  - expr: e2e.p9|\n');
+  assert.ok(expr.includes('e2e.p99'));
+});
+
+test('the metric entry replaces exactly the typed word', () => {
+  const { text, offset } = at('name: x\nthresholds:\n  - ttf|\n');
+  const entry = completeAt(text, offset).find((e) => e.label === 'ttft.p95');
+  assert.ok(entry);
+  assert.equal(text.slice(entry.start, entry.end), 'ttf');
+});
+
+test('key insert text follows the field type', () => {
+  const { text, offset } = at('name: x\n|\n');
+  const byLabel = new Map(completeAt(text, offset).map((e) => [e.label, e]));
+  assert.equal(byLabel.get('providers')?.insertText, 'providers:\n  - $0');
+  assert.equal(byLabel.get('load')?.insertText, 'load:\n  $0');
+  assert.equal(byLabel.get('seed')?.insertText, 'seed: ${1:1}');
+  const inFlow = at('name: x\nload:\n  stages:\n    - { for: 1s, r| }\n');
+  const rate = completeAt(inFlow.text, inFlow.offset).find((e) => e.label === 'rate');
+  assert.equal(rate?.insertText, 'rate: ');
+});
+
+test('a new item of providers, mix and stages offers snippets', () => {
+  assert.ok(labels(`${HEAD}  - |\n`).includes('provider: mock'));
+  assert.ok(labels('name: x\nworkload:\n  mix:\n    - |\n').includes('mix entry'));
+  const stages = labels('name: x\nload:\n  stages:\n    |\n');
+  assert.ok(stages.includes('stage: ramp') && stages.includes('stage: constant rate'));
+});
+
+test('an empty file offers a whole scenario', () => {
+  assert.ok(labels('|').includes('scenario'));
+});
+
+test('every property in the schema is reachable by completion', () => {
+  // Walks the schema: each object's keys must be offered at an empty line of that object.
+  const missing: string[] = [];
+  const paths: Array<{ text: string; keys: string[] }> = [
+    { text: 'name: x\nresilience:\n  retries:\n    |\n', keys: ['max', 'backoff', 'base', 'cap', 'jitter', 'respectRetryAfter', 'on'] },
+    { text: 'name: x\nworkload:\n  cancellations:\n    |\n', keys: ['fraction', 'after'] },
+    { text: 'name: x\nload:\n  stages:\n    - diurnal:\n        |\n', keys: ['peak', 'period'] },
+    { text: 'name: x\nworkload:\n  mix:\n    - prompt:\n        data:\n          |\n', keys: ['file', 'format', 'order'] },
+  ];
+  for (const { text, keys } of paths) {
+    const got = labels(text);
+    for (const key of keys) if (!got.includes(key)) missing.push(`${key} in ${JSON.stringify(text)}`);
+  }
+  assert.deepEqual(missing, []);
+  assert.ok(scenarioSchema.properties);
+});
+
+test('snippets, expanded with their defaults, validate clean', () => {
+  const expand = (body: string) =>
+    body
+      .replace(/\$\{\d+\|([^,|]+)[^}]*\|\}/g, '$1')
+      .replace(/\$\{\d+:((?:\\\}|[^}])*)\}/g, (_m, d: string) => d.replace(/\\([$}\\])/g, '$1'))
+      .replace(/\$\d/g, '');
+  const indent = (body: string, pad: string) => expand(body).split('\n').join(`\n${pad}`);
+  for (const provider of itemSnippets('providers')) {
+    const text = `name: x\nproviders:\n  - ${indent(provider.body, '    ')}\nworkload:\n  mix:\n    - { name: a }\nload:\n  stages:\n    - { for: 1s, rate: 1/s }\n`;
+    const problems = analyzeScenario(text).problems.filter((p) => p.severity === 'error');
+    assert.deepEqual(problems, [], provider.label);
+  }
+  for (const entry of itemSnippets('workload.mix')) {
+    const text = `name: x\nworkload:\n  mix:\n    - ${indent(entry.body, '      ')}\nload:\n  stages:\n    - { for: 1s, rate: 1/s }\n`;
+    assert.deepEqual(analyzeScenario(text).problems, [], entry.label);
+  }
+  for (const stage of itemSnippets('load.stages')) {
+    const text = `name: x\nworkload:\n  mix:\n    - { name: a }\nload:\n  stages:\n    - { for: 1s, rate: 1/s }\n    - ${indent(stage.body, '      ')}\n`;
+    assert.deepEqual(analyzeScenario(text).problems, [], stage.label);
+  }
+});

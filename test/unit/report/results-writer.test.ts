@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createResultsDocument, parseResults, serializeResults } from '../../../src/report/results-document';
+import { ResultsWriter } from '../../../src/report/results-writer';
+import { sampleDocument, sampleEvents, samplePlan } from './sample-run';
+
+test('serialized results parse back identically, one series point per line', () => {
+  const doc = sampleDocument({ name: 'quotes " and $& and "series": "x"' });
+  const text = serializeResults(doc);
+  assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(doc)));
+  const seriesLines = text.split('\n').filter((l) => l.startsWith('    {"t":'));
+  assert.equal(seriesLines.length, doc.series.length);
+  assert.equal(parseResults(text).runId, 'run-1');
+  assert.throws(() => parseResults('{"version":2}'), /not a Stampede results file/);
+  assert.throws(() => parseResults('{'), /not valid JSON/);
+});
+
+test('the writer keeps a complete file on disk from start to done, scrubbed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stampede-writer-'));
+  try {
+    const path = join(dir, 'nested', 'results.json');
+    const doc = createResultsDocument({
+      runId: 'r', toolVersion: '0.1.0', scenarioName: 'n', scenarioFile: null, overrides: [],
+      redactedPlan: samplePlan(), now: new Date(),
+    });
+    const writer = new ResultsWriter({ path, doc, scrub: (t) => t.split('first 429').join('[scrubbed]') });
+    writer.open();
+    assert.equal(parseResults(readFileSync(path, 'utf8')).status, 'running');
+    const events = sampleEvents();
+    for (const e of events.slice(0, -1)) writer.handle(e);
+    const mid = parseResults(readFileSync(path, 'utf8'));
+    assert.equal(mid.status, 'running');
+    assert.equal(mid.summary, null);
+    assert.ok(mid.run, 'start info written at once');
+    writer.handle(events[events.length - 1]);
+    assert.equal(writer.close(), null);
+    const done = parseResults(readFileSync(path, 'utf8'));
+    assert.equal(done.status, 'completed');
+    assert.equal(done.series.length, 8);
+    assert.equal(done.summary?.ttft.p95, 2300);
+    assert.ok(!readFileSync(path, 'utf8').includes('first 429'));
+    assert.deepEqual(readdirSync(join(dir, 'nested')), ['results.json'], 'no temporary files left');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a folder that cannot be written gives a one-line error', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stampede-writer-'));
+  try {
+    const doc = sampleDocument();
+    // A path whose parent is an existing file cannot be created.
+    const writer = () => new ResultsWriter({ path: join(dir, 'x', 'results.json'), doc });
+    writer().close();
+    assert.throws(() => new ResultsWriter({ path: join(dir, 'x', 'results.json', 'deeper.json'), doc }).open(), /results\.json/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
