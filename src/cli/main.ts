@@ -2,6 +2,7 @@ import { runValidateCommand } from './validate-command';
 import { runRunCommand } from './run-command';
 import { runMockCommand } from './mock-command';
 import { runReportCommand } from './report-command';
+import { runProxyCommand } from './proxy-command';
 
 const USAGE = `stampede — load tests for AI features
 
@@ -11,6 +12,7 @@ Usage:
   stampede report RESULTS.json [--report out.html] [--md out.md] [--junit out.xml]
   stampede validate FILE... [--json]
   stampede mock [--port N] [--host H] [--profile P] [--seed N]
+  stampede proxy --upstream URL [--faults FILE] [--port N] [--host H] [--start-delay D] [--seed N]
   stampede help
 
 Exit codes: 0 ok, 1 a threshold failed, 2 invalid scenario or usage, 3 run aborted,
@@ -25,6 +27,8 @@ async function main(argv: string[]): Promise<number> {
       return runValidateCommand(rest);
     case 'mock':
       return runMockCommand(rest);
+    case 'proxy':
+      return runProxyCommand(rest);
     case 'report':
       return runReportCommand(rest);
     case undefined:

@@ -5,14 +5,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { ChatRequest } from './chat-request';
 import type { Sequence, SequenceListener } from './gpu-scheduler';
+import { messageJson, pieceDeltaJson, roleDeltaJson, type AnswerBody } from './answer-body';
 import {
   DONE_EVENT,
   chunkPrefix,
   completionJson,
+  deltaChunk,
   finishChunk,
   roleChunk,
   tokenChunk,
   usageChunk,
+  type FinishReason,
   type OpenAIErrorType,
   type UsageFigures,
 } from './openai-wire';
@@ -39,7 +42,7 @@ export interface ExchangeHost {
   clientGone(ex: ChatExchange): void;
   prefilled(ex: ChatExchange): void;
   instantGenerated(ex: ChatExchange): void;
-  delivered(): void;
+  delivered(ex: ChatExchange): void;
   rateLimitHeaders(headers: string[]): void;
   idFor(requestNumber: number): string;
   requestIdFor(requestNumber: number): string;
@@ -86,11 +89,30 @@ export class ChatExchange implements SequenceListener {
   outputTokens = 0;
   maxTokens = 0;
   blockHashes: number[] | null = null;
+  /** Null: the filler answer. */
+  body: AnswerBody | null = null;
+  /** Headers the engine's later stages add (x-cache, x-degradation-level, x-agent-step). */
+  extraHeaders: string[] | null = null;
+  /** Response-cache key while this exchange computes an answer others may reuse. */
+  cacheKey: string | null = null;
+  /** A slow-stream fault: minimum ms between delivered tokens (0: as fast as generated). */
+  tokenIntervalMs = 0;
+  /** x-cache value when the response cache is on. */
+  cacheStatus: 'HIT' | 'MISS' | null = null;
+  /** x-degradation-level value when degradation is on; -1 when it is off. */
+  degradationLevel = -1;
   private stream = false;
   private includeUsage = false;
   private modelLiteral = '';
   private created = 0;
   private prefix = '';
+  /** Tokens written to the stream so far. */
+  private sent = 0;
+  /** Tokens generated so far (paced delivery only). */
+  private produced = 0;
+  private generationDone = false;
+  private pacedFrom = -1;
+  private pacer: NodeJS.Timeout | null = null;
   private readonly receivedAt = performance.now();
 
   constructor(
@@ -124,6 +146,18 @@ export class ChatExchange implements SequenceListener {
     return this.engine.requestIdFor(this.number);
   }
 
+  get streaming(): boolean {
+    return this.stream;
+  }
+
+  get model(): string {
+    return this.modelLiteral;
+  }
+
+  addHeader(name: string, value: string): void {
+    (this.extraHeaders ??= []).push(name, value);
+  }
+
   begin(request: ChatRequest, maxTokens: number, modelLiteral: string, outputTokens: number): void {
     this.stream = request.stream;
     this.includeUsage = request.includeUsage;
@@ -139,7 +173,8 @@ export class ChatExchange implements SequenceListener {
     this.res.once('close', onResponseClose);
   }
 
-  private finishReason(): 'stop' | 'length' {
+  private finishReason(): FinishReason {
+    if (this.body !== null) return this.body.kind === 'tool' ? 'tool_calls' : 'stop';
     return this.outputTokens >= this.maxTokens ? 'length' : 'stop';
   }
 
@@ -150,36 +185,76 @@ export class ChatExchange implements SequenceListener {
   private headers(contentType: string, serverTiming: string): string[] {
     const headers = ['content-type', contentType, 'x-request-id', this.requestId(), 'server-timing', serverTiming];
     if (this.stream) headers.push('cache-control', 'no-cache');
+    this.pushStageHeaders(headers);
     this.engine.rateLimitHeaders(headers);
     return headers;
   }
 
-  answerInstantly(): void {
+  /** The headers the pipeline's optional stages decided on. */
+  pushStageHeaders(headers: string[]): void {
+    if (this.cacheStatus !== null) headers.push('x-cache', this.cacheStatus);
+    if (this.degradationLevel >= 0) headers.push('x-degradation-level', String(this.degradationLevel));
+    if (this.extraHeaders !== null) headers.push(...this.extraHeaders);
+  }
+
+  /** Answers without the simulated GPU; `generated` is false for replays from the response cache. */
+  answerInstantly(generated = true): void {
+    if (generated) this.engine.instantGenerated(this);
+    if (this.tokenIntervalMs > 0) {
+      this.produced = this.outputTokens;
+      this.generationDone = true;
+      this.pump();
+      return;
+    }
+    this.finish(INSTANT_TIMING);
+  }
+
+  /** Sends everything not yet sent and ends the response. */
+  private finish(timing: string): void {
     this.done = true;
-    this.engine.instantGenerated(this);
-    this.engine.delivered();
+    this.engine.delivered(this);
     const id = this.engine.idFor(this.number);
-    const timing = 'queue;dur=0, prefill;dur=0';
     if (!this.stream) {
-      const body = completionJson(id, this.created, this.modelLiteral, this.finishReason(), this.usage());
+      const body = completionJson(id, this.created, this.modelLiteral, this.finishReason(), this.usage(), this.body === null ? undefined : messageJson(this.body));
       const headers = this.headers('application/json', timing);
       headers.push('content-length', String(Buffer.byteLength(body)));
       this.res.writeHead(200, headers);
       this.res.end(body);
       return;
     }
-    const prefix = chunkPrefix(id, this.created, this.modelLiteral);
-    let text = roleChunk(prefix);
-    for (let i = 0; i < this.outputTokens; i++) text += tokenChunk(prefix, i);
-    text += this.closingEvents(prefix, id);
-    this.res.writeHead(200, this.headers('text/event-stream', timing));
+    let text = this.res.headersSent ? '' : this.openStream(id, timing);
+    while (this.sent < this.outputTokens) text += this.pieceChunk(this.sent++);
+    text += this.closingEvents(this.prefix, id);
     this.res.end(text);
+  }
+
+  private openStream(id: string, timing: string): string {
+    this.prefix = chunkPrefix(id, this.created, this.modelLiteral);
+    this.res.writeHead(200, this.headers('text/event-stream', timing));
+    return this.body === null ? roleChunk(this.prefix) : deltaChunk(this.prefix, roleDeltaJson(this.body));
+  }
+
+  private pieceChunk(index: number): string {
+    return this.body === null ? tokenChunk(this.prefix, index) : deltaChunk(this.prefix, pieceDeltaJson(this.body, index));
+  }
+
+  /** Streams tokens [sent, upTo); the last token always waits for the closing events. */
+  private writeUpTo(upTo: number, timing: string): void {
+    const end = Math.min(upTo, this.outputTokens - 1);
+    if (end <= this.sent) return;
+    let text = this.res.headersSent ? '' : this.openStream(this.engine.idFor(this.number), timing);
+    while (this.sent < end) text += this.pieceChunk(this.sent++);
+    this.res.write(text);
   }
 
   private closingEvents(prefix: string, id: string): string {
     let text = finishChunk(prefix, this.finishReason());
     if (this.includeUsage) text += usageChunk(id, this.created, this.modelLiteral, this.usage());
     return text + DONE_EVENT;
+  }
+
+  private timing(): string {
+    return this.seq === null ? INSTANT_TIMING : this.serverTiming();
   }
 
   private serverTiming(): string {
@@ -189,43 +264,61 @@ export class ChatExchange implements SequenceListener {
     return `queue;dur=${queueMs.toFixed(1)}, prefill;dur=${prefillMs.toFixed(1)}`;
   }
 
+  /** Paced delivery: token i goes out no sooner than i intervals after the first. */
+  private pump(): void {
+    if (this.pacer !== null || this.done || this.res.destroyed) return;
+    const now = performance.now();
+    if (this.pacedFrom < 0) this.pacedFrom = now;
+    const due = 1 + Math.floor((now - this.pacedFrom) / this.tokenIntervalMs);
+    const allowed = Math.min(this.produced, due);
+    if (this.generationDone && allowed >= this.outputTokens) {
+      this.finish(this.timing());
+      return;
+    }
+    if (this.stream) this.writeUpTo(allowed, this.timing());
+    if (allowed < this.produced || this.generationDone) {
+      const wait = Math.max(1, this.pacedFrom + allowed * this.tokenIntervalMs - now);
+      // Unref'd: a paced answer must not keep a closed server's process alive.
+      this.pacer = setTimeout(onPace, wait, this);
+      this.pacer.unref();
+    }
+  }
+
+  /** The pacer timer fired. */
+  paceDue(): void {
+    this.pacer = null;
+    this.pump();
+  }
+
   onPrefilled(_seq: Sequence): void {
     this.engine.prefilled(this);
   }
 
   onToken(seq: Sequence): void {
-    if (!this.stream || this.done || this.res.destroyed) return;
-    // The last token goes out with the closing events in one write.
-    if (seq.generated >= seq.outputTokens) return;
-    if (seq.generated === 1) {
-      this.prefix = chunkPrefix(this.engine.idFor(this.number), this.created, this.modelLiteral);
-      this.res.writeHead(200, this.headers('text/event-stream', this.serverTiming()));
-      this.res.write(roleChunk(this.prefix) + tokenChunk(this.prefix, 0));
+    if (this.done || this.res.destroyed) return;
+    if (this.tokenIntervalMs > 0) {
+      this.produced = seq.generated;
+      if (this.stream) this.pump();
+      else if (this.pacedFrom < 0) this.pacedFrom = performance.now();
       return;
     }
-    this.res.write(tokenChunk(this.prefix, seq.generated - 1));
+    if (this.stream) this.writeUpTo(seq.generated, this.serverTiming());
   }
 
   onComplete(seq: Sequence): void {
     if (this.done || this.res.destroyed) return;
-    this.done = true;
-    this.engine.delivered();
-    const id = this.engine.idFor(this.number);
-    if (!this.stream) {
-      const body = completionJson(id, this.created, this.modelLiteral, this.finishReason(), this.usage());
-      const headers = this.headers('application/json', this.serverTiming());
-      headers.push('content-length', String(Buffer.byteLength(body)));
-      this.res.writeHead(200, headers);
-      this.res.end(body);
+    if (this.tokenIntervalMs > 0) {
+      this.produced = seq.generated;
+      this.generationDone = true;
+      this.pump();
       return;
     }
-    let text = '';
-    if (seq.generated === 1) {
-      this.prefix = chunkPrefix(id, this.created, this.modelLiteral);
-      this.res.writeHead(200, this.headers('text/event-stream', this.serverTiming()));
-      text = roleChunk(this.prefix);
-    }
-    text += tokenChunk(this.prefix, seq.generated - 1) + this.closingEvents(this.prefix, id);
-    this.res.end(text);
+    this.finish(this.serverTiming());
   }
+}
+
+const INSTANT_TIMING = 'queue;dur=0, prefill;dur=0';
+
+function onPace(ex: ChatExchange): void {
+  ex.paceDue();
 }

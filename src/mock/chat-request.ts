@@ -14,6 +14,10 @@ export interface ChatRequest {
   maxTokens: number | null;
   stream: boolean;
   includeUsage: boolean;
+  /** Function names from `tools`, or null without tools (or with tool_choice "none"). */
+  toolNames: string[] | null;
+  /** Messages with role "tool": the tool results an agent loop has appended so far. */
+  toolResults: number;
 }
 
 export type ChatRequestParse =
@@ -38,6 +42,7 @@ export function parseChatRequest(body: string): ChatRequestParse {
   }
   let promptText = '';
   let promptTokens = 0;
+  let toolResults = 0;
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i] as Record<string, unknown> | null;
     if (message === null || typeof message !== 'object' || typeof message.role !== 'string') {
@@ -47,6 +52,7 @@ export function parseChatRequest(body: string): ChatRequestParse {
     if (content === undefined) {
       return { ok: false, message: `'messages[${i}].content' must be a string, an array of parts, or null.`, param: `messages[${i}].content` };
     }
+    if (message.role === 'tool') toolResults++;
     promptText += message.role + '\n' + content + '\n';
     promptTokens += estimateTokens(content);
   }
@@ -59,7 +65,25 @@ export function parseChatRequest(body: string): ChatRequestParse {
   const options = record.stream_options as Record<string, unknown> | null | undefined;
   const includeUsage = stream && options !== null && typeof options === 'object' && options.include_usage === true;
   const model = typeof record.model === 'string' && record.model !== '' ? record.model : null;
-  return { ok: true, request: { model, promptText, promptTokens, maxTokens, stream, includeUsage } };
+  let toolNames: string[] | null = null;
+  if (record.tools !== undefined && record.tools !== null) {
+    const tools = readToolNames(record.tools);
+    if (typeof tools === 'string') return { ok: false, message: tools, param: 'tools' };
+    if (tools.length > 0 && record.tool_choice !== 'none') toolNames = tools;
+  }
+  return { ok: true, request: { model, promptText, promptTokens, maxTokens, stream, includeUsage, toolNames, toolResults } };
+}
+
+/** Function names of an OpenAI `tools` array, or an error message. */
+function readToolNames(tools: unknown): string[] | string {
+  if (!Array.isArray(tools)) return "'tools' must be an array of {type: 'function', function: {name}} objects.";
+  const names: string[] = [];
+  for (let i = 0; i < tools.length; i++) {
+    const fn = (tools[i] as { function?: { name?: unknown } } | null)?.function;
+    if (!fn || typeof fn.name !== 'string' || fn.name === '') return `'tools[${i}].function.name' must be a non-empty string.`;
+    names.push(fn.name);
+  }
+  return names;
 }
 
 function messageText(content: unknown): string | undefined {

@@ -27,6 +27,8 @@ export class Sequence {
   /** Prompt tokens this step prefills; 0 when it decodes instead. */
   stepPrefill = 0;
   stepDecodes = false;
+  /** Tokens one decode step yields: a degraded, cheaper model decodes faster. */
+  tokensPerStep = 1;
 
   constructor(
     readonly promptTokens: number,
@@ -204,8 +206,9 @@ export class GpuScheduler {
         this.markPrefilled(seq, now);
       }
       if (seq.state !== 'running') continue;
-      seq.generated++;
-      this.generationTokens++;
+      const produced = Math.min(seq.tokensPerStep, seq.outputTokens - seq.generated);
+      seq.generated += produced;
+      this.generationTokens += produced;
       if (seq.generated >= seq.outputTokens) finished.push(seq);
       seq.listener.onToken(seq);
     }

@@ -1,19 +1,23 @@
 // The embedded mock AI provider: an OpenAI-compatible HTTP server in front of a simulated GPU.
-// A chat request goes through stages in order — read body, parse, context check, rate limit,
-// prefix-cache lookup, admission to the engine queue, generation, response — each a method of
-// MockEngine, so later stages (faults, response cache, degradation, tool calls) slot in between.
+// A chat request goes through stages in order — read body, parse, context check, scheduled
+// faults, rate limit, added latency, response cache, degradation, tool-call choice, prefix-cache
+// lookup, admission to the engine queue, generation, response — each a method of MockEngine.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { MockProfileName } from '../core/plan';
+import type { PlanMockBehaviour } from '../core/plan-failure-modes';
+import { bodyTokens, templateBody, toolCallBody } from './answer-body';
 import { ChatExchange, MAX_BODY_BYTES, readChatBody, type ExchangeHost } from './chat-exchange';
 import { parseChatRequest, type ChatRequest } from './chat-request';
+import { FaultSchedule, emptyFaultCounts, injectedErrorShape, type FaultCounts } from './fault-schedule';
 import { GpuScheduler, Sequence } from './gpu-scheduler';
 import { errorJson, type OpenAIErrorType } from './openai-wire';
 import { PrefixCache } from './prefix-cache';
 import { resolveMockProfile, type MockProfile } from './profiles';
 import { prometheusText } from './prometheus-exposition';
-import { RateLimiter, formatResetDuration } from './rate-limiter';
+import { RateLimiter, formatResetDuration, type RateDecision } from './rate-limiter';
+import { ResponseCache, type CachedAnswer } from './response-cache';
 import { SeededRng } from './seeded-rng';
 
 export interface MockServerOptions {
@@ -25,6 +29,10 @@ export interface MockServerOptions {
   seed?: number;
   /** Profile parameters to override, by MockProfile field name. */
   overrides?: Record<string, number | boolean | string>;
+  /** Faults, response cache, agent steps, degradation and leaks (issue 4). */
+  behaviour?: PlanMockBehaviour;
+  /** performance.now() value of run time 0, the clock fault windows are on; default: when the server starts. */
+  startedAt?: number;
 }
 
 export interface MockCounters {
@@ -42,6 +50,17 @@ export interface MockCounters {
   prefixCacheHits: number;
   /** Prompt tokens looked up in the prefix cache. */
   prefixCacheQueries: number;
+  /** Requests each kind of scheduled fault touched (refused, failed, limited, delayed or slowed). */
+  faultsInjected: FaultCounts;
+  responseCacheHits: number;
+  responseCacheMisses: number;
+  /** Misses computed while an identical request was already computing (no coalescing). */
+  duplicateComputations: number;
+  /** Misses answered with an identical in-flight request's result (coalescing). */
+  coalesced: number;
+  /** Responses at degradation level 1, 2 and 3. */
+  degraded: [number, number, number];
+  toolCallResponses: number;
 }
 
 export interface MockServer {
@@ -50,6 +69,8 @@ export interface MockServer {
   port: number;
   profile: MockProfile;
   counters(): MockCounters;
+  /** Moves run time 0 of the fault schedule (a performance.now() value), e.g. when the run starts. */
+  setRunStart(startedAt: number): void;
   /** Closes every socket and stops every timer. */
   close(): Promise<void>;
 }
@@ -58,8 +79,9 @@ export interface MockServer {
 /** Starts the mock; rejects with a one-line Error (and the system `code`) when it cannot listen. */
 export async function startMockServer(options: MockServerOptions): Promise<MockServer> {
   const profile = resolveMockProfile(options.profile, options.overrides ?? {});
-  const engine = new MockEngine(profile, options.seed ?? 1);
+  const engine = new MockEngine(profile, options.seed ?? 1, options.behaviour, options.startedAt ?? performance.now());
   const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => engine.route(req, res));
+  if (engine.faults !== null) server.on('connection', (socket: Socket) => engine.accept(socket));
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
   await new Promise<void>((resolve, reject) => {
@@ -87,6 +109,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     port: address.port,
     profile,
     counters: () => engine.counters(),
+    setRunStart: (startedAt: number) => engine.faults?.setOrigin(startedAt),
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         engine.close();
@@ -101,6 +124,17 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
 /** Server state and the request pipeline; one per server. */
 class MockEngine implements ExchangeHost {
   readonly scheduler: GpuScheduler | null;
+  readonly faults: FaultSchedule | null;
+  private readonly responseCache: ResponseCache<ChatExchange, PendingAnswer> | null;
+  private readonly degradationMarks: readonly [number, number, number] | null;
+  private readonly agentBase: number;
+  private readonly agentUnderLoad: number;
+  private readonly leakOnDisconnect: boolean;
+  /** Requests held back by a latency fault. */
+  private readonly holds = new Set<NodeJS.Timeout>();
+  private nextCallId = 0;
+  /** Cache keys whose followers are being handed a new leader. */
+  private readonly rehoming = new Set<string>();
   private readonly limiter: RateLimiter;
   private readonly prefixCache: PrefixCache | null;
   private readonly rng: SeededRng;
@@ -121,10 +155,23 @@ class MockEngine implements ExchangeHost {
     generationTokens: 0,
     prefixCacheHits: 0,
     prefixCacheQueries: 0,
+    responseCacheHits: 0,
+    responseCacheMisses: 0,
+    duplicateComputations: 0,
+    coalesced: 0,
+    degraded: [0, 0, 0] as [number, number, number],
+    toolCallResponses: 0,
   };
 
-  constructor(readonly profile: MockProfile, seed: number) {
+  constructor(readonly profile: MockProfile, seed: number, behaviour: PlanMockBehaviour | undefined, startedAt: number) {
     this.rng = new SeededRng(seed);
+    this.faults = behaviour && behaviour.faults.length > 0 ? new FaultSchedule(behaviour.faults, startedAt, seed) : null;
+    const cache = behaviour?.responseCache;
+    this.responseCache = cache?.enabled ? new ResponseCache(cache.ttlMs, cache.coalesce) : null;
+    this.degradationMarks = behaviour?.degradation?.queueMarks ?? null;
+    this.agentBase = behaviour?.agentSteps?.base ?? profile.agentBaseSteps;
+    this.agentUnderLoad = behaviour?.agentSteps?.underLoad ?? profile.agentUnderLoadSteps;
+    this.leakOnDisconnect = profile.leakOnDisconnect || behaviour?.leakOnDisconnect === true;
     this.idPrefix = Math.floor(this.rng.next() * 0xffffff).toString(16).padStart(6, '0');
     const instant = profile.prefillTokensPerSecond === 0 && profile.decodeStepBaseMs === 0 && profile.decodeStepPerSeqMs === 0;
     // With no simulated time there is nothing to schedule: answering inline keeps `instant` fast.
@@ -138,6 +185,8 @@ class MockEngine implements ExchangeHost {
   counters(): MockCounters {
     return {
       ...this.stats,
+      degraded: [...this.stats.degraded],
+      faultsInjected: this.faults ? { ...this.faults.counts } : emptyFaultCounts(),
       generationTokens: this.stats.generationTokens + (this.scheduler?.generationTokens ?? 0),
       running: this.scheduler?.runningCount ?? 0,
       waiting: this.scheduler?.waitingCount ?? 0,
@@ -147,6 +196,14 @@ class MockEngine implements ExchangeHost {
   close(): void {
     this.closing = true;
     this.scheduler?.close();
+    for (const timer of this.holds) clearTimeout(timer);
+    this.holds.clear();
+    this.responseCache?.clear();
+  }
+
+  /** A new connection during a `mode: refuse` outage is dropped before any byte is read. */
+  accept(socket: Socket): void {
+    if (this.faults!.refuses(performance.now())) socket.destroy();
   }
 
   route(req: IncomingMessage, res: ServerResponse): void {
@@ -168,9 +225,10 @@ class MockEngine implements ExchangeHost {
   }
 
 
-  // Stages 2..: parse, check, limit, cache, admit.
+  // Stages 2..: parse, check, faults, limit, delay, then answer().
   handleChat(ex: ChatExchange, body: string | null): void {
     this.stats.requests++;
+    if (this.degradationMarks !== null) ex.degradationLevel = 0;
     if (body === null) return this.sendError(ex.res, 413, `The request body exceeds ${MAX_BODY_BYTES} bytes.`, 'invalid_request_error', null, 'request_too_large', ex);
     const parsed = parseChatRequest(body);
     if (!parsed.ok) return this.sendError(ex.res, 400, parsed.message, 'invalid_request_error', parsed.param, null, ex);
@@ -185,19 +243,171 @@ class MockEngine implements ExchangeHost {
         'invalid_request_error', 'messages', 'context_length_exceeded', ex,
       );
     }
-    if (!this.applyRateLimit(ex, request.promptTokens + maxTokens)) return;
-    ex.begin(request, maxTokens, this.modelLiteral(request.model ?? profile.model), this.drawOutputTokens(maxTokens));
-    this.lookupPrefix(ex, request);
-    if (this.scheduler === null) return ex.answerInstantly();
-    this.admit(ex);
+    const tokenCost = request.promptTokens + maxTokens;
+    // Faults come before the normal limiter: a provider that is down spends no quota.
+    if (this.faults !== null && !this.applyFaults(ex, tokenCost)) return;
+    if (this.limiter.enabled) {
+      const decision = this.limiter.admit(tokenCost, performance.now());
+      if (decision.retryAfterMs > 0) return this.sendRateLimited(ex, this.limiter, decision, tokenCost);
+    }
+    const delay = this.faults?.addedLatencyMs(performance.now()) ?? 0;
+    if (delay > 0) return this.hold(ex, request, maxTokens, delay);
+    this.answer(ex, request, maxTokens);
   }
 
-  private applyRateLimit(ex: ChatExchange, tokenCost: number): boolean {
-    if (!this.limiter.enabled) return true;
-    const decision = this.limiter.admit(tokenCost, performance.now());
-    if (decision.retryAfterMs === 0) return true;
+  /** Outage, error-rate and rate-limit windows; false when the request was answered (or dropped). */
+  private applyFaults(ex: ChatExchange, tokenCost: number): boolean {
+    const verdict = this.faults!.checkRequest(performance.now(), tokenCost);
+    switch (verdict.action) {
+      case 'pass':
+        return true;
+      case 'refuse':
+        ex.done = true;
+        ex.res.destroy();
+        return false;
+      case 'rate-limit':
+        this.sendRateLimited(ex, verdict.limiter, verdict.decision, tokenCost);
+        return false;
+      case 'status': {
+        const shape = injectedErrorShape(verdict.status, verdict.kind);
+        const headers = verdict.status === 429 || verdict.status === 503 ? ['retry-after', '1'] : [];
+        this.sendError(ex.res, verdict.status, shape.message, shape.type, null, shape.code, ex, headers);
+        return false;
+      }
+    }
+  }
+
+  private hold(ex: ChatExchange, request: ChatRequest, maxTokens: number, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.holds.delete(timer);
+      if (this.closing || ex.res.destroyed) return;
+      try {
+        this.answer(ex, request, maxTokens);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        this.sendError(ex.res, 500, `The mock failed: ${message}`, 'server_error', null, null, ex);
+      }
+    }, delayMs);
+    this.holds.add(timer);
+  }
+
+  /** Stages after the delay: response cache, degradation, tool calls, prefix cache, admission. */
+  private answer(ex: ChatExchange, request: ChatRequest, maxTokens: number): void {
+    const now = performance.now();
+    if (this.faults !== null) {
+      ex.tokenIntervalMs = this.faults.tokenIntervalMs(now);
+      // A paced answer outlives generation; its flight in the response cache must end if the client leaves.
+      if (ex.tokenIntervalMs > 0) ex.watchDisconnect();
+    }
+    let cacheKey: string | null = null;
+    const cache = this.responseCache;
+    if (cache !== null && request.toolNames === null) {
+      cacheKey = responseCacheKey(request, maxTokens);
+      const hit = cache.get(cacheKey, now);
+      if (hit !== undefined) {
+        this.stats.responseCacheHits++;
+        return this.replay({ ex, request, maxTokens }, hit);
+      }
+      if (ex.cacheStatus === null) this.stats.responseCacheMisses++;
+      ex.cacheStatus = 'MISS';
+      const flight = cache.flight(cacheKey);
+      if (cache.coalesce && flight !== undefined && flight.computing.size > 0) {
+        flight.followers.push({ ex, request, maxTokens });
+        return;
+      }
+    }
+    const level = this.degradationLevel();
+    if (level > 0) this.stats.degraded[level - 1]!++;
+    if (ex.degradationLevel >= 0) ex.degradationLevel = level;
+    if (level === 3) {
+      return this.sendError(
+        ex.res, 503,
+        `The server is degraded (level 3): ${this.scheduler!.waitingCount} requests are waiting, past the mark of ${this.degradationMarks![2]}. Retry later.`,
+        'service_unavailable_error', null, 'degraded', ex, ['retry-after', '1'],
+      );
+    }
+    let outputTokens: number;
+    if (level === 2) {
+      // Still a trip through the queue, only a short and fast one: so a sustained overload
+      // keeps the queue growing towards the level-3 mark, as a real degraded service does.
+      ex.body = templateBody(maxTokens);
+      outputTokens = bodyTokens(ex.body);
+    } else if (request.toolNames !== null) {
+      const step = request.toolResults + 1;
+      ex.addHeader('x-agent-step', String(step));
+      if (request.toolResults < this.agentStepsNow()) {
+        const name = request.toolNames[request.toolResults % request.toolNames.length]!;
+        ex.body = toolCallBody(`call_${this.idPrefix}${(++this.nextCallId).toString(36)}`, name, step);
+        this.stats.toolCallResponses++;
+        outputTokens = bodyTokens(ex.body);
+      } else {
+        outputTokens = this.drawOutputTokens(maxTokens);
+      }
+    } else {
+      outputTokens = this.drawOutputTokens(maxTokens);
+    }
+    const model = level > 0 ? this.degradedModel(request) : request.model ?? this.profile.model;
+    ex.begin(request, maxTokens, this.modelLiteral(model), outputTokens);
+    // Only full answers are worth reusing; a degraded one computes but is not shared.
+    if (cacheKey !== null && level === 0) {
+      ex.cacheKey = cacheKey;
+      if (cache!.startComputing(cacheKey, ex) > 0) this.stats.duplicateComputations++;
+    }
+    this.lookupPrefix(ex, request);
+    if (this.scheduler === null) return ex.answerInstantly();
+    this.admit(ex, level === 2 ? TEMPLATE_TOKENS_PER_STEP : level === 1 ? DEGRADED_TOKENS_PER_STEP : 1);
+  }
+
+  /** Answers from a cached (or just computed) result. */
+  private replay(pending: PendingAnswer, hit: CachedAnswer): void {
+    const { ex, request, maxTokens } = pending;
+    ex.cacheStatus = 'HIT';
+    ex.begin(request, maxTokens, hit.modelLiteral, hit.outputTokens);
+    ex.cachedTokens = request.promptTokens;
+    ex.answerInstantly(false);
+  }
+
+  private degradationLevel(): 0 | 1 | 2 | 3 {
+    const marks = this.degradationMarks;
+    if (marks === null || this.scheduler === null) return 0;
+    const waiting = this.scheduler.waitingCount;
+    return waiting > marks[2] ? 3 : waiting > marks[1] ? 2 : waiting > marks[0] ? 1 : 0;
+  }
+
+  private degradedModel(request: ChatRequest): string {
+    return this.profile.degradedModel !== '' ? this.profile.degradedModel : `${request.model ?? this.profile.model}-mini`;
+  }
+
+  /** Tool-call steps before the final answer, more when the queue is under pressure. */
+  private agentStepsNow(): number {
+    if (this.agentUnderLoad === 0 || this.scheduler === null) return this.agentBase;
+    const pressure = Math.min(1, this.scheduler.waitingCount / Math.max(1, this.profile.queueCapacity));
+    return this.agentBase + Math.round(this.agentUnderLoad * pressure);
+  }
+
+  /** A computation that will not deliver: its followers need a new leader. */
+  private computationFailed(ex: ChatExchange): void {
+    const key = ex.cacheKey!;
+    ex.cacheKey = null;
+    const cache = this.responseCache!;
+    const flight = cache.finishComputing(key, ex);
+    // A new leader failing at once lands here again: the loop below, not recursion, moves on.
+    if (flight === undefined || flight.computing.size > 0 || this.rehoming.has(key)) return;
+    this.rehoming.add(key);
+    try {
+      while (flight.computing.size === 0 && flight.followers.length > 0) {
+        const next = flight.followers.shift()!;
+        if (!next.ex.res.destroyed) this.answer(next.ex, next.request, next.maxTokens);
+      }
+    } finally {
+      this.rehoming.delete(key);
+    }
+    cache.settle(key);
+  }
+
+  private sendRateLimited(ex: ChatExchange, limiter: RateLimiter, decision: RateDecision, tokenCost: number): void {
     this.stats.rateLimited++;
-    const { requests, tokens } = this.limiter;
+    const { requests, tokens } = limiter;
     const message = decision.tooLarge
       ? `Request too large for ${this.profile.model} on tokens per min (TPM): Limit ${tokens!.capacity}, Requested ${tokenCost}. Send fewer prompt tokens or a smaller max_tokens.`
       : decision.limit === 'requests'
@@ -208,7 +418,6 @@ class MockEngine implements ExchangeHost {
       'retry-after-ms', String(decision.retryAfterMs),
     ];
     this.sendError(ex.res, 429, message, decision.limit ?? 'requests', null, 'rate_limit_exceeded', ex, headers);
-    return false;
   }
 
   private lookupPrefix(ex: ChatExchange, request: ChatRequest): void {
@@ -224,8 +433,9 @@ class MockEngine implements ExchangeHost {
     this.stats.prefixCacheHits += ex.cachedTokens;
   }
 
-  private admit(ex: ChatExchange): void {
+  private admit(ex: ChatExchange, tokensPerStep: number): void {
     const seq = new Sequence(ex.promptTokens, ex.cachedTokens, ex.outputTokens, ex, performance.now());
+    seq.tokensPerStep = tokensPerStep;
     ex.seq = seq;
     if (this.scheduler!.submit(seq) === 'queue_full') {
       ex.seq = null;
@@ -246,8 +456,22 @@ class MockEngine implements ExchangeHost {
     if (this.prefixCache && ex.blockHashes) this.prefixCache.insert(ex.blockHashes);
   }
 
-  delivered(): void {
+  delivered(ex: ChatExchange): void {
     this.stats.completed++;
+    const key = ex.cacheKey;
+    if (key === null) return;
+    ex.cacheKey = null;
+    const cache = this.responseCache!;
+    const entry = cache.store(key, ex.outputTokens, ex.model, performance.now());
+    const flight = cache.finishComputing(key, ex);
+    if (flight === undefined) return;
+    const followers = flight.followers.splice(0);
+    cache.settle(key);
+    for (const follower of followers) {
+      if (follower.ex.res.destroyed) continue;
+      this.stats.coalesced++;
+      this.replay(follower, entry);
+    }
   }
 
   instantGenerated(ex: ChatExchange): void {
@@ -257,9 +481,11 @@ class MockEngine implements ExchangeHost {
   }
 
   clientGone(ex: ChatExchange): void {
+    if (this.closing) return;
+    if (ex.cacheKey !== null) this.computationFailed(ex);
     const seq = ex.seq;
-    if (this.closing || seq === null || (seq.state !== 'waiting' && seq.state !== 'running')) return;
-    if (this.profile.leakOnDisconnect) {
+    if (seq === null || (seq.state !== 'waiting' && seq.state !== 'running')) return;
+    if (this.leakOnDisconnect) {
       this.stats.leakedGenerations++;
       return;
     }
@@ -290,11 +516,12 @@ class MockEngine implements ExchangeHost {
     return `req_${this.idPrefix}${requestNumber.toString(36)}`;
   }
 
-  /** Adds OpenAI's x-ratelimit-* headers when a limit is configured. */
+  /** Adds OpenAI's x-ratelimit-* headers when a limit is configured (a rate-limit fault's while one is open). */
   rateLimitHeaders(headers: string[]): void {
-    const { requests, tokens } = this.limiter;
-    if (requests === null && tokens === null) return;
     const now = performance.now();
+    const limiter = this.faults?.activeLimiter(now) ?? this.limiter;
+    const { requests, tokens } = limiter;
+    if (requests === null && tokens === null) return;
     if (requests) {
       requests.refill(now);
       headers.push(
@@ -323,10 +550,16 @@ class MockEngine implements ExchangeHost {
     ex: ChatExchange | null,
     extraHeaders: string[] = [],
   ): void {
-    if (ex) ex.done = true;
+    if (ex) {
+      ex.done = true;
+      if (ex.cacheKey !== null) this.computationFailed(ex);
+    }
     const body = errorJson(message, type, param, code);
     const headers = ['content-type', 'application/json', 'content-length', String(Buffer.byteLength(body)), ...extraHeaders];
-    if (ex) headers.push('x-request-id', ex.requestId());
+    if (ex) {
+      headers.push('x-request-id', ex.requestId());
+      ex.pushStageHeaders(headers);
+    }
     this.rateLimitHeaders(headers);
     if (res.headersSent) {
       res.destroy();
@@ -348,11 +581,27 @@ class MockEngine implements ExchangeHost {
 
   private sendMetrics(res: ServerResponse): void {
     const c = this.counters();
-    const body = prometheusText(this.profile.model, {
-      ...c,
-      kvCacheUsage: this.scheduler?.kvUsage ?? 0,
-    });
+    const body = prometheusText(this.profile.model, { ...c, kvCacheUsage: this.scheduler?.kvUsage ?? 0 }, [
+      { name: 'mock_faults_injected_total', help: 'Requests (or connections) each kind of scheduled fault touched.', label: 'kind', values: c.faultsInjected },
+      { name: 'mock_degraded_responses_total', help: 'Responses at each degradation level (1 cheaper model, 2 template answer, 3 refused).', label: 'level', values: { 1: c.degraded[0], 2: c.degraded[1], 3: c.degraded[2] } },
+    ]);
     res.writeHead(200, ['content-type', 'text/plain; version=0.0.4; charset=utf-8', 'content-length', String(Buffer.byteLength(body))]);
     res.end(body);
   }
+}
+
+/** What a coalesced request needs to be answered later. */
+interface PendingAnswer {
+  ex: ChatExchange;
+  request: ChatRequest;
+  maxTokens: number;
+}
+
+/** A degraded (cheaper) model decodes this many tokens per engine step. */
+const DEGRADED_TOKENS_PER_STEP = 2;
+/** Template answers are cheap to produce: this many tokens per engine step. */
+const TEMPLATE_TOKENS_PER_STEP = 8;
+
+function responseCacheKey(request: ChatRequest, maxTokens: number): string {
+  return `${request.model ?? ''}\u0000${maxTokens}\u0000${request.promptText}`;
 }

@@ -17,16 +17,21 @@ export function usageJson(usage: UsageFigures): string {
   );
 }
 
+export type FinishReason = 'stop' | 'length' | 'tool_calls';
+
+/** `messageJson` replaces the filler answer (tool calls, template text). */
 export function completionJson(
   id: string,
   created: number,
   modelLiteral: string,
-  finishReason: 'stop' | 'length',
+  finishReason: FinishReason,
   usage: UsageFigures,
+  messageJson?: string,
 ): string {
+  const message = messageJson ?? `{"role":"assistant","content":"${fillerContent(usage.completionTokens)}"}`;
   return (
     `{"id":"${id}","object":"chat.completion","created":${created},"model":${modelLiteral},` +
-    `"choices":[{"index":0,"message":{"role":"assistant","content":"${fillerContent(usage.completionTokens)}"},` +
+    `"choices":[{"index":0,"message":${message},` +
     `"logprobs":null,"finish_reason":"${finishReason}"}],"usage":${usageJson(usage)}}`
   );
 }
@@ -44,7 +49,12 @@ export function tokenChunk(prefix: string, index: number): string {
   return prefix + '{"content":' + fillerTokenLiteral(index) + '},"logprobs":null,"finish_reason":null}]}\n\n';
 }
 
-export function finishChunk(prefix: string, finishReason: 'stop' | 'length'): string {
+/** A chunk carrying any delta object, given as JSON text. */
+export function deltaChunk(prefix: string, deltaJson: string): string {
+  return prefix + deltaJson + ',"logprobs":null,"finish_reason":null}]}\n\n';
+}
+
+export function finishChunk(prefix: string, finishReason: FinishReason): string {
   return prefix + `{},"logprobs":null,"finish_reason":"${finishReason}"}]}\n\n`;
 }
 
@@ -54,7 +64,7 @@ export function usageChunk(id: string, created: number, modelLiteral: string, us
 
 export const DONE_EVENT = 'data: [DONE]\n\n';
 
-export type OpenAIErrorType = 'invalid_request_error' | 'requests' | 'tokens' | 'server_error' | 'not_found_error';
+export type OpenAIErrorType = 'invalid_request_error' | 'requests' | 'tokens' | 'server_error' | 'not_found_error' | 'service_unavailable_error';
 
 export function errorJson(message: string, type: OpenAIErrorType, param: string | null, code: string | null): string {
   return JSON.stringify({ error: { message, type, param, code } });

@@ -39,6 +39,12 @@ export interface MockProfile {
   fullLengthShare: number;
   /** Earliest stop of a shorter answer, as a share of max_tokens. */
   minOutputShare: number;
+  /** Model name reported by degraded (level 1) answers; empty means the requested model + "-mini". */
+  degradedModel: string;
+  /** Tool-call steps before a final answer when a request carries tools and the queue is empty. */
+  agentBaseSteps: number;
+  /** Extra tool-call steps at a full waiting queue (scaled by waiting / queue capacity). */
+  agentUnderLoadSteps: number;
 }
 
 export const MOCK_PROFILES: Record<MockProfileName, MockProfile> = {
@@ -61,6 +67,9 @@ export const MOCK_PROFILES: Record<MockProfileName, MockProfile> = {
     defaultMaxTokens: 16,
     fullLengthShare: 1,
     minOutputShare: 0.25,
+    degradedModel: '',
+    agentBaseSteps: 2,
+    agentUnderLoadSteps: 4,
   },
   'small-gpu': {
     model: 'mock-8b-small-gpu',
@@ -81,6 +90,9 @@ export const MOCK_PROFILES: Record<MockProfileName, MockProfile> = {
     defaultMaxTokens: 256,
     fullLengthShare: 0.7,
     minOutputShare: 0.25,
+    degradedModel: '',
+    agentBaseSteps: 2,
+    agentUnderLoadSteps: 4,
   },
   'h100-8b': {
     model: 'mock-llama-3-8b-h100',
@@ -101,6 +113,9 @@ export const MOCK_PROFILES: Record<MockProfileName, MockProfile> = {
     defaultMaxTokens: 256,
     fullLengthShare: 0.7,
     minOutputShare: 0.25,
+    degradedModel: '',
+    agentBaseSteps: 2,
+    agentUnderLoadSteps: 4,
   },
   'rate-limited-api': {
     model: 'mock-hosted-mini',
@@ -121,6 +136,9 @@ export const MOCK_PROFILES: Record<MockProfileName, MockProfile> = {
     defaultMaxTokens: 256,
     fullLengthShare: 0.7,
     minOutputShare: 0.25,
+    degradedModel: '',
+    agentBaseSteps: 2,
+    agentUnderLoadSteps: 4,
   },
 };
 
@@ -147,6 +165,8 @@ const NUMBER_RULES: Partial<Record<keyof MockProfile, { min: number; max?: numbe
   defaultMaxTokens: { min: 1, integer: true },
   fullLengthShare: { min: 0, max: 1 },
   minOutputShare: { min: 0, max: 1 },
+  agentBaseSteps: { min: 0, max: 100, integer: true },
+  agentUnderLoadSteps: { min: 0, max: 100, integer: true },
 };
 
 /**

@@ -16,6 +16,19 @@ export interface MetricsSnapshot {
   leakedGenerations: number;
   rateLimited: number;
   queueRejected: number;
+  responseCacheHits: number;
+  responseCacheMisses: number;
+  duplicateComputations: number;
+  coalesced: number;
+  toolCallResponses: number;
+}
+
+/** A counter with one sample per label value, e.g. mock_faults_injected_total{kind="outage"}. */
+export interface LabelledCounter {
+  name: string;
+  help: string;
+  label: string;
+  values: Record<string, number>;
 }
 
 interface MetricLine {
@@ -39,14 +52,25 @@ const METRICS: MetricLine[] = [
   { name: 'mock_generations_leaked_total', type: 'counter', help: 'Generations that kept running after their client disconnected.', value: (s) => s.leakedGenerations },
   { name: 'mock_rate_limited_total', type: 'counter', help: 'Requests answered 429 by the RPM/TPM limits.', value: (s) => s.rateLimited },
   { name: 'mock_queue_rejected_total', type: 'counter', help: 'Requests answered 503 because the waiting queue was full.', value: (s) => s.queueRejected },
+  { name: 'mock_response_cache_hits_total', type: 'counter', help: 'Requests answered from the response cache.', value: (s) => s.responseCacheHits },
+  { name: 'mock_response_cache_misses_total', type: 'counter', help: 'Response-cache lookups that found no answer.', value: (s) => s.responseCacheMisses },
+  { name: 'mock_duplicate_computations_total', type: 'counter', help: 'Cache misses computed while an identical request was already computing (a thundering herd).', value: (s) => s.duplicateComputations },
+  { name: 'mock_coalesced_requests_total', type: 'counter', help: 'Cache misses answered with the result of an identical request in flight.', value: (s) => s.coalesced },
+  { name: 'mock_tool_call_responses_total', type: 'counter', help: 'Answers that were assistant tool calls (agent loop steps).', value: (s) => s.toolCallResponses },
 ];
 
-export function prometheusText(modelName: string, snapshot: MetricsSnapshot): string {
-  const labels = `{model_name=${JSON.stringify(modelName)}}`;
+export function prometheusText(modelName: string, snapshot: MetricsSnapshot, labelled: LabelledCounter[] = []): string {
+  const model = `model_name=${JSON.stringify(modelName)}`;
   let text = '';
   for (const metric of METRICS) {
     text += `# HELP ${metric.name} ${metric.help}\n# TYPE ${metric.name} ${metric.type}\n`;
-    text += `${metric.name}${labels} ${formatValue(metric.value(snapshot))}\n`;
+    text += `${metric.name}{${model}} ${formatValue(metric.value(snapshot))}\n`;
+  }
+  for (const counter of labelled) {
+    text += `# HELP ${counter.name} ${counter.help}\n# TYPE ${counter.name} counter\n`;
+    for (const [value, count] of Object.entries(counter.values)) {
+      text += `${counter.name}{${model},${counter.label}=${JSON.stringify(value)}} ${formatValue(count)}\n`;
+    }
   }
   return text;
 }
