@@ -1,0 +1,47 @@
+// The host's copy of the run the panel shows: every tick of the current run (or of the last one
+// once it has ended), so a panel that is opened, reopened or reloaded can be replayed in full.
+// A one-second tick for an hour is 3,600 points, small enough to keep as they are.
+import type { ReplayMessage, RunStartInfo } from '../../protocol/panel-messages';
+import type { RunEvent, RunSummary, TickPoint } from '../../protocol/run-events';
+
+export class RunSeries {
+  private start: RunStartInfo | null = null;
+  private points: TickPoint[] = [];
+  private summary: RunSummary | null = null;
+
+  /** Records one runner event; returns false for events the panel does not show (logs). */
+  apply(event: RunEvent): boolean {
+    switch (event.type) {
+      case 'start':
+        this.start = event;
+        this.points = [];
+        this.summary = null;
+        return true;
+      case 'tick':
+        // A tick without its start (a panel host created mid-run) still counts: it is data.
+        this.points.push(event.point);
+        return true;
+      case 'done':
+        this.summary = event.summary;
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  get live(): boolean {
+    return this.start !== null && this.summary === null;
+  }
+
+  get pointCount(): number {
+    return this.points.length;
+  }
+
+  get scenario(): string | null {
+    return this.start?.scenario ?? this.summary?.scenario ?? null;
+  }
+
+  replay(): ReplayMessage {
+    return { type: 'replay', start: this.start, points: this.points.slice(), summary: this.summary, live: this.live };
+  }
+}

@@ -1,0 +1,194 @@
+// The panel page in headless Chromium, driven by the real host logic (PanelSession) over a
+// fake acquireVsCodeApi: a recorded run streams in, the charts fill, thresholds flip at the
+// right ticks, Stop and the multiplier reach the run, a reload replays the whole run, and the
+// page raises no CSP violation. Screenshots go to test-results/panel/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { HostMessage } from '../../src/protocol/panel-messages';
+import { PanelSession } from '../../src/extension/panel/panel-session';
+import { launchChromium, startPanelPage, type PanelPageServer } from './panel-harness';
+import { syntheticRun } from './fixtures/synthetic-run';
+
+const shots = resolve(__dirname, '../../test-results/panel');
+
+interface PageGlobals {
+  __sent: Array<{ type: string; value?: number }>;
+  __violations: string[];
+  __feed(m: HostMessage): void;
+  __setTheme(name: string): void;
+}
+
+let server: PanelPageServer;
+let browser: Browser;
+const consoleErrors: string[] = [];
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  server = await startPanelPage();
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openPanel(): Promise<{ page: Page; session: PanelSession; calls: string[]; sent: HostMessage[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 1900 } });
+  page.on('console', (m) => {
+    if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  const calls: string[] = [];
+  const sent: HostMessage[] = [];
+  const session = new PanelSession({
+    stop: () => calls.push('stop'),
+    setMultiplier: (v) => calls.push(`multiplier ${v}`),
+  });
+  session.attach({
+    post: (m) => {
+      sent.push(m);
+      void page.evaluate((msg) => (window as unknown as PageGlobals).__feed(msg), m).catch(() => undefined);
+    },
+  });
+  await page.exposeFunction('__toHost', (m: unknown) => session.onWebviewMessage(m));
+  await page.goto(server.url);
+  await page.waitForFunction(() => (window as unknown as PageGlobals).__sent.some((m) => m.type === 'ready'));
+  return { page, session, calls, sent };
+}
+
+/** Waits until every series of the rate chart holds `n` points. */
+async function waitForTicks(page: Page, n: number): Promise<void> {
+  await page.waitForFunction(
+    (want) => document.querySelector<HTMLElement>('#chart-rate')?.dataset.points?.split(',').every((c) => Number(c) === want) ?? false,
+    n,
+    { timeout: 10_000 },
+  );
+}
+
+const rowState = (page: Page, id: string) =>
+  page.evaluate((th) => document.querySelector<HTMLElement>(`tr[data-threshold="${th}"]`)?.dataset.state ?? null, id);
+
+test('a recorded run streams into the panel; thresholds flip on their tick; reload replays it', async () => {
+  const run = syntheticRun(120);
+  const { page, session, calls, sent } = await openPanel();
+  try {
+    session.onRunEvent(run.start);
+    const ttftBreach = run.breachAt['th-0']!;
+    const errorBreach = run.breachAt['th-1']!;
+    // Feed in chunks that end right before and right at each breach, checking the row each time.
+    let fed = 0;
+    const feedTo = async (t: number) => {
+      while (fed < t) session.onRunEvent({ type: 'tick', point: run.ticks[fed++]! });
+      await waitForTicks(page, fed);
+    };
+    await feedTo(ttftBreach - 1);
+    assert.equal(await rowState(page, 'th-0'), 'pass');
+    await feedTo(ttftBreach);
+    assert.equal(await rowState(page, 'th-0'), 'fail');
+    assert.equal(await rowState(page, 'th-1'), 'pass');
+    await feedTo(errorBreach - 1);
+    assert.equal(await rowState(page, 'th-1'), 'pass');
+    await feedTo(errorBreach);
+    assert.equal(await rowState(page, 'th-1'), 'fail');
+    assert.equal(await rowState(page, 'th-2'), 'pass');
+    const breachText = await page.textContent('tr[data-threshold="th-0"] .threshold-breach');
+    assert.match(breachText ?? '', new RegExp(`${Math.floor(ttftBreach / 60)}:${String(ttftBreach % 60).padStart(2, '0')}|${ttftBreach} s`));
+
+    // Live controls reach the run through the host.
+    await page.evaluate(() => {
+      const slider = document.querySelector<HTMLInputElement>('#multiplier')!;
+      slider.value = '30';
+      slider.dispatchEvent(new Event('input'));
+      slider.dispatchEvent(new Event('change'));
+    });
+    await page.waitForFunction(() => (window as unknown as PageGlobals).__sent.some((m) => m.type === 'setMultiplier'));
+    assert.equal(await page.textContent('.multiplier-value'), '2.00×');
+    await page.click('#stop');
+    await page.waitForFunction(() => (window as unknown as PageGlobals).__sent.some((m) => m.type === 'stop'));
+    assert.deepEqual(calls, ['multiplier 2', 'stop']);
+    assert.equal(await page.isDisabled('#multiplier'), true, 'controls are off while stopping');
+
+    await feedTo(100);
+    await page.screenshot({ path: join(shots, 'panel-mid-run.png'), fullPage: true });
+
+    // While live each tick travels once, in batched updates: never the series again.
+    const updates = sent.filter((m) => m.type === 'update');
+    assert.equal(updates.reduce((n, m) => n + m.points.length, 0), 100);
+    assert.deepEqual(updates.flatMap((m) => m.points.map((p) => p.t)), run.ticks.slice(0, 100).map((p) => p.t));
+
+    // A reload (the panel closed and reopened, or the window reloaded) asks again and gets all.
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as PageGlobals).__sent.some((m) => m.type === 'ready'));
+    await waitForTicks(page, 100);
+    assert.equal(sent.filter((m) => m.type === 'replay').length, 2);
+    assert.equal(await rowState(page, 'th-1'), 'fail');
+
+    while (fed < run.ticks.length) session.onRunEvent({ type: 'tick', point: run.ticks[fed++]! });
+    session.onRunEvent({ type: 'done', summary: run.summary });
+    await page.waitForSelector('.verdict:not([hidden])');
+    await waitForTicks(page, run.ticks.length);
+
+    // Every chart holds data; every series of it that the run reported is full.
+    const lengths = await page.evaluate(() =>
+      Object.fromEntries(Array.from(document.querySelectorAll<HTMLElement>('.chart-card'), (c) => [c.id, c.dataset.points ?? ''])),
+    );
+    for (const [chart, counts] of Object.entries(lengths)) {
+      const n = String(counts).split(',').map(Number);
+      assert.ok(n.length > 0 && n.every((c) => c > 0), `${chart} has data in every series: ${counts}`);
+    }
+    assert.equal(lengths['chart-rate'], Array(6).fill(120).join(','));
+    const emptyNotes = await page.$$eval('.chart-empty:not([hidden])', (els) => els.length);
+    assert.equal(emptyNotes, 0);
+
+    // The timeline lists breaches earliest first; a link marks its second and keeps it as UI state.
+    const links = await page.$$eval('.timeline a.moment-link', (as) => as.map((a) => Number((a as HTMLElement).dataset.t)));
+    assert.deepEqual(links, [ttftBreach, errorBreach]);
+    await page.click('.timeline a.moment-link');
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __uiState: unknown }).__uiState), { markerT: ttftBreach, runId: run.start.runId });
+    assert.match((await page.textContent('.verdict-headline')) ?? '', /broke first/);
+    await page.screenshot({ path: join(shots, 'panel-finished-dark.png'), fullPage: true });
+
+    // A theme switch recolours the charts from the new --vscode-* values.
+    const swatchColor = () => page.$eval('#chart-rate .legend-swatch', (el) => getComputedStyle(el).borderTopColor);
+    const darkColor = await swatchColor();
+    await page.evaluate(() => (window as unknown as PageGlobals).__setTheme('light'));
+    await page.waitForFunction((dark) => getComputedStyle(document.querySelector('#chart-rate .legend-swatch')!).borderTopColor !== dark, darkColor);
+    assert.equal(await swatchColor(), 'rgb(97, 97, 97)', 'light theme charts-foreground');
+    await page.screenshot({ path: join(shots, 'panel-finished-light.png'), fullPage: true });
+    await page.evaluate(() => (window as unknown as PageGlobals).__setTheme('hc'));
+    await page.waitForTimeout(100);
+    await page.screenshot({ path: join(shots, 'panel-finished-high-contrast.png'), fullPage: true });
+
+    const violations = await page.evaluate(() => (window as unknown as PageGlobals).__violations);
+    assert.deepEqual(violations, []);
+    assert.deepEqual(consoleErrors, []);
+  } finally {
+    session.dispose();
+    await page.close();
+  }
+});
+
+test('a page opened after the run ended shows it whole from one replay', async () => {
+  const run = syntheticRun(60, 3);
+  const { page, session } = await openPanel();
+  try {
+    // The session saw the run before this page said ready: nothing streamed, one replay.
+    session.markNotReady();
+    session.onRunEvent(run.start);
+    for (const point of run.ticks) session.onRunEvent({ type: 'tick', point });
+    session.onRunEvent({ type: 'done', summary: run.summary });
+    await page.reload();
+    await waitForTicks(page, 60);
+    await page.waitForSelector('.verdict:not([hidden])');
+    assert.equal(await page.getAttribute('#stop', 'disabled'), '');
+    const violations = await page.evaluate(() => (window as unknown as PageGlobals).__violations);
+    assert.deepEqual(violations, []);
+  } finally {
+    session.dispose();
+    await page.close();
+  }
+});

@@ -1,0 +1,320 @@
+// The charts: one Chart.js line chart per catalog entry, created once and fed in place. Every
+// chart shares the x range (seconds since start), the stage bands and the marker; each draws
+// the thresholds whose metric it plots.
+import {
+  Chart,
+  Decimation,
+  Filler,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+  type ChartDataset,
+  type ScaleOptionsByType,
+  type TooltipItem,
+} from 'chart.js';
+import { chartForMetric, type ChartSpec } from './chart-catalog';
+import { overlayPlugin, type OverlayState, type ThresholdLine } from './chart-overlays';
+import { formatByUnit, formatSeconds } from './format';
+import type { PanelModel } from './panel-model';
+import type { Palette } from './theme';
+import { parseThresholdBound } from './threshold-bounds';
+import type { PlotPoint } from './series-store';
+import { withAlpha } from './color-alpha';
+
+// No Legend plugin: the legend is HTML (built once), where Chart.js's would be laid out again on
+// every update.
+Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip, Decimation);
+
+/** Above this many points a series is decimated (LTTB) to DECIMATE_TO points: Chart.js
+ * positions every point it keeps on every update, so the count kept is what a tick costs. */
+const DECIMATE_ABOVE = 200;
+const DECIMATE_TO = 200;
+/** A threshold line stretches its axis only if the limit is within this factor of the data. */
+const LIMIT_REACH = 10;
+
+interface ChartEntry {
+  spec: ChartSpec;
+  chart: Chart<'line', PlotPoint[]>;
+  overlay: OverlayState;
+  card: HTMLElement;
+  empty: HTMLElement;
+  swatches: HTMLElement[];
+  /** On screen (or near it): only these are redrawn per tick. */
+  visible: boolean;
+  /** Data or overlays changed while off screen: redraw when it scrolls into view. */
+  stale: boolean;
+}
+
+type LinearScaleOptions = ScaleOptionsByType<'linear'>;
+
+export class ChartBoard {
+  private readonly entries: ChartEntry[] = [];
+  private readonly observer: IntersectionObserver | null;
+
+  constructor(
+    container: HTMLElement,
+    private readonly model: PanelModel,
+    private palette: Palette,
+  ) {
+    for (const spec of model.charts) this.entries.push(this.create(container, spec));
+    // Charts scrolled out of view are not redrawn on every tick, only when they come back.
+    this.observer =
+      typeof IntersectionObserver === 'undefined'
+        ? null
+        : new IntersectionObserver((changes) => this.onVisibility(changes), { rootMargin: '200px 0px' });
+    for (const e of this.entries) this.observer?.observe(e.card);
+  }
+
+  /** Brings every chart up to date with the model: ranges, stages, threshold lines, data. */
+  render(reset: boolean): void {
+    const xMax = this.model.xMax;
+    const stages = reset ? this.stageBands() : null;
+    for (const e of this.entries) {
+      const x = e.chart.options.scales!.x as LinearScaleOptions;
+      x.max = xMax;
+      if (stages) e.overlay.stages = stages;
+      this.applyThresholds(e);
+      e.empty.hidden = this.model.store.hasData(e.spec.id);
+      // Exposed for the page's tests and for inspection: points held per series.
+      e.card.dataset.points = this.lengthsOf(e.spec).join(',');
+      this.draw(e);
+    }
+  }
+
+  private draw(e: ChartEntry): void {
+    if (!e.visible) {
+      e.stale = true;
+      return;
+    }
+    e.stale = false;
+    e.chart.update('none');
+  }
+
+  private onVisibility(changes: IntersectionObserverEntry[]): void {
+    for (const change of changes) {
+      const e = this.entries.find((x) => x.card === change.target);
+      if (!e) continue;
+      e.visible = change.isIntersecting;
+      if (e.visible && e.stale) this.draw(e);
+    }
+  }
+
+  private lengthsOf(spec: ChartSpec): number[] {
+    return spec.series.map((s) => this.model.store.points(spec.id, s.id).length);
+  }
+
+  /** Draws a vertical line at second `t` on every chart (null clears it); with draw false the
+   * line appears on the next render. */
+  mark(t: number | null, draw = true): void {
+    for (const e of this.entries) {
+      e.overlay.markerT = t;
+      if (draw) this.draw(e);
+    }
+  }
+
+  card(chartId: string): HTMLElement | undefined {
+    return this.entries.find((e) => e.spec.id === chartId)?.card;
+  }
+
+  setPalette(palette: Palette): void {
+    this.palette = palette;
+    for (const e of this.entries) {
+      e.chart.data.datasets.forEach((ds, i) => this.colorDataset(ds, e.spec.series[i]!.color, e.spec.series[i]!.fill));
+      e.swatches.forEach((sw, i) => this.colorSwatch(sw, e.spec.series[i]!));
+      this.styleScales(e);
+      Object.assign(e.overlay, this.overlayStyle());
+      this.draw(e);
+    }
+  }
+
+  dispose(): void {
+    this.observer?.disconnect();
+    for (const e of this.entries) e.chart.destroy();
+  }
+
+  private create(container: HTMLElement, spec: ChartSpec): ChartEntry {
+    const card = document.createElement('section');
+    card.className = 'chart-card';
+    card.id = `chart-${spec.id}`;
+    const title = document.createElement('h3');
+    title.textContent = spec.title;
+    const box = document.createElement('div');
+    box.className = 'chart-box';
+    const canvas = document.createElement('canvas');
+    canvas.setAttribute('role', 'img');
+    canvas.setAttribute('aria-label', spec.title);
+    const empty = document.createElement('p');
+    empty.className = 'chart-empty';
+    empty.textContent = spec.emptyNote;
+    box.append(canvas, empty);
+    const legend = document.createElement('ul');
+    legend.className = 'chart-legend';
+    const swatches: HTMLElement[] = [];
+    card.append(title, box, legend);
+    container.append(card);
+
+    const overlay: OverlayState = { stages: [], thresholds: [], markerT: null, ...this.overlayStyle() };
+    const datasets = spec.series.map((s): ChartDataset<'line', PlotPoint[]> => {
+      const ds: ChartDataset<'line', PlotPoint[]> = {
+        label: s.label,
+        data: this.model.store.points(spec.id, s.id),
+        yAxisID: s.axis,
+        pointRadius: 0,
+        pointHitRadius: 4,
+        // Width 1 is drawn as a hairline by Skia: far cheaper to rasterize than a wider stroke.
+        borderWidth: 1,
+        borderDash: s.dashed ? [5, 3] : [],
+        tension: 0,
+        spanGaps: true,
+        normalized: true,
+        fill: s.fill === 'previous' ? '-1' : s.fill === 'origin' ? 'origin' : false,
+      };
+      this.colorDataset(ds, s.color, s.fill);
+      return ds;
+    });
+    const scales: Record<string, object> = {
+      x: { type: 'linear', min: 0, max: 1, ticks: { callback: (v: number | string) => formatSeconds(Number(v)), maxTicksLimit: 10, sampleSize: 6, maxRotation: 0, minRotation: 0 } },
+    };
+    for (const axis of spec.axes) {
+      scales[axis.id] = {
+        type: 'linear',
+        position: axis.id === 'y' ? 'left' : 'right',
+        beginAtZero: true,
+        ...(axis.max !== undefined ? { max: axis.max } : {}),
+        title: { display: true, text: axis.title },
+        ticks: { callback: (v: number | string) => formatByUnit(Number(v), axis.unit), maxTicksLimit: 6, sampleSize: 6 },
+        grid: { drawOnChartArea: axis.id === 'y' },
+      };
+    }
+    const chart = new Chart<'line', PlotPoint[]>(canvas, {
+      type: 'line',
+      data: { datasets },
+      options: {
+        animation: false,
+        parsing: false,
+        normalized: true,
+        responsive: true,
+        maintainAspectRatio: false,
+        interaction: { mode: 'nearest', axis: 'x', intersect: false },
+        scales: scales as never,
+        plugins: {
+          decimation: { enabled: true, algorithm: 'lttb', threshold: DECIMATE_ABOVE, samples: DECIMATE_TO },
+          tooltip: {
+            callbacks: {
+              title: (items: TooltipItem<'line'>[]) => (items[0] ? formatSeconds(items[0].parsed.x ?? 0) : ''),
+              label: (item: TooltipItem<'line'>) => {
+                const raw = item.raw as PlotPoint;
+                const s = spec.series[item.datasetIndex]!;
+                const unit = spec.axes.find((a) => a.id === s.axis)?.unit ?? 'count';
+                return `${s.label}: ${formatByUnit(raw.own ?? raw.y, unit)}`;
+              },
+            },
+          },
+        },
+      },
+      plugins: [overlayPlugin(overlay)],
+    });
+    const entry: ChartEntry = { spec, chart, overlay, card, empty, swatches, visible: this.observerMissing(), stale: false };
+    spec.series.forEach((s, i) => {
+      const item = document.createElement('li');
+      const toggle = document.createElement('button');
+      toggle.type = 'button';
+      toggle.className = 'legend-item';
+      toggle.setAttribute('aria-pressed', 'true');
+      toggle.title = `Show or hide ${s.label}`;
+      const swatch = document.createElement('span');
+      swatch.className = s.dashed ? 'legend-swatch dashed' : s.fill ? 'legend-swatch area' : 'legend-swatch';
+      this.colorSwatch(swatch, s);
+      swatches.push(swatch);
+      toggle.append(swatch, document.createTextNode(s.label));
+      toggle.addEventListener('click', () => {
+        const shown = !chart.isDatasetVisible(i);
+        chart.setDatasetVisibility(i, shown);
+        toggle.setAttribute('aria-pressed', String(shown));
+        this.draw(entry);
+      });
+      item.append(toggle);
+      legend.append(item);
+    });
+    this.styleScales(entry);
+    return entry;
+  }
+
+  private observerMissing(): boolean {
+    return typeof IntersectionObserver === 'undefined';
+  }
+
+  private colorSwatch(swatch: HTMLElement, s: ChartSpec['series'][number]): void {
+    // CSSOM, not a style attribute: the CSP forbids inline style attributes, not this.
+    swatch.style.borderColor = this.palette.roles[s.color];
+    swatch.style.backgroundColor = s.fill ? withAlpha(this.palette.roles[s.color], 0.35) : 'transparent';
+  }
+
+  private colorDataset(ds: ChartDataset<'line', PlotPoint[]>, role: ChartSpec['series'][number]['color'], fill: 'previous' | 'origin' | undefined): void {
+    const color = this.palette.roles[role];
+    ds.borderColor = color;
+    ds.backgroundColor = fill ? withAlpha(color, 0.35) : color;
+  }
+
+  private styleScales(e: ChartEntry): void {
+    const p = this.palette;
+    const font = { family: p.font, size: Math.max(10, p.fontSize - 2) };
+    e.chart.options.color = p.foreground;
+    e.chart.options.font = font;
+    for (const id of Object.keys(e.chart.options.scales ?? {})) {
+      const scale = e.chart.options.scales![id] as LinearScaleOptions;
+      scale.ticks.color = p.foreground;
+      scale.ticks.font = font;
+      scale.grid.color = p.grid;
+      scale.border.color = p.grid;
+      scale.title.color = p.foreground;
+      scale.title.font = font;
+    }
+  }
+
+  private overlayStyle(): Pick<OverlayState, 'colors' | 'font' | 'fontSize'> {
+    const p = this.palette;
+    return {
+      colors: { band: p.roles.lines, bandLabel: p.foreground, pass: p.roles.foreground, fail: p.error, marker: p.focus },
+      font: `${Math.max(10, p.fontSize - 2)}px ${p.font}`,
+      fontSize: Math.max(10, p.fontSize - 2),
+    };
+  }
+
+  private stageBands(): OverlayState['stages'] {
+    return (this.model.start?.stages ?? []).map((s) => ({ name: s.name, start: s.startMs / 1000, end: s.endMs / 1000 }));
+  }
+
+  private applyThresholds(e: ChartEntry): void {
+    const lines: ThresholdLine[] = [];
+    const peak: Record<string, number> = {};
+    for (const row of this.model.thresholds.list()) {
+      const target = chartForMetric(row.metric);
+      if (!target || target.chart.id !== e.spec.id) continue;
+      const bound = parseThresholdBound(row.source, target.rule.unit);
+      if (!bound) continue;
+      lines.push({ axis: target.rule.axis, value: bound.value, label: row.source, pass: row.pass });
+      peak[target.rule.axis] = Math.max(peak[target.rule.axis] ?? 0, bound.value);
+    }
+    e.overlay.thresholds = lines;
+    // The axis reaches a little past each limit, so its line is in view, unless the limit is so
+    // far above the data that the data would be flattened; that line is then marked at the top.
+    for (const axis of e.spec.axes) {
+      const scale = e.chart.options.scales![axis.id] as LinearScaleOptions;
+      const limit = peak[axis.id];
+      const extend = limit !== undefined && axis.max === undefined && limit <= LIMIT_REACH * this.dataMax(e.spec, axis.id);
+      scale.suggestedMax = extend ? limit * 1.1 : undefined;
+    }
+  }
+
+  private dataMax(spec: ChartSpec, axis: 'y' | 'y1'): number {
+    let max = 0;
+    for (const s of spec.series) {
+      if (s.axis !== axis) continue;
+      for (const p of this.model.store.points(spec.id, s.id)) if (p.y > max) max = p.y;
+    }
+    return max;
+  }
+}

@@ -1,0 +1,228 @@
+// The charts of the live panel, as data: what each plots from a TickPoint, on which axis, in
+// which theme colour, and which thresholds it draws. A chart for a new signal (agent steps,
+// provider share, degradation level) is one more entry here.
+import type { Outcome, TickPoint } from '../src/protocol/run-events';
+import type { BoundUnit } from './threshold-bounds';
+
+/** Names of the --vscode-charts-* colours (plus the editor foreground). */
+export type ColorRole = 'blue' | 'red' | 'yellow' | 'orange' | 'green' | 'purple' | 'foreground' | 'lines';
+
+export type AxisUnit = 'per_second' | 'count' | 'ms' | 'fraction' | 'tokens_per_second' | 'usd';
+
+export interface AxisSpec {
+  id: 'y' | 'y1';
+  unit: AxisUnit;
+  title: string;
+  /** Fixed upper bound (fractions stop at 100 %). */
+  max?: number;
+}
+
+export interface SeriesSpec {
+  id: string;
+  label: string;
+  axis: 'y' | 'y1';
+  color: ColorRole;
+  dashed?: boolean;
+  /** Fill down to the series before it (stacked areas), or to zero. */
+  fill?: 'previous' | 'origin';
+  /** The plotted value; null leaves a gap (nothing is stored). */
+  value: (p: TickPoint) => number | null;
+  /** For stacked series, the value of this series alone, for the tooltip. */
+  own?: (p: TickPoint) => number | null;
+}
+
+export interface ThresholdAxisRule {
+  /** A metric key, or a prefix ending in '.' (`ttft.` matches ttft.p95). */
+  metric: string;
+  axis: 'y' | 'y1';
+  unit: BoundUnit;
+}
+
+export interface ChartSpec {
+  id: string;
+  title: string;
+  axes: AxisSpec[];
+  series: SeriesSpec[];
+  thresholds: ThresholdAxisRule[];
+  /** Shown instead of an empty plot when no series has a value yet. */
+  emptyNote: string;
+}
+
+/** Outcomes bottom to top in the stacked chart, with their legend names and colours. */
+export const OUTCOME_STACK: ReadonlyArray<{ outcome: Outcome; label: string; color: ColorRole }> = [
+  { outcome: 'ok', label: 'ok', color: 'green' },
+  { outcome: 'rate_limited', label: '429 rate limited', color: 'orange' },
+  { outcome: 'server_error', label: '5xx', color: 'red' },
+  { outcome: 'client_error', label: 'other 4xx', color: 'blue' },
+  { outcome: 'timeout', label: 'timeout', color: 'yellow' },
+  { outcome: 'network', label: 'network', color: 'purple' },
+  { outcome: 'canceled', label: 'canceled', color: 'lines' },
+  { outcome: 'aborted', label: 'aborted (stop)', color: 'foreground' },
+];
+
+const ERROR_KINDS: readonly Outcome[] = ['rate_limited', 'server_error', 'client_error', 'timeout', 'network'];
+
+export function finishedIn(p: TickPoint): number {
+  let n = 0;
+  for (const o of OUTCOME_STACK) n += p.outcomes[o.outcome] ?? 0;
+  return n;
+}
+
+export function errorsIn(p: TickPoint): number {
+  let n = 0;
+  for (const k of ERROR_KINDS) n += p.outcomes[k] ?? 0;
+  return n;
+}
+
+/** Share of the requests finished in this second whose outcome is an error; null when none did. */
+export function errorShare(p: TickPoint): number | null {
+  const finished = finishedIn(p);
+  return finished > 0 ? errorsIn(p) / finished : null;
+}
+
+const outcomeSeries: SeriesSpec[] = OUTCOME_STACK.map((o, i) => ({
+  id: `outcome.${o.outcome}`,
+  label: o.label,
+  axis: 'y',
+  color: o.color,
+  fill: i === 0 ? 'origin' : 'previous',
+  value: (p) => {
+    let sum = 0;
+    for (let j = 0; j <= i; j++) sum += p.outcomes[OUTCOME_STACK[j]!.outcome] ?? 0;
+    return sum;
+  },
+  own: (p) => p.outcomes[o.outcome] ?? 0,
+}));
+
+const LATENCY_THRESHOLDS = (names: string[]): ThresholdAxisRule[] =>
+  names.map((n) => ({ metric: `${n}.`, axis: 'y', unit: 'ms' }));
+
+export const CHARTS: readonly ChartSpec[] = [
+  {
+    id: 'rate',
+    title: 'Load: target vs achieved',
+    axes: [
+      { id: 'y', unit: 'per_second', title: 'per second' },
+      { id: 'y1', unit: 'count', title: 'requests' },
+    ],
+    series: [
+      { id: 'target', label: 'target', axis: 'y', color: 'foreground', dashed: true, value: (p) => p.targetLevel },
+      { id: 'sent', label: 'achieved (sent/s)', axis: 'y', color: 'blue', value: (p) => p.sentRate },
+      { id: 'completed', label: 'completed/s', axis: 'y', color: 'green', value: (p) => p.completedRate },
+      { id: 'inFlight', label: 'in flight', axis: 'y1', color: 'purple', value: (p) => p.inFlight },
+      { id: 'backlog', label: 'backlog', axis: 'y1', color: 'orange', value: (p) => p.backlog },
+      { id: 'dropped', label: 'dropped/s', axis: 'y1', color: 'red', value: (p) => p.dropped },
+    ],
+    thresholds: [
+      { metric: 'requests.rate', axis: 'y', unit: 'number' },
+    ],
+    emptyNote: 'No ticks yet.',
+  },
+  {
+    id: 'latency',
+    title: 'TTFT and end-to-end latency',
+    axes: [{ id: 'y', unit: 'ms', title: 'ms' }],
+    series: [
+      { id: 'ttft.p50', label: 'TTFT p50', axis: 'y', color: 'green', value: (p) => p.ttft.p50 },
+      { id: 'ttft.p95', label: 'TTFT p95', axis: 'y', color: 'blue', value: (p) => p.ttft.p95 },
+      { id: 'ttft.p99', label: 'TTFT p99', axis: 'y', color: 'purple', value: (p) => p.ttft.p99 },
+      { id: 'e2e.p95', label: 'E2E p95', axis: 'y', color: 'orange', value: (p) => p.e2e.p95 },
+      { id: 'e2eIntended.p95', label: 'E2E p95 from intended send', axis: 'y', color: 'orange', dashed: true, value: (p) => p.e2eIntended.p95 },
+    ],
+    thresholds: LATENCY_THRESHOLDS(['ttft', 'e2e', 'e2eIntended', 'scheduleLag']),
+    emptyNote: 'No finished requests yet.',
+  },
+  {
+    id: 'itl',
+    title: 'Inter-token latency and tokens/s',
+    axes: [
+      { id: 'y', unit: 'ms', title: 'ms' },
+      { id: 'y1', unit: 'tokens_per_second', title: 'tokens/s' },
+    ],
+    series: [
+      { id: 'itl.p50', label: 'ITL p50', axis: 'y', color: 'green', value: (p) => p.itl.p50 },
+      { id: 'itl.p95', label: 'ITL p95', axis: 'y', color: 'yellow', value: (p) => p.itl.p95 },
+      { id: 'tokensPerSecond', label: 'output tokens/s', axis: 'y1', color: 'blue', value: (p) => p.tokensPerSecond },
+    ],
+    thresholds: [
+      ...LATENCY_THRESHOLDS(['itl', 'tpot']),
+      { metric: 'tokens.perSecond', axis: 'y1', unit: 'number' },
+    ],
+    emptyNote: 'No streamed tokens yet.',
+  },
+  {
+    id: 'outcomes',
+    title: 'Outcomes per second',
+    axes: [
+      { id: 'y', unit: 'per_second', title: 'requests/s' },
+      { id: 'y1', unit: 'fraction', title: 'error share', max: 1 },
+    ],
+    series: [
+      ...outcomeSeries,
+      { id: 'errorShare', label: 'error share', axis: 'y1', color: 'red', dashed: true, value: errorShare },
+    ],
+    thresholds: ['errors.rate', 'rateLimited.rate', 'serverErrors.rate', 'timeouts.rate'].map(
+      (metric): ThresholdAxisRule => ({ metric, axis: 'y1', unit: 'fraction' }),
+    ),
+    emptyNote: 'No finished requests yet.',
+  },
+  {
+    id: 'queue',
+    title: 'Queue depth and KV-cache usage',
+    axes: [
+      { id: 'y', unit: 'count', title: 'waiting' },
+      { id: 'y1', unit: 'fraction', title: 'KV cache', max: 1 },
+    ],
+    series: [
+      { id: 'queueDepth', label: 'queue depth', axis: 'y', color: 'orange', value: (p) => p.queueDepth },
+      { id: 'kvCacheUsage', label: 'KV-cache usage', axis: 'y1', color: 'purple', value: (p) => p.kvCacheUsage },
+    ],
+    thresholds: [],
+    emptyNote: 'No monitor data: add a prometheus monitor (the mock provider or vLLM /metrics) to see queue depth and KV-cache usage.',
+  },
+  {
+    id: 'cache',
+    title: 'Prompt cache hit rate',
+    axes: [{ id: 'y', unit: 'fraction', title: 'hit rate', max: 1 }],
+    series: [{ id: 'cacheHitRate', label: 'cache hit rate', axis: 'y', color: 'green', value: (p) => p.cacheHitRate }],
+    thresholds: [{ metric: 'cache.hitRate', axis: 'y', unit: 'fraction' }],
+    emptyNote: 'The provider reports no cached tokens.',
+  },
+  {
+    id: 'cost',
+    title: 'Cost',
+    axes: [
+      { id: 'y', unit: 'usd', title: 'cumulative USD' },
+      { id: 'y1', unit: 'usd', title: 'USD per request' },
+    ],
+    series: [
+      { id: 'costCumulative', label: 'cumulative', axis: 'y', color: 'blue', value: (p) => p.costCumulative },
+      {
+        id: 'costPerRequest',
+        label: 'per request',
+        axis: 'y1',
+        color: 'orange',
+        value: (p) => {
+          const n = finishedIn(p);
+          return n > 0 ? p.cost / n : null;
+        },
+      },
+    ],
+    thresholds: [
+      { metric: 'cost.total', axis: 'y', unit: 'usd' },
+      { metric: 'cost.perRequest', axis: 'y1', unit: 'usd' },
+    ],
+    emptyNote: 'No priced requests yet.',
+  },
+];
+
+/** The chart and axis a threshold's metric is drawn on, if any. */
+export function chartForMetric(metric: string): { chart: ChartSpec; rule: ThresholdAxisRule } | null {
+  for (const chart of CHARTS) {
+    for (const rule of chart.thresholds) {
+      const hit = rule.metric.endsWith('.') ? metric.startsWith(rule.metric) : metric === rule.metric;
+      if (hit) return { chart, rule };
+    }
+  }
+  return null;
+}
