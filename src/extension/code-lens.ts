@@ -1,0 +1,55 @@
+// The CodeLens line above each scenario: run it, run it against the mock (when it targets real
+// providers), and the dry-run estimate of requests and cost.
+import * as vscode from 'vscode';
+import { formatEstimate, estimateRun } from './run-estimate';
+import { targetsRealProviders } from './mock-plan';
+import type { ScenarioAnalyses } from './scenario-analysis';
+
+export const CODE_LENS_SETTING = 'stampede.codeLens.enabled';
+
+export class ScenarioCodeLenses implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly listeners: vscode.Disposable[];
+
+  constructor(private readonly analyses: ScenarioAnalyses) {
+    this.listeners = [
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(CODE_LENS_SETTING)) this.changed.fire();
+      }),
+    ];
+  }
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (!vscode.workspace.getConfiguration('stampede', document.uri).get<boolean>('codeLens.enabled', true)) return [];
+    const top = new vscode.Range(0, 0, 0, 0);
+    const { plan, problems } = this.analyses.get(document);
+    const lenses = [new vscode.CodeLens(top, { title: '▶ Run scenario', command: 'stampede.runScenario', arguments: [document.uri], tooltip: 'Run this scenario and show its verdict' })];
+    if (!plan) {
+      const errors = problems.filter((p) => p.severity === 'error').length;
+      lenses.push(new vscode.CodeLens(top, { title: `${errors} problem${errors === 1 ? '' : 's'} to fix before a run`, command: 'workbench.actions.view.problems', tooltip: 'Show the Problems panel' }));
+      return lenses;
+    }
+    if (targetsRealProviders(plan)) {
+      lenses.push(new vscode.CodeLens(top, { title: 'Run against mock', command: 'stampede.runScenarioAgainstMock', arguments: [document.uri], tooltip: 'Run the same load shape against the embedded mock provider: no traffic to real providers, no cost' }));
+    }
+    const estimate = estimateRun(plan);
+    lenses.push(
+      new vscode.CodeLens(top, {
+        title: formatEstimate(estimate),
+        command: '',
+        tooltip: 'Estimated from the load shape and prices, without sending anything: the open model counts expected arrivals; the closed model assumes ~50 tokens/s per request; cost assumes every request uses its full maxTokens and no cached input.',
+      }),
+    );
+    return lenses;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    for (const l of this.listeners) l.dispose();
+  }
+}

@@ -1,0 +1,287 @@
+// Runs from the editor: checks the scenario, resolves secrets, asks before a costly run against
+// real providers, runs the engine in a worker thread (so the extension host never blocks), shows
+// progress with Cancel, writes live lines and the verdict to the Stampede output channel, and
+// writes results.json + report.html into the results folder as the CLI does.
+import * as vscode from 'vscode';
+import { writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { tmpdir } from 'node:os';
+import type { ResolvedPlan } from '../core/plan';
+import type { RunEvent, RunSummary } from '../protocol/run-events';
+import type { RunHandle } from '../runner/run-options';
+import { startRunInWorker } from '../runner/worker-client';
+import { renderHtmlReport } from '../report/html-report';
+import { collectSecretValues, createScrubber, redactPlan } from '../report/redact';
+import { createResultsDocument } from '../report/results-document';
+import { ResultsWriter } from '../report/results-writer';
+import { formatLiveLine, formatLogLine, emptyOutcomes, type LiveState } from '../report/text-progress';
+import { formatVerdict } from '../report/text-verdict';
+import { plainPalette } from '../report/text-style';
+import { estimateRun, formatEstimate } from './run-estimate';
+import { planAgainstMock } from './mock-plan';
+import { newestReport, newRunFolder, resultsRoot } from './results-location';
+import { isScenarioDocument, type ScenarioAnalyses } from './scenario-analysis';
+import type { ScenarioSecrets } from './secrets';
+import { secretNames } from './secret-names';
+import type { ScenarioDiagnostics } from './diagnostics';
+
+const TOOL_VERSION = '0.1.0';
+const LAST_REPORT_KEY = 'stampede.lastReport';
+
+/** Whatever else wants the run's events (the live panel). */
+export interface RunEventSink {
+  onRunEvent(event: RunEvent): void;
+  show?(preserveFocus?: boolean): void;
+}
+
+interface ActiveRun {
+  handle: RunHandle;
+  name: string;
+}
+
+export class RunController implements vscode.Disposable {
+  private active: ActiveRun | undefined;
+  private readonly sinks: RunEventSink[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly analyses: ScenarioAnalyses,
+    private readonly diagnostics: ScenarioDiagnostics,
+    private readonly secrets: ScenarioSecrets,
+  ) {}
+
+  addSink(sink: RunEventSink): void {
+    this.sinks.push(sink);
+  }
+
+  get running(): boolean {
+    return this.active !== undefined;
+  }
+
+  stop(): void {
+    if (!this.active) {
+      void vscode.window.showInformationMessage('Stampede: no run is in progress.');
+      return;
+    }
+    this.log.info('stopping the run…');
+    this.active.handle.stop('stopped', 'stopped from the editor');
+  }
+
+  setMultiplier(value: number): void {
+    this.active?.handle.setMultiplier(value);
+  }
+
+  /** The report of the newest run: this window's last run, else the newest in the results folder. */
+  lastReport(): string | undefined {
+    const remembered = this.context.workspaceState.get<string>(LAST_REPORT_KEY);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    const scanned = folder ? newestReport(resultsRoot(this.setting<string>('resultsFolder'), folder.uri.fsPath)) : undefined;
+    return scanned ?? remembered;
+  }
+
+  async run(uri: vscode.Uri | undefined, options: { againstMock: boolean }): Promise<void> {
+    if (this.active) {
+      const choice = await vscode.window.showWarningMessage(`Stampede: "${this.active.name}" is still running.`, 'Stop It');
+      if (choice === 'Stop It') this.stop();
+      return;
+    }
+    const document = await this.scenarioDocument(uri);
+    if (!document) return;
+    const problems = this.diagnostics.refresh(document);
+    const { plan: analyzed } = this.analyses.get(document);
+    if (!analyzed) {
+      const errors = problems.filter((p) => p.severity === 'error');
+      const first = errors[0];
+      const where = first ? ` First: line ${first.range.line}: ${first.message}` : '';
+      void vscode.window.showErrorMessage(`Stampede: fix ${errors.length} problem${errors.length === 1 ? '' : 's'} in the scenario before running it.${where}`);
+      await vscode.commands.executeCommand('workbench.actions.view.problems');
+      return;
+    }
+    const plan = await this.confirmCost(options.againstMock ? planAgainstMock(analyzed) : analyzed);
+    if (!plan) return;
+
+    const secretValues = new Map<string, string>();
+    for (const name of secretNames(plan)) {
+      const value = await this.secrets.getOrAsk(name);
+      if (value === undefined) {
+        void vscode.window.showWarningMessage(`Stampede: run cancelled — secret ${name} is not set (Stampede: Set Secret).`);
+        return;
+      }
+      secretValues.set(name, value);
+    }
+    await this.start(document, plan, secretValues);
+  }
+
+  private async start(document: vscode.TextDocument, plan: ResolvedPlan, secretValues: Map<string, string>): Promise<void> {
+    const workspaceFolder = vscode.workspace.getWorkspaceFolder(document.uri) ?? vscode.workspace.workspaceFolders?.[0];
+    const fileName = document.uri.scheme === 'file' ? document.uri.fsPath : undefined;
+    const baseDir = workspaceFolder?.uri.fsPath ?? (fileName ? dirname(fileName) : tmpdir());
+    const now = new Date();
+    const { folder, runId } = newRunFolder(resultsRoot(this.setting<string>('resultsFolder'), baseDir), plan.name, fileName, now);
+    const jsonPath = join(folder, 'results.json');
+    const reportPath = join(folder, 'report.html');
+    const lookup = (kind: 'secret' | 'env', name: string) => (kind === 'secret' ? secretValues.get(name) : process.env[name]);
+    const scrub = createScrubber(collectSecretValues(plan, lookup));
+
+    const doc = createResultsDocument({
+      runId,
+      toolVersion: TOOL_VERSION,
+      scenarioName: plan.name,
+      scenarioFile: fileName ?? null,
+      overrides: [],
+      redactedPlan: redactPlan(plan),
+      now,
+    });
+    const writer = new ResultsWriter({ path: jsonPath, doc, scrub });
+    try {
+      writer.open();
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Stampede: ${(error as Error).message} (setting stampede.resultsFolder)`);
+      return;
+    }
+
+    const live: LiveState = { plannedDurationS: plan.load.durationMs / 1000, loadModel: plan.load.model, stages: [], totals: emptyOutcomes(), last: null };
+    const line = (text: string) => this.log.info(scrub(text));
+    let progress: vscode.Progress<{ message?: string; increment?: number }> | undefined;
+    let reported = 0;
+
+    const onEvent = (event: RunEvent) => {
+      try {
+        writer.handle(event);
+      } catch (error) {
+        this.log.warn(`could not record a ${event.type} event: ${(error as Error).message}`);
+      }
+      for (const sink of this.sinks) {
+        try {
+          sink.onRunEvent(event);
+        } catch (error) {
+          this.log.warn(`the live panel could not take a ${event.type} event: ${(error as Error).message}`);
+        }
+      }
+      if (event.type === 'start') {
+        live.stages = event.stages;
+        live.loadModel = event.loadModel;
+        live.plannedDurationS = event.durationMs / 1000;
+        line(`started ${event.runId}: ${event.stages.length} stage${event.stages.length === 1 ? '' : 's'}, ${Math.round(event.durationMs / 1000)} s, providers ${event.providers.map((p) => `${p.id} (${p.type})`).join(', ')}`);
+      } else if (event.type === 'tick') {
+        live.last = event.point;
+        for (const key of Object.keys(live.totals) as Array<keyof typeof live.totals>) live.totals[key] += event.point.outcomes[key] ?? 0;
+        line(formatLiveLine(live, plainPalette));
+        const fraction = live.plannedDurationS > 0 ? Math.min(1, event.point.t / live.plannedDurationS) : 0;
+        const increment = fraction * 100 - reported;
+        reported = fraction * 100;
+        progress?.report({ increment, message: `${event.point.stage} · ${event.point.t}/${Math.round(live.plannedDurationS)} s` });
+      } else if (event.type === 'log') {
+        line(formatLogLine(event.entry, plainPalette));
+      }
+    };
+
+    let handle: RunHandle;
+    try {
+      handle = startRunInWorker({
+        plan,
+        onEvent,
+        runId,
+        env: process.env,
+        baseDir: fileName ? dirname(fileName) : baseDir,
+        resolveSecret: async (name) => secretValues.get(name),
+        workerPath: this.context.asAbsolutePath(join('dist', 'worker.js')),
+      });
+    } catch (error) {
+      writer.close();
+      void vscode.window.showErrorMessage(`Stampede: could not start the run: ${(error as Error).message}`);
+      return;
+    }
+    this.active = { handle, name: plan.name };
+    await vscode.commands.executeCommand('setContext', 'stampede.running', true);
+    this.log.info(`▶ ${plan.name} — ${formatEstimate(estimateRun(plan))}; results: ${folder}`);
+    this.log.show(true);
+    if (this.setting<boolean>('panel.openOnRun')) for (const sink of this.sinks) sink.show?.(true);
+
+    const summary = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Stampede: ${plan.name}`, cancellable: true },
+      async (p, token) => {
+        progress = p;
+        token.onCancellationRequested(() => handle.stop('stopped', 'cancelled from the editor'));
+        return handle.done;
+      },
+    );
+    this.active = undefined;
+    await vscode.commands.executeCommand('setContext', 'stampede.running', false);
+    await this.finish(summary, { writer, scrub, reportPath, jsonPath, plan, doc });
+  }
+
+  private async finish(
+    summary: RunSummary,
+    ctx: { writer: ResultsWriter; scrub: (t: string) => string; reportPath: string; jsonPath: string; plan: ResolvedPlan; doc: ReturnType<typeof createResultsDocument> },
+  ): Promise<void> {
+    if (!ctx.doc.summary) ctx.writer.handle({ type: 'done', summary });
+    const writeError = ctx.writer.close();
+    if (writeError) this.log.error(`could not write ${ctx.jsonPath}: ${writeError}`);
+    let reportWritten = false;
+    try {
+      await writeFile(ctx.reportPath, ctx.scrub(renderHtmlReport(ctx.doc)));
+      reportWritten = true;
+      await this.context.workspaceState.update(LAST_REPORT_KEY, ctx.reportPath);
+    } catch (error) {
+      this.log.error(`could not write the report ${ctx.reportPath}: ${(error as Error).message}`);
+    }
+    // The one-line verdict goes last, where the output channel's view stays scrolled.
+    const [verdictLine, ...details] = formatVerdict(summary, { palette: plainPalette, thresholds: ctx.plan.thresholds, loadModel: ctx.plan.load.model });
+    for (const text of details) this.log.info(ctx.scrub(text));
+    this.log.info(`results: ${ctx.jsonPath}${reportWritten ? `; report: ${ctx.reportPath}` : ''}`);
+    if (verdictLine) this.log.info(ctx.scrub(verdictLine));
+
+    const headline = ctx.scrub(summary.verdict.headline);
+    const actions = reportWritten ? ['Open Report', 'Open Results'] : ['Open Results'];
+    const show = summary.endReason === 'completed' && summary.verdict.pass ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+    const prefix = summary.endReason === 'completed' ? (summary.verdict.pass ? '✔ PASS' : '✘ FAIL') : summary.endReason.toUpperCase();
+    void show(`Stampede: ${prefix} — ${headline}`, ...actions).then(async (choice) => {
+      if (choice === 'Open Report') await vscode.commands.executeCommand('stampede.showLastReport', ctx.reportPath);
+      if (choice === 'Open Results') await vscode.window.showTextDocument(vscode.Uri.file(ctx.jsonPath));
+    });
+  }
+
+  /** The plan to run: as given, swapped to the mock, or undefined when the user declines. */
+  private async confirmCost(plan: ResolvedPlan): Promise<ResolvedPlan | undefined> {
+    const estimate = estimateRun(plan);
+    if (estimate.realProviders.length === 0) return plan;
+    const limit = this.setting<number>('confirmCostAboveUsd') ?? 1;
+    if (estimate.costUsd <= limit && limit > 0) return plan;
+    const choice = await vscode.window.showWarningMessage(
+      `Stampede: this run sends ${formatEstimate(estimate)} (estimated) to ${estimate.realProviders.join(', ')}.`,
+      { modal: true, detail: `The estimate is above stampede.confirmCostAboveUsd ($${limit}). "Run Against Mock" tries the same load shape at no cost.` },
+      'Run',
+      'Run Against Mock',
+    );
+    if (choice === 'Run Against Mock') return planAgainstMock(plan);
+    return choice === 'Run' ? plan : undefined;
+  }
+
+  private async scenarioDocument(uri: vscode.Uri | undefined): Promise<vscode.TextDocument | undefined> {
+    if (uri) return vscode.workspace.openTextDocument(uri);
+    const active = vscode.window.activeTextEditor?.document;
+    if (active && isScenarioDocument(active)) return active;
+    const files = await vscode.workspace.findFiles('**/*.stampede.{yaml,yml}', '**/node_modules/**', 200);
+    if (files.length === 0) {
+      const choice = await vscode.window.showInformationMessage('Stampede: no scenario file (*.stampede.yaml) in this workspace.', 'New Scenario');
+      if (choice) await vscode.commands.executeCommand('stampede.newScenario');
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(
+      files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })),
+      { title: 'Stampede: which scenario?' },
+    );
+    return picked ? vscode.workspace.openTextDocument(picked.uri) : undefined;
+  }
+
+  private setting<T>(key: string): T | undefined {
+    return vscode.workspace.getConfiguration('stampede').get<T>(key);
+  }
+
+  dispose(): void {
+    this.active?.handle.stop('stopped', 'the editor is closing');
+    this.active = undefined;
+  }
+}
