@@ -1,0 +1,362 @@
+// One HTTP attempt of a chat completion, driven through undici's low-level dispatch so every
+// timestamp is taken in the handler callbacks: send (request written to a socket), response
+// headers, each content token of the stream, end.
+//
+// TTFT counts from send to the first SSE event whose delta carries non-empty `content`,
+// `reasoning_content` (reasoning models stream their thinking first) or `tool_calls` — the
+// moment the user sees the model respond. Events without any of these (role-only first chunk,
+// the usage chunk) are not tokens.
+import { performance } from 'node:perf_hooks';
+import type { Dispatcher } from 'undici';
+import type { Outcome } from '../protocol/run-events';
+import { SseParser, type SseEvent } from './sse-parser';
+import { describeError, outcomeForError, outcomeForErrorObject, outcomeForStatus, retryAfterMs } from './outcome-classifier';
+
+export interface AttemptTarget {
+  dispatcher: Dispatcher;
+  origin: string;
+  path: string;
+  headers: Record<string, string>;
+}
+
+export interface AttemptHooks {
+  /** A gap between two content tokens, in ms. */
+  itl(ms: number): void;
+  /** The request left the pool's queue and was written to a socket. */
+  started(attempt: Attempt): void;
+  /** The first content token arrived (TTFT is recorded in the second it happens). */
+  firstToken(attempt: Attempt): void;
+  finished(attempt: Attempt): void;
+}
+
+class AttemptAbort extends Error {
+  constructor(readonly outcome: Outcome, message: string) {
+    super(message);
+  }
+}
+
+const MAX_ERROR_BODY = 4096;
+
+export class Attempt implements Dispatcher.DispatchHandler {
+  outcome: Outcome = 'ok';
+  status = 0;
+  detail = '';
+  /** performance.now() timestamps in ms; 0 = not reached. */
+  dispatchAt = 0;
+  sendAt = 0;
+  headersAt = 0;
+  firstTokenAt = 0;
+  lastTokenAt = 0;
+  endAt = 0;
+  tokens = 0;
+  usagePrompt = -1;
+  usageCompletion = -1;
+  usageCached = 0;
+  retryAfter = -1;
+  done = false;
+  /** The request this attempt belongs to (set by the engine). */
+  owner: unknown = null;
+  /** Absolute deadlines (performance.now() ms) enforced by the engine's sweeper. */
+  ttftDeadline = Infinity;
+  totalDeadline = Infinity;
+  cancelAt = Infinity;
+
+  private controller: Dispatcher.DispatchController | null = null;
+  private pendingAbort: AttemptAbort | null = null;
+  private parser: SseParser | null = null;
+  /** Response body: the first chunk alone (the usual case), more chunks in `rest`. */
+  private first: Buffer | null = null;
+  private rest: Buffer[] | null = null;
+  private bodyBytes = 0;
+  private sse = false;
+  private sawDone = false;
+  private sawFinish = false;
+
+  constructor(
+    private readonly target: AttemptTarget,
+    private readonly requestBody: string,
+    readonly stream: boolean,
+    private readonly hooks: AttemptHooks,
+    private readonly ttftMs: number,
+    private readonly totalMs: number,
+    readonly cancelAfterMs: number,
+  ) {}
+
+  start(): void {
+    this.dispatchAt = performance.now();
+    // Until the request leaves the pool queue, the total timeout runs from dispatch so nothing
+    // waits forever on a saturated pool.
+    this.totalDeadline = this.dispatchAt + this.totalMs;
+    try {
+      this.target.dispatcher.dispatch(
+        { origin: this.target.origin, path: this.target.path, method: 'POST', headers: this.target.headers, body: this.requestBody },
+        this,
+      );
+    } catch (error) {
+      this.finish(outcomeForError(error as Error), describeError(error as Error));
+    }
+  }
+
+  /** Ends the attempt now with the given outcome and closes its socket (timeouts, cancellation, stop). */
+  abort(outcome: Outcome, message: string): void {
+    if (this.done) return;
+    const reason = new AttemptAbort(outcome, message);
+    this.finish(outcome, message);
+    if (this.controller) this.controller.abort(reason);
+    else this.pendingAbort = reason;
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.pendingAbort) {
+      controller.abort(this.pendingAbort);
+      return;
+    }
+    if (this.sendAt !== 0) return; // a pipelined retry inside undici: keep the first send time
+    const now = performance.now();
+    this.sendAt = now;
+    this.totalDeadline = now + this.totalMs;
+    if (this.stream) this.ttftDeadline = now + this.ttftMs;
+    if (this.cancelAfterMs >= 0) this.cancelAt = now + this.cancelAfterMs;
+    this.hooks.started(this);
+  }
+
+  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    if (this.done) return;
+    this.headersAt = performance.now();
+    this.status = statusCode;
+    if (statusCode < 200 || statusCode >= 300) {
+      this.retryAfter = retryAfterMs(headers, Date.now());
+      return;
+    }
+    const type = headers['content-type'];
+    if (this.stream && typeof type === 'string' && type.includes('text/event-stream')) {
+      this.sse = true;
+      this.parser = new SseParser((event) => this.onSse(event));
+    }
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.done) return;
+    if (this.sse) {
+      this.parser!.push(chunk);
+      return;
+    }
+    if (this.bodyBytes >= MAX_ERROR_BODY && (this.status < 200 || this.status >= 300)) return;
+    if (this.first === null) this.first = chunk;
+    else (this.rest ??= []).push(chunk);
+    this.bodyBytes += chunk.length;
+  }
+
+  onResponseEnd(): void {
+    if (this.done) return;
+    this.endAt = performance.now();
+    if (this.sse) {
+      this.parser!.end();
+      if (this.done) return;
+      if (this.sawDone || this.sawFinish) this.finish('ok', '');
+      else if (this.tokens === 0) this.finish('server_error', 'malformed SSE: the stream ended without any data event');
+      else this.finish('server_error', 'malformed SSE: the stream ended before [DONE]');
+      return;
+    }
+    const text = this.first === null ? '' : this.rest === null ? this.first.toString('utf8') : Buffer.concat([this.first, ...this.rest]).toString('utf8');
+    this.first = null;
+    this.rest = null;
+    if (this.status < 200 || this.status >= 300) {
+      this.finish(outcomeForStatus(this.status), `HTTP ${this.status}${errorSnippet(text)}`);
+      return;
+    }
+    this.finishJsonBody(text);
+  }
+
+  onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
+    if (this.done) return;
+    if (error instanceof AttemptAbort) this.finish(error.outcome, error.message);
+    else this.finish(outcomeForError(error), describeError(error));
+  }
+
+  private finishJsonBody(text: string): void {
+    if (this.fastJsonBody(text)) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      this.finish('server_error', `HTTP ${this.status} with a body that is not JSON${snippet(text)}`);
+      return;
+    }
+    if (value === null || typeof value !== 'object') {
+      this.finish('server_error', `HTTP ${this.status} with a body that is not a JSON object`);
+      return;
+    }
+    const obj = value as Record<string, unknown>;
+    if (obj.error !== undefined && obj.error !== null) {
+      this.finish(outcomeForErrorObject(obj.error), `HTTP ${this.status} with an error object${errorSnippet(text)}`);
+      return;
+    }
+    const choices = obj.choices;
+    if (!Array.isArray(choices)) {
+      this.finish('server_error', `HTTP ${this.status} with a JSON body that has no choices`);
+      return;
+    }
+    this.readUsage(obj.usage);
+    const message = (choices[0] as { message?: { content?: unknown } } | undefined)?.message;
+    const content = typeof message?.content === 'string' ? message.content : '';
+    // Without usage, a rough count of the answer (one token per 4 characters).
+    this.tokens = Math.ceil(content.length / 4);
+    this.firstTokenAt = this.endAt;
+    this.lastTokenAt = this.endAt;
+    this.finish('ok', '');
+  }
+
+  /** The common case without JSON.parse: an object with choices and a usage block and no
+   * error. Anything unusual falls through to the full parse. */
+  private fastJsonBody(text: string): boolean {
+    const n = text.length;
+    if (n < 2 || text.charCodeAt(0) !== 123 || text.charCodeAt(n - 1) !== 125) return false;
+    if (text.indexOf('"error"') >= 0 || text.indexOf('"choices":[') < 0) return false;
+    const u = text.indexOf('"usage":{');
+    if (u < 0) return false;
+    const prompt = intAfter(text, '"prompt_tokens":', u);
+    const completion = intAfter(text, '"completion_tokens":', u);
+    if (prompt < 0 || completion < 0) return false;
+    this.usagePrompt = prompt;
+    this.usageCompletion = completion;
+    const cached = intAfter(text, '"cached_tokens":', u);
+    if (cached >= 0) this.usageCached = cached;
+    this.firstTokenAt = this.endAt;
+    this.lastTokenAt = this.endAt;
+    this.finish('ok', '');
+    return true;
+  }
+
+  private readUsage(usage: unknown): void {
+    if (usage === null || typeof usage !== 'object') return;
+    const u = usage as { prompt_tokens?: unknown; completion_tokens?: unknown; prompt_tokens_details?: { cached_tokens?: unknown } | null };
+    if (typeof u.prompt_tokens === 'number') this.usagePrompt = u.prompt_tokens;
+    if (typeof u.completion_tokens === 'number') this.usageCompletion = u.completion_tokens;
+    const cached = u.prompt_tokens_details?.cached_tokens;
+    if (typeof cached === 'number') this.usageCached = cached;
+  }
+
+  private token(now: number): void {
+    if (this.firstTokenAt === 0) {
+      this.firstTokenAt = now;
+      this.hooks.firstToken(this);
+    } else this.hooks.itl(now - this.lastTokenAt);
+    this.lastTokenAt = now;
+    this.tokens++;
+  }
+
+  private onSse(event: SseEvent): void {
+    if (this.done) return;
+    const data = event.data;
+    if (data === '[DONE]') {
+      this.sawDone = true;
+      return;
+    }
+    if (event.event === 'error') {
+      this.failStream(data);
+      return;
+    }
+    if (data.charCodeAt(0) !== 123) {
+      if (data.trim() === '') return;
+      this.endAt = performance.now();
+      this.abort('server_error', `malformed SSE: data is not JSON${snippet(data)}`);
+      return;
+    }
+    const now = performance.now();
+    // Fast path for the usual compact chunk: find the delta's content without parsing.
+    const c = data.indexOf('"content":"');
+    if (c >= 0 && data.charCodeAt(c + 11) !== 34) {
+      this.token(now);
+      if (data.indexOf('"finish_reason":"') >= 0) this.sawFinish = true;
+      return;
+    }
+    if (data.indexOf('"usage":{') < 0 && data.indexOf('"error"') < 0 && data.indexOf('"reasoning_content"') < 0 && data.indexOf('"tool_calls"') < 0 && data.indexOf('": ') < 0) {
+      if (data.indexOf('"finish_reason":"') >= 0) this.sawFinish = true;
+      return;
+    }
+    let obj: Record<string, unknown>;
+    try {
+      obj = JSON.parse(data) as Record<string, unknown>;
+    } catch {
+      this.endAt = now;
+      this.abort('server_error', `malformed SSE: data is not valid JSON${snippet(data)}`);
+      return;
+    }
+    if (obj.error !== undefined && obj.error !== null) {
+      this.failStream(data, obj.error);
+      return;
+    }
+    this.readUsage(obj.usage);
+    const choice = Array.isArray(obj.choices) ? (obj.choices[0] as Record<string, unknown> | undefined) : undefined;
+    if (!choice) return;
+    if (typeof choice.finish_reason === 'string') this.sawFinish = true;
+    const delta = choice.delta as Record<string, unknown> | undefined;
+    if (!delta) return;
+    const isToken =
+      (typeof delta.content === 'string' && delta.content.length > 0) ||
+      (typeof delta.reasoning_content === 'string' && delta.reasoning_content.length > 0) ||
+      (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0);
+    if (isToken) this.token(now);
+  }
+
+  private failStream(data: string, error?: unknown): void {
+    let err = error;
+    if (err === undefined) {
+      try {
+        err = (JSON.parse(data) as { error?: unknown }).error ?? JSON.parse(data);
+      } catch {
+        err = undefined;
+      }
+    }
+    this.endAt = performance.now();
+    this.abort(outcomeForErrorObject(err), `error event in the stream${snippet(data)}`);
+  }
+
+  private finish(outcome: Outcome, detail: string): void {
+    if (this.done) return;
+    this.done = true;
+    this.outcome = outcome;
+    this.detail = detail;
+    if (this.endAt === 0) this.endAt = performance.now();
+    this.parser = null;
+    this.first = null;
+    this.rest = null;
+    this.hooks.finished(this);
+  }
+}
+
+/** The non-negative integer right after `key` (searched from `from`), or -1. */
+function intAfter(text: string, key: string, from: number): number {
+  const k = text.indexOf(key, from);
+  if (k < 0) return -1;
+  let i = k + key.length;
+  while (text.charCodeAt(i) === 32) i++;
+  let v = 0;
+  let digits = 0;
+  for (;;) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+    v = v * 10 + c;
+    digits++;
+    i++;
+  }
+  return digits > 0 ? v : -1;
+}
+
+function snippet(text: string): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t ? `: ${t.length > 120 ? t.slice(0, 120) + '…' : t}` : '';
+}
+
+function errorSnippet(text: string): string {
+  try {
+    const v = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
+    const m = typeof v.error === 'string' ? v.error : v.error?.message ?? v.message;
+    if (typeof m === 'string') return snippet(m);
+  } catch {
+    // not JSON: show the raw text
+  }
+  return snippet(text);
+}

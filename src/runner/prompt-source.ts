@@ -1,0 +1,197 @@
+// Builds each request's prompt: synthetic text of a drawn token count, or a file / template
+// with {{column}} placeholders filled from CSV or JSONL rows. Files are read once, before the
+// first request, relative to the scenario's folder.
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import type { PlanMixEntry, TokenDistribution } from '../core/plan';
+import { estimateTokens } from '../core/token-estimate';
+import type { SeededRandom } from './seeded-random';
+
+// Three-letter words joined by single spaces: every word is 4 characters with its space, so
+// both common estimators (characters / 4 and one token per word) agree that n words are n
+// tokens, and a slice of n words can be cut at a fixed offset without scanning.
+const FILLER_WORDS = (
+  'the and for are but not you all any can had her was one our out day get has him his how ' +
+  'man new now old see two way who boy did its let put say she too use act add age ago air ' +
+  'arm art ask bad bag bed big bit box bus buy car cat cup cut dog dry ear eat egg end eye'
+).split(' ');
+const FILLER_WORD_COUNT = 1 << 15;
+
+export class RunConfigError extends Error {}
+
+export function buildFillerText(rng: SeededRandom): string {
+  const parts = new Array<string>(FILLER_WORD_COUNT);
+  for (let i = 0; i < FILLER_WORD_COUNT; i++) parts[i] = FILLER_WORDS[Math.floor(rng.next() * FILLER_WORDS.length)];
+  return parts.join(' ') + ' ';
+}
+
+export function drawTokens(dist: TokenDistribution, rng: SeededRandom): number {
+  let v: number;
+  switch (dist.kind) {
+    case 'fixed':
+      v = dist.tokens;
+      break;
+    case 'lognormal': {
+      const mu = Math.log(Math.max(1, dist.median));
+      const sigma = Math.max(0, (Math.log(Math.max(dist.p95, dist.median)) - mu) / 1.6448536);
+      v = Math.exp(mu + sigma * rng.normal());
+      break;
+    }
+    case 'normal':
+      v = dist.mean + dist.stddev * rng.normal();
+      break;
+    case 'uniform':
+      v = rng.uniform(dist.min, dist.max + 1);
+      break;
+  }
+  return Math.max(1, Math.floor(v));
+}
+
+/** Synthetic prompt of `tokens` filler words starting at a random word, so prompts differ. */
+export function syntheticPrompt(filler: string, tokens: number, rng: SeededRandom): string {
+  const words = filler.length / 4;
+  if (tokens <= words) {
+    const start = Math.floor(rng.next() * (words - tokens + 1));
+    return filler.slice(start * 4, (start + tokens) * 4 - 1);
+  }
+  let out = '';
+  let left = tokens;
+  while (left > words) {
+    out += filler;
+    left -= words;
+  }
+  return out + filler.slice(0, left * 4 - 1);
+}
+
+/** RFC 4180 CSV: quoted fields with "" escapes, commas and line breaks inside quotes, CRLF. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  let i = 0;
+  if (text.charCodeAt(0) === 0xfeff) i = 1;
+  for (; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else quoted = false;
+      } else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      field = '';
+      if (row.length > 1 || row[0] !== '') rows.push(row);
+      row = [];
+    } else field += c;
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    if (row.length > 1 || row[0] !== '') rows.push(row);
+  }
+  return rows;
+}
+
+export type DataRow = Record<string, string>;
+
+function readText(baseDir: string, file: string, field: string): string {
+  const path = isAbsolute(file) ? file : resolve(baseDir, file);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new RunConfigError(`${field}: cannot read ${file} (${code === 'ENOENT' ? 'file not found' : code}) — resolved to ${path}`);
+  }
+}
+
+export function loadDataRows(baseDir: string, file: string, format: 'csv' | 'jsonl', field: string): DataRow[] {
+  const text = readText(baseDir, file, field);
+  if (format === 'csv') {
+    const [header, ...rest] = parseCsv(text);
+    if (!header) throw new RunConfigError(`${field}: ${file} has no header row`);
+    return rest.map((cells) => {
+      const row: DataRow = {};
+      header.forEach((name, i) => (row[name.trim()] = cells[i] ?? ''));
+      return row;
+    });
+  }
+  const rows: DataRow[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new RunConfigError(`${file}:${i + 1}:1: ${field}: line is not valid JSON`);
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new RunConfigError(`${file}:${i + 1}:1: ${field}: each line must be a JSON object`);
+    }
+    const row: DataRow = {};
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) row[k] = typeof v === 'string' ? v : JSON.stringify(v);
+    rows.push(row);
+  });
+  return rows;
+}
+
+const PLACEHOLDER = /\{\{\s*([^}\s]+)\s*\}\}/g;
+
+export function fillTemplate(template: string, row: DataRow | undefined): string {
+  if (!row) return template;
+  return template.replace(PLACEHOLDER, (whole, name: string) => (name in row ? row[name] : whole));
+}
+
+/** Per mix entry: everything needed to make a prompt without I/O. */
+export class PromptMaker {
+  private readonly template: string | undefined;
+  private readonly rows: DataRow[] | undefined;
+  private readonly random: boolean;
+  private cursor = 0;
+
+  constructor(
+    private readonly entry: PlanMixEntry,
+    entryIndex: number,
+    baseDir: string,
+    private readonly filler: string,
+  ) {
+    const src = entry.prompt;
+    const field = `workload.mix[${entryIndex}] (${entry.name}).prompt`;
+    if (src?.file !== undefined) this.template = readText(baseDir, src.file, `${field}.file`);
+    else if (src?.template !== undefined) this.template = src.template;
+    if (src?.data) {
+      this.rows = loadDataRows(baseDir, src.data.file, src.data.format, `${field}.data.file`);
+      if (this.rows.length === 0) throw new RunConfigError(`${field}.data.file: ${src.data.file} has no data rows`);
+    }
+    this.random = src?.data?.order === 'random';
+  }
+
+  /** Tokens of the last prompt made, under the shared estimate. */
+  lastTokens = 0;
+
+  /** The next prompt, already JSON-encoded (a quoted string) for the request body. */
+  makeJson(rng: SeededRandom): string {
+    if (this.template === undefined) {
+      const tokens = drawTokens(this.entry.promptTokens, rng);
+      this.lastTokens = tokens;
+      // Filler words are plain lowercase letters and spaces: nothing to escape.
+      return '"' + syntheticPrompt(this.filler, tokens, rng) + '"';
+    }
+    const text = this.make(rng);
+    this.lastTokens = estimateTokens(text);
+    return JSON.stringify(text);
+  }
+
+  make(rng: SeededRandom): string {
+    if (this.template === undefined) return syntheticPrompt(this.filler, drawTokens(this.entry.promptTokens, rng), rng);
+    if (!this.rows) return this.template;
+    const i = this.random ? Math.floor(rng.next() * this.rows.length) : this.cursor++ % this.rows.length;
+    return fillTemplate(this.template, this.rows[i]);
+  }
+}

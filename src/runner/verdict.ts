@@ -1,0 +1,104 @@
+// Thresholds judged live (every tick) and on the whole run, and the one-line verdict.
+//
+// Live values: latency, fraction, rate and ratio metrics are taken over a trailing 10-second
+// window (so a spike shows when it happens, not diluted by the whole run); count and USD
+// metrics are cumulative since the start. Pass/fail at the end is judged on whole-run values.
+import { findMetric, type MetricUnit } from '../core/metric-catalog';
+import type { PlanThreshold } from '../core/plan';
+import type { Breach, ThresholdState, Verdict } from '../protocol/run-events';
+import { thresholdHolds } from '../core/threshold-expression';
+
+export function isCumulativeMetric(key: string): boolean {
+  const unit = findMetric(key)?.unit;
+  return unit === 'count' || unit === 'usd';
+}
+
+export function newThresholdStates(thresholds: readonly PlanThreshold[]): ThresholdState[] {
+  return thresholds.map((t) => ({ id: t.id, source: t.source, metric: t.metric, pass: null, value: null, firstBreach: null }));
+}
+
+/** Updates pass/value from `values`; returns the thresholds that failed now for the first time. */
+export function judge(thresholds: readonly PlanThreshold[], states: ThresholdState[], values: (t: PlanThreshold) => number | null, breach: (value: number) => Breach | null): PlanThreshold[] {
+  const newly: PlanThreshold[] = [];
+  thresholds.forEach((t, i) => {
+    const v = values(t);
+    const s = states[i];
+    s.value = v === null ? null : round(v);
+    s.pass = v === null ? null : thresholdHolds(t.op, v, t.value);
+    if (s.pass === false && !s.firstBreach) {
+      const b = breach(s.value!);
+      if (b) {
+        s.firstBreach = b;
+        newly.push(t);
+      }
+    }
+  });
+  return newly;
+}
+
+function round(v: number): number {
+  return Math.round(v * 1e6) / 1e6;
+}
+
+export function formatValue(metric: string, value: number | null): string {
+  if (value === null) return 'no data';
+  const unit: MetricUnit | undefined = findMetric(metric)?.unit;
+  switch (unit) {
+    case 'ms':
+      return `${value >= 100 ? Math.round(value) : Math.round(value * 10) / 10} ms`;
+    case 'fraction':
+      return `${Math.round(value * 1000) / 10}%`;
+    case 'usd':
+      return `$${value < 1 ? value.toPrecision(3) : value.toFixed(2)}`;
+    case 'per_second':
+      return `${Math.round(value * 10) / 10}/s`;
+    case 'tokens_per_second':
+      return `${Math.round(value * 10) / 10} tokens/s`;
+    default:
+      return `${Math.round(value * 1000) / 1000}`;
+  }
+}
+
+export function formatLevel(level: number, model: 'open' | 'closed'): string {
+  const v = Math.round(level * 10) / 10;
+  return model === 'open' ? `${v}/s` : `${v} users`;
+}
+
+export interface VerdictContext {
+  model: 'open' | 'closed';
+  endReason: 'completed' | 'stopped' | 'aborted' | 'error';
+  endMessage?: string;
+  peakTarget: number;
+  peakAchieved: number;
+}
+
+export function buildVerdict(states: readonly ThresholdState[], ctx: VerdictContext): Verdict {
+  const failed = states.filter((s) => s.pass === false);
+  const pickFirst = (list: readonly ThresholdState[]) =>
+    list.reduce<ThresholdState | null>((best, s) => {
+      if (!s.firstBreach) return best;
+      if (!best || !best.firstBreach || s.firstBreach.t < best.firstBreach.t) return s;
+      return best;
+    }, null);
+  const first = pickFirst(failed) ?? pickFirst(states);
+  const firstBreach = first?.firstBreach ? { ...first.firstBreach, thresholdId: first.id, source: first.source } : null;
+  if (ctx.endReason === 'error') {
+    return { pass: false, headline: `ERROR — ${ctx.endMessage ?? 'the run could not go on'}`, firstBreach };
+  }
+  if (failed.length > 0) {
+    const f = failed.find((s) => s === first) ?? failed[0];
+    const b = f.firstBreach;
+    const where = b
+      ? `broke first at ${Math.round(b.t)}s (stage ${b.stage}, target ${formatLevel(b.targetLevel, ctx.model)}, achieved ${formatLevel(b.achievedRate, 'open')})`
+      : 'failed on the whole run';
+    const more = failed.length > 1 ? ` (+${failed.length - 1} more failed)` : '';
+    return { pass: false, headline: `FAIL — ${f.source} ${where}: ${formatValue(f.metric, b ? b.value : f.value)}${more}`, firstBreach };
+  }
+  const peak = `peak ${formatLevel(ctx.peakTarget, ctx.model)} achieved ${formatLevel(ctx.peakAchieved, 'open')}`;
+  const aborted = ctx.endReason === 'aborted' ? ` (run aborted: ${ctx.endMessage ?? 'aborted'})` : ctx.endReason === 'stopped' ? ' (run stopped early)' : '';
+  if (ctx.endReason === 'aborted') {
+    return { pass: false, headline: `ABORTED — ${ctx.endMessage ?? 'the run was aborted'}; ${peak}`, firstBreach };
+  }
+  const held = states.length === 0 ? 'no thresholds set' : `all ${states.length} threshold${states.length === 1 ? '' : 's'} held`;
+  return { pass: true, headline: `PASS — ${held}; ${peak}${aborted}`, firstBreach };
+}

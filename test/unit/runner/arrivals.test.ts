@@ -1,0 +1,107 @@
+// Arrival counts per stage, Poisson spacing, dropped arrivals at maxInFlight, the closed model.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makePlan } from './support/plan-fixture';
+import { runPlan, startCollecting } from './support/collect-run';
+import { jsonCompletion, startScriptedServer, streamTokens } from './support/scripted-server';
+
+test('uniform arrivals: counts per stage match rate x duration', async () => {
+  const server = await startScriptedServer((req, res) => jsonCompletion(res));
+  try {
+    const plan = makePlan({
+      baseUrl: server.url,
+      mix: [{ stream: false }],
+      segments: [
+        { stage: 'low', from: 10, ms: 1000 },
+        { stage: 'high', from: 40, ms: 1000 },
+        { stage: 'ramp', from: 40, to: 0, ms: 1000 },
+      ],
+    });
+    const { summary, ticks } = await runPlan(plan);
+    const [low, high, ramp] = summary.stages;
+    assert.ok(Math.abs(low.requests - 10) <= 1, `low ${low.requests}`);
+    assert.ok(Math.abs(high.requests - 40) <= 1, `high ${high.requests}`);
+    assert.ok(Math.abs(ramp.requests - 20) <= 2, `ramp ${ramp.requests}`);
+    assert.equal(summary.outcomes.ok, summary.requests.total);
+    assert.equal(summary.requests.sent, summary.requests.total);
+    assert.ok(ticks.length >= 3, `ticks ${ticks.length}`);
+    assert.deepEqual(ticks.map((t) => t.t), ticks.map((_, i) => i + 1));
+    assert.deepEqual(ticks.slice(0, 3).map((t) => t.stage), ['low', 'high', 'ramp']);
+    assert.equal(summary.tokens.method, 'usage');
+    // every catalog metric is present
+    assert.equal(summary.metrics['requests.total'], summary.requests.total);
+    assert.ok('ttft.p95' in summary.metrics && 'retries.amplification' in summary.metrics);
+  } finally {
+    await server.close();
+  }
+});
+
+test('Poisson arrivals: count within ±20% of the expected number', async () => {
+  const server = await startScriptedServer((req, res) => jsonCompletion(res));
+  try {
+    const plan = makePlan({ baseUrl: server.url, arrival: 'poisson', mix: [{ stream: false }], segments: [{ from: 100, ms: 2000 }], seed: 7 });
+    const { summary } = await runPlan(plan);
+    assert.ok(summary.requests.sent >= 160 && summary.requests.sent <= 240, `sent ${summary.requests.sent}`);
+    assert.ok(summary.scheduleLag.count === summary.requests.sent);
+  } finally {
+    await server.close();
+  }
+});
+
+test('arrivals past maxInFlight are dropped and counted', async () => {
+  const server = await startScriptedServer((req, res) => streamTokens(res, 2, 1500, 10));
+  try {
+    const plan = makePlan({ baseUrl: server.url, maxInFlight: 3, segments: [{ from: 20, ms: 1000 }] });
+    const { summary, ticks, logs } = await runPlan(plan);
+    assert.equal(summary.requests.sent, 3);
+    assert.equal(summary.requests.dropped, 17);
+    assert.equal(summary.metrics['dropped.count'], 17);
+    assert.ok(Math.abs(summary.metrics['dropped.rate']! - 17 / 20) < 1e-9);
+    assert.equal(ticks.reduce((n, t) => n + t.dropped, 0), 17);
+    assert.ok(logs.some((l) => l.message.includes('maxInFlight')));
+  } finally {
+    await server.close();
+  }
+});
+
+test('closed model keeps N users in flight and follows level changes', async () => {
+  let inFlight = 0;
+  let maxSeen = 0;
+  const samples: number[] = [];
+  const server = await startScriptedServer((req, res) => {
+    inFlight++;
+    maxSeen = Math.max(maxSeen, inFlight);
+    res.on('close', () => inFlight--);
+    streamTokens(res, 2, 100, 10);
+  });
+  const timer = setInterval(() => samples.push(inFlight), 50);
+  try {
+    const plan = makePlan({ baseUrl: server.url, model: 'closed', segments: [{ stage: 'a', from: 5, ms: 1500 }, { stage: 'b', from: 2, ms: 1000 }] });
+    const { summary, ticks } = await runPlan(plan);
+    assert.equal(maxSeen, 5);
+    const midA = samples.slice(4, 25);
+    assert.ok(midA.filter((n) => n === 5).length >= midA.length * 0.6, `in flight during stage a: ${midA.join(',')}`);
+    assert.ok(ticks[2].inFlight <= 2, `in flight in stage b: ${ticks[2].inFlight}`);
+    assert.ok(summary.requests.total > 30);
+    assert.equal(summary.requests.dropped, 0);
+  } finally {
+    clearInterval(timer);
+    await server.close();
+  }
+});
+
+test('setMultiplier scales the target rate from then on', async () => {
+  const server = await startScriptedServer((req, res) => jsonCompletion(res));
+  try {
+    const plan = makePlan({ baseUrl: server.url, mix: [{ stream: false }], segments: [{ from: 10, ms: 2000 }] });
+    const { handle, result } = startCollecting(plan);
+    setTimeout(() => handle.setMultiplier(3), 1200);
+    const { ticks, summary } = await result;
+    assert.equal(ticks[0].multiplier, 1);
+    assert.equal(ticks[1].multiplier, 3);
+    assert.equal(ticks[1].targetLevel, 30);
+    assert.ok(summary.requests.sent >= 30 && summary.requests.sent <= 42, `sent ${summary.requests.sent}`);
+  } finally {
+    await server.close();
+  }
+});

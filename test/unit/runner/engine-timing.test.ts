@@ -1,0 +1,65 @@
+// TTFT and ITL measured against a scripted SSE server with known delays.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { makePlan } from './support/plan-fixture';
+import { runPlan } from './support/collect-run';
+import { startScriptedServer, streamTokens } from './support/scripted-server';
+
+test('TTFT and ITL within 5 ms of the server script (first token at 200 ms, then every 50 ms)', async () => {
+  const server = await startScriptedServer((req, res) => streamTokens(res, 6, 200, 50));
+  try {
+    const plan = makePlan({ baseUrl: server.url, segments: [{ from: 4, ms: 2000 }] });
+    const { summary, events } = await runPlan(plan);
+    assert.equal(summary.outcomes.ok, 8);
+    assert.equal(summary.endReason, 'completed');
+    assert.ok(Math.abs(summary.ttft.p50! - 200) < 5, `ttft p50 ${summary.ttft.p50}`);
+    assert.ok(Math.abs(summary.itl.p50! - 50) < 5, `itl p50 ${summary.itl.p50}`);
+    assert.equal(summary.itl.count, 8 * 5);
+    assert.equal(summary.tokens.method, 'usage');
+    assert.equal(summary.tokens.output, 8 * 6);
+    assert.equal(summary.tokens.cachedInput, 8 * 4);
+    assert.ok(Math.abs(summary.cacheHitRate! - 0.2) < 1e-9);
+    // cost = (uncached 16 x $1 + cached 4 x $0.5 + output 6 x $2) / 1e6 per request
+    assert.ok(Math.abs(summary.cost.total - (8 * (16 + 2 + 12)) / 1e6) < 1e-12);
+    assert.equal(events[0].type, 'start');
+    assert.equal(events[events.length - 1].type, 'done');
+  } finally {
+    await server.close();
+  }
+});
+
+test('the request body is an OpenAI chat completion with stream_options and the provider headers', async () => {
+  const bodies: string[] = [];
+  const auth: Array<string | undefined> = [];
+  const team: Array<string | string[] | undefined> = [];
+  const server = await startScriptedServer((req, res, body) => {
+    bodies.push(body);
+    auth.push(req.headers.authorization);
+    team.push(req.headers['x-team']);
+    streamTokens(res, 2, 1, 1);
+  });
+  try {
+    const plan = makePlan({
+      baseUrl: server.url + '/v1/',
+      provider: { apiKey: '${secret:KEY}', headers: { 'X-Team': '${env:TEAM}' } } as never,
+      mix: [{ system: 'be brief', maxTokens: 33, promptTokens: { kind: 'fixed', tokens: 50 } }],
+      segments: [{ from: 2, ms: 1000 }],
+    });
+    let asked = 0;
+    const { summary } = await runPlan(plan, { env: { TEAM: 'blue' }, resolveSecret: async (n) => (asked++, n === 'KEY' ? 'sk-test' : undefined) });
+    assert.equal(asked, 1, 'each secret is asked for once');
+    assert.equal(summary.outcomes.ok, 2);
+    const body = JSON.parse(bodies[0]);
+    assert.equal(body.model, 'test-model');
+    assert.equal(body.max_tokens, 33);
+    assert.equal(body.stream, true);
+    assert.deepEqual(body.stream_options, { include_usage: true });
+    assert.equal(body.messages[0].role, 'system');
+    assert.equal(body.messages[1].role, 'user');
+    assert.equal(Math.ceil(body.messages[1].content.length / 4), 50);
+    assert.equal(auth[0], 'Bearer sk-test');
+    assert.equal(team[0], 'blue');
+  } finally {
+    await server.close();
+  }
+});
