@@ -6,7 +6,7 @@
 // cancels the upstream request, so cancellation checks still see the truth.
 import { Agent as HttpAgent, createServer, request as httpRequest, type ClientRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { PlanFault } from '../core/plan-failure-modes';
 import { estimateTokens } from '../core/token-estimate';
@@ -14,6 +14,7 @@ import { parseChatRequest } from './chat-request';
 import { FAULT_KINDS, FaultSchedule, injectedErrorShape, type FaultCounts, type FaultKind } from './fault-schedule';
 import { errorJson } from './openai-wire';
 import { formatResetDuration, type RateDecision, type RateLimiter } from './rate-limiter';
+import { listen } from './listen';
 
 export interface FaultProxyOptions {
   /** http(s) URL of the upstream; a path in it prefixes every forwarded path. */
@@ -71,29 +72,11 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   server.on('connection', (socket: Socket) => proxy.accept(socket));
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException): void => {
-      const reason =
-        error.code === 'EADDRINUSE' ? 'address already in use'
-        : error.code === 'EACCES' ? 'permission denied'
-        : error.code === 'EADDRNOTAVAIL' ? 'address not available on this machine'
-        : error.message;
-      const wrapped = new Error(`cannot listen on ${host}:${port}: ${reason}`) as NodeJS.ErrnoException;
-      if (error.code !== undefined) wrapped.code = error.code;
-      reject(wrapped);
-    };
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const bound = await listen(server, host, port);
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${urlHost}:${address.port}`,
-    port: address.port,
+    url: bound.url,
+    port: bound.port,
     counters: () => proxy.counters(),
     status: () => proxy.status(),
     setRunStart: (startedAt: number) => proxy.faults.setOrigin(startedAt),

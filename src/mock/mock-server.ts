@@ -3,7 +3,7 @@
 // faults, rate limit, added latency, response cache, degradation, tool-call choice, prefix-cache
 // lookup, admission to the engine queue, generation, response — each a method of MockEngine.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { MockProfileName } from '../core/plan';
 import type { PlanMockBehaviour } from '../core/plan-failure-modes';
@@ -19,6 +19,7 @@ import { prometheusText } from './prometheus-exposition';
 import { RateLimiter, formatResetDuration, type RateDecision } from './rate-limiter';
 import { ResponseCache, type CachedAnswer } from './response-cache';
 import { SeededRng } from './seeded-rng';
+import { listen } from './listen';
 
 export interface MockServerOptions {
   /** 0 (the default) picks an ephemeral port. */
@@ -84,29 +85,11 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   if (engine.faults !== null) server.on('connection', (socket: Socket) => engine.accept(socket));
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException): void => {
-      const reason =
-        error.code === 'EADDRINUSE' ? 'address already in use'
-        : error.code === 'EACCES' ? 'permission denied'
-        : error.code === 'EADDRNOTAVAIL' ? 'address not available on this machine'
-        : error.message;
-      const wrapped = new Error(`cannot listen on ${host}:${port}: ${reason}`) as NodeJS.ErrnoException;
-      if (error.code !== undefined) wrapped.code = error.code;
-      reject(wrapped);
-    };
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const bound = await listen(server, host, port);
   let closing: Promise<void> | null = null;
   return {
-    url: `http://${urlHost}:${address.port}`,
-    port: address.port,
+    url: bound.url,
+    port: bound.port,
     profile,
     counters: () => engine.counters(),
     setRunStart: (startedAt: number) => engine.faults?.setOrigin(startedAt),

@@ -75,6 +75,9 @@ export function formatLiveLine(state: LiveState, p: Palette): string {
     `target ${formatLevel(point.targetLevel, state.loadModel)}`,
     `achieved ${formatRate(point.sentRate)}`,
     `in-flight ${point.inFlight}`,
+    // The server's own queue and KV-cache use show a GPU filling up before latency does.
+    ...(point.queueDepth !== null ? [`queue ${point.queueDepth}`] : []),
+    ...(point.kvCacheUsage !== null ? [`kv ${Math.round(point.kvCacheUsage * 100)}%`] : []),
     `ttft p50 ${formatMs(point.ttft.p50)} p95 ${formatMs(point.ttft.p95)}`,
     formatRate(point.tokensPerSecond, ' tok/s'),
     formatUsd(point.costCumulative),
