@@ -1,0 +1,33 @@
+import type { HostMessage } from '/work/main/src/protocol/panel-messages';
+import { launchChromium, startPanelPage } from '/work/main/test/browser/panel-harness';
+import { syntheticRun } from '/work/main/test/browser/fixtures/synthetic-run';
+(async () => {
+const run = syntheticRun(3600);
+const server = await startPanelPage();
+const browser = await launchChromium();
+const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+await page.goto(server.url);
+await page.waitForFunction(() => (window as any).__sent.some((m: any) => m.type === 'ready'));
+const tail = 200;
+const replay: HostMessage = { type: 'replay', start: run.start, points: run.ticks.slice(0, run.ticks.length - tail), summary: null, live: true };
+await page.evaluate((m) => (window as any).__feed(m), replay);
+const cdp = await page.context().newCDPSession(page);
+await cdp.send('Profiler.enable');
+await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+await cdp.send('Profiler.start');
+const timing = await page.evaluate((ticks) => (window as any).__benchTicks(ticks), run.ticks.slice(-tail));
+const { profile } = await cdp.send('Profiler.stop') as any;
+const self = new Map<string, number>();
+const byId = new Map<number, any>(profile.nodes.map((n: any) => [n.id, n]));
+const dt: number[] = profile.timeDeltas;
+profile.samples.forEach((id: number, i: number) => {
+  const n = byId.get(id); const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+  self.set(k, (self.get(k) ?? 0) + (dt[i] ?? 0));
+});
+const total = [...self.values()].reduce((a, b) => a + b, 0);
+const idle = [...self.entries()].filter(([k]) => k.startsWith('(idle)')).reduce((a, [, v]) => a + v, 0);
+console.log('busy ms per tick', ((total - idle) / 1000 / tail).toFixed(2));
+console.log('median', [...timing.handle].sort((a:number,b:number)=>a-b)[tail/2]);
+for (const [k, v] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log((v / 1000).toFixed(0).padStart(6), 'ms', (100 * v / total).toFixed(1).padStart(5), '%', k);
+await browser.close(); await server.close();
+})();

@@ -1,0 +1,34 @@
+// The measuring window shared by the figures: once a client's traffic reaches the server and has
+// warmed up (JIT, connections), the client's CPU time and the server's counters are read at the
+// start and the end of a fixed window, so start-up and shut-down never count.
+import { cpuMicros, sleep } from './child-processes.mjs';
+import { waitForStats } from './chat-server-process.mjs';
+
+/**
+ * @param {{ pid: number, server: { pid: number, stats(): Promise<any> }, warmupMs: number, windowMs: number,
+ *   startedWhen: (stats: any) => boolean, atStart?: () => void }} o
+ */
+export async function measureWindow(o) {
+  await waitForStats(o.server, o.startedWhen, 30_000, 'the client to reach the bench server');
+  await sleep(o.warmupMs);
+  o.atStart?.();
+  const s1 = await o.server.stats();
+  const c1 = cpuMicros(o.pid);
+  const sc1 = cpuMicros(o.server.pid);
+  const t1 = performance.now();
+  await sleep(o.windowMs);
+  const s2 = await o.server.stats();
+  const c2 = cpuMicros(o.pid);
+  const sc2 = cpuMicros(o.server.pid);
+  const t2 = performance.now();
+  return {
+    seconds: (t2 - t1) / 1000,
+    cpuMicros: c2 - c1,
+    /** The server's CPU in the window: near a full core means the server, not the client, was the limit. */
+    serverCpuMicros: sc2 - sc1,
+    completed: s2.completed - s1.completed,
+    tokenEvents: s2.tokenEvents - s1.tokenEvents,
+    ticks: s2.ticks - s1.ticks,
+    end: s2,
+  };
+}
