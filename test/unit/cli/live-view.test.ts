@@ -16,7 +16,7 @@ test('not a TTY: one plain line per tick for short runs, logs between them, no e
   for (const e of sampleEvents()) view.onEvent(e);
   const lines = c.text().trimEnd().split('\n');
   assert.equal(lines.filter((l) => /^\[\d+s\/8s\]/.test(l)).length, 8);
-  assert.match(lines[0], /^\[1s\/8s\] baseline · target 2\/s · achieved 2\.0\/s · in-flight 1 · ttft p50 120 ms p95 200 ms · 100 tok\/s · \$0\.0010 · ok 2 · errors none$/);
+  assert.match(lines[0], /^\[1s\/8s\] baseline · target 2\/s · achieved 2\.0\/s · in-flight 1 · queue 0 · kv 10% · ttft p50 120 ms p95 200 ms · 100 tok\/s · \$0\.0010 · ok 2 · errors none$/);
   assert.match(c.text(), /\[5s\] warn first 429 from primary/);
   assert.match(lines[lines.length - 1], /^\[8s\/8s\] spike .* errors rate_limited 4 · failing ttft\.p95$/);
   assert.doesNotMatch(c.text(), /\u001b/);
