@@ -12,6 +12,8 @@ export interface RunArgs {
   color?: boolean;
   sets: string[];
   help: boolean;
+  /** Print the estimate and send nothing. */
+  dryRun?: boolean;
 }
 
 export type ParseRunArgsResult = { ok: true; args: RunArgs } | { ok: false; message: string };
@@ -25,6 +27,7 @@ Options:
   --junit PATH        JUnit XML, one test case per threshold
   --results-dir DIR   folder for default output paths (default: .stampede/runs)
   --set PATH=VALUE    override a scenario value, e.g. --set load.timeScale=120 (repeatable)
+  --dry-run           print expected requests, tokens and cost per stage; send nothing
   --quiet, -q         print only the verdict and where the results are
   --no-color          plain text even on a terminal
 
@@ -46,6 +49,7 @@ export function parseRunArgs(argv: readonly string[]): ParseRunArgsResult {
   const out: Partial<RunArgs> = {};
   let quiet = false;
   let help = false;
+  let dryRun = false;
   let color: boolean | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
@@ -55,6 +59,7 @@ export function parseRunArgs(argv: readonly string[]): ParseRunArgsResult {
     }
     if (arg === '--quiet' || arg === '-q') quiet = true;
     else if (arg === '--help' || arg === '-h') help = true;
+    else if (arg === '--dry-run') dryRun = true;
     else if (arg === '--no-color') color = false;
     else if (arg === '--color') color = true;
     else if (arg.startsWith('--')) {
@@ -77,5 +82,5 @@ export function parseRunArgs(argv: readonly string[]): ParseRunArgsResult {
   if (help) return { ok: true, args: { file: files[0] ?? '', quiet, sets, help: true } };
   if (files.length === 0) return { ok: false, message: 'missing the scenario file' };
   if (files.length > 1) return { ok: false, message: `one scenario file expected, got ${files.length}: ${files.join(' ')}` };
-  return { ok: true, args: { ...out, file: files[0], quiet, sets, help: false, ...(color === undefined ? {} : { color }) } };
+  return { ok: true, args: { ...out, file: files[0], quiet, sets, help: false, ...(dryRun ? { dryRun } : {}), ...(color === undefined ? {} : { color }) } };
 }

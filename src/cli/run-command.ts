@@ -14,6 +14,7 @@ import { renderMarkdownReport } from '../report/markdown-report';
 import { collectSecretValues, createScrubber, redactPlan } from '../report/redact';
 import { createResultsDocument, type ResultsDocument } from '../report/results-document';
 import { ResultsWriter } from '../report/results-writer';
+import { formatDryRun } from './dry-run';
 import { LiveView, type LiveMode } from './live-view';
 import { parseRunArgs, RUN_USAGE, type RunArgs } from './run-args';
 import { colorPalette, plainPalette, useColor } from './terminal-style';
@@ -166,6 +167,10 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   const analyzed = analyze(args);
   if ('code' in analyzed) return analyzed.code;
   const plan = analyzed.plan;
+  if (args.dryRun) {
+    for (const line of formatDryRun(plan)) process.stdout.write(line + '\n');
+    return 0;
+  }
 
   const now = new Date();
   const { jsonPath, reportPath } = outputPaths(args, plan, now);
@@ -284,7 +289,10 @@ export async function runRunCommand(argv: string[]): Promise<number> {
  * planned end) the engine gets STOP_GRACE_MS to finish, then the CLI moves on without it. */
 function waitForSummary(handle: RunHandle, plan: ResolvedPlan, stopping: () => boolean): Promise<RunSummary | null> {
   return new Promise((resolvePromise) => {
-    const overdueAt = Date.now() + plan.load.durationMs + plan.resilience.timeouts.totalMs + 30_000;
+    // A cache A/B runs the load twice; a warm-up runs before it.
+    const cx = plan.cacheExperiment;
+    const plannedMs = plan.load.durationMs * (cx?.ab ? 2 : 1) + (cx?.warmup?.durationMs ?? 0);
+    const overdueAt = Date.now() + plannedMs + plan.resilience.timeouts.totalMs * (cx?.ab ? 2 : 1) + 30_000;
     let stopSeenAt: number | null = null;
     const timer = setInterval(() => {
       const now = Date.now();

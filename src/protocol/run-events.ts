@@ -107,6 +107,65 @@ export interface TickPoint {
   queueDepth: number | null;
   kvCacheUsage: number | null;
   thresholds: ThresholdState[];
+  /** Share of this window's attempts sent to each provider id (issue 4); empty without attempts. */
+  providerShare?: Record<string, number>;
+  /** Attempts per finished request in this window (retry amplification), null without any. */
+  attemptsPerRequest?: number | null;
+  /** Share of this window's responses at each degradation level (index = level), null when off. */
+  degradation?: number[] | null;
+  /** Model calls per agent task finished in this window, null without agent tasks. */
+  agentSteps?: { p50: number | null; p95: number | null } | null;
+  /** Cancelled streams found still generating in this window (mock counters or a monitor). */
+  leakedCancellations?: number;
+  /** Provider latency from Server-Timing (http targets), null when the target does not report it. */
+  providerLatency?: Percentiles | null;
+  /** Prometheus monitor series by name (gauges as values, counters as per-second rates), the
+   * latest scrape at the end of the window; null when a scrape found no matching sample. */
+  monitors?: Record<string, number | null>;
+}
+
+/** One breaker trip of the primary and the first success on the provider that took over. */
+export interface FailoverEvent {
+  /** Seconds since start when the breaker of `from` opened. */
+  t: number;
+  from: string;
+  to: string;
+  /** Breaker open → first success on `to`; null when no later provider succeeded. */
+  failoverMs: number | null;
+  /** First successful half-open probe of `from` → its share of attempts back over 50 %; null
+   * when it did not recover or traffic did not shift back before the run ended. */
+  failbackMs: number | null;
+}
+
+export interface ProviderSummary {
+  id: string;
+  attempts: number;
+  outcomes: OutcomeCounts;
+  /** Share of all attempts of the run. */
+  share: number;
+}
+
+export interface AgentSummary {
+  tasks: number;
+  /** Model calls per task (tool rounds + the final answer). */
+  steps: Percentiles;
+  /** Tasks that hit maxSteps without a final answer (outcome ok, counted here). */
+  capped: number;
+  tokensPerTask: number | null;
+  costPerTask: number | null;
+  /** Attempts inside agent loops beyond one per model call. */
+  retriesInLoop: number;
+  /** Simulated tool calls and how many returned an error result. */
+  toolCalls: number;
+  toolFailures: number;
+}
+
+export interface CancellationSummary {
+  count: number;
+  /** Cancelled generations the server stopped (mock counters), null when unknown. */
+  stoppedByServer: number | null;
+  leaked: number | null;
+  method: 'mock-counters' | 'monitor' | 'none';
 }
 
 export interface StageSummary {
@@ -153,6 +212,22 @@ export interface RunSummary {
   cacheHitRate: number | null;
   stages: StageSummary[];
   thresholds: ThresholdState[];
+  /** Issue 4, the request path: failover events (null without failover), per-provider traffic,
+   * agent loops, degradation levels, verified cancellations, Server-Timing provider latency. */
+  failover?: { events: FailoverEvent[]; failoverMs: number | null; failbackMs: number | null } | null;
+  providers?: ProviderSummary[];
+  agent?: AgentSummary | null;
+  degradation?: { levels: string[]; counts: number[]; share: number | null; maxLevel: number | null } | null;
+  cancellations?: CancellationSummary;
+  providerLatency?: Percentiles | null;
+  /** What broke first: one timeline of threshold breaches and failure-mode signs (issue 4). */
+  analysis?: RunAnalysis;
+  /** Breaking-point search (load.breakingPoint): the highest rate every threshold held at. */
+  breakingPoint?: BreakingPointResult;
+  /** Cache A/B experiment: the same load with the cache on and off. */
+  cacheAB?: { on: CacheABSide; off: CacheABSide };
+  /** Thundering-herd probe: a burst of identical requests at a cold key. */
+  herd?: HerdResult;
   /** Every metric key of the catalog with its whole-run value. */
   metrics: Record<string, number | null>;
   verdict: Verdict;
@@ -187,3 +262,77 @@ export type RunEvent =
   | { type: 'tick'; point: TickPoint }
   | { type: 'log'; entry: LogEntry }
   | { type: 'done'; summary: RunSummary };
+
+export type AnalysisKind =
+  | 'threshold'
+  | 'first-429'
+  | 'first-5xx'
+  | 'queue-growing'
+  | 'ttft-doubled'
+  | 'cache-falling'
+  | 'cost-rising'
+  | 'agent-steps-rising'
+  | 'cancellation-leak'
+  | 'failover'
+  | 'degradation'
+  | 'herd';
+
+/** The first sign of one failure mode, or the first breach of one threshold. */
+export interface AnalysisEvent {
+  kind: AnalysisKind;
+  /** Seconds since start. */
+  t: number;
+  stage: string;
+  /** Target load level at the time: arrivals/s (open) or users (closed). */
+  targetLevel: number;
+  /** One line, e.g. "TTFT p95 1.9 s, over 2× the baseline 0.8 s". */
+  message: string;
+  value: number | null;
+  /** For kind 'threshold': the threshold's id and source. */
+  thresholdId?: string;
+  source?: string;
+}
+
+export interface RunAnalysis {
+  /** Every first sign, ordered by time. */
+  timeline: AnalysisEvent[];
+  /** The earliest event of the timeline, null when nothing broke. */
+  firstBreak: AnalysisEvent | null;
+  /** Highest target load of any second before the first threshold breach (all thresholds held),
+   * null without thresholds data or when the first second already breached. */
+  highestPassingLevel: number | null;
+  /** From the start of the last stage where load decreased until TTFT p95 and the error rate
+   * stayed within 1.2× their baseline for 3 s; null when load never decreased or it never recovered. */
+  recoveryMs: number | null;
+  /** True when load decreased but the run ended before it recovered. */
+  notRecovered: boolean;
+  failoverMs: number | null;
+  /** Baseline (first stage) values the signs were judged against. */
+  baseline: { ttftP95: number | null; errorRate: number | null; cacheHitRate: number | null; costPerRequest: number | null; agentStepsP95: number | null; queueDepth: number | null };
+}
+
+export interface BreakingPointResult {
+  /** Highest step rate that ran to its end with every threshold holding; null when the first step broke. */
+  highestSustainableRate: number | null;
+  /** The step where a threshold first broke; null when every step held. */
+  brokeAt: { rate: number; threshold: string } | null;
+}
+
+export interface CacheABSide {
+  requests: number;
+  hitRate: number | null;
+  ttft: { p50: number | null; p95: number | null };
+  e2e: { p95: number | null };
+}
+
+export interface HerdResult {
+  /** Seconds since start of the burst. */
+  t: number;
+  requests: number;
+  /** Upstream computations beyond the first for the one key (0 = perfect coalescing); null when unknown. */
+  duplicateComputations: number | null;
+  method: 'mock-counters' | 'x-cache' | 'none';
+  /** e2e p95 of the burst vs the p50 of the run around it. */
+  latencyP95: number | null;
+  latencySpike: number | null;
+}

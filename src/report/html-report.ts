@@ -4,6 +4,7 @@
 import { findMetric } from '../core/metric-catalog';
 import { ERROR_OUTCOMES, OUTCOMES, type Percentiles, type RunSummary, type TickPoint } from '../protocol/run-events';
 import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatRate, formatUsd, headlineBody } from './format';
+import { analysisHtml } from './analysis-section';
 import { escapeHtml as e } from './html-escape';
 import type { ResultsDocument } from './results-document';
 import { seriesTotals } from './series-totals';
@@ -330,6 +331,7 @@ export function renderHtmlReport(doc: ResultsDocument): string {
 <h1>${e(doc.scenario.name)}</h1>
 <div class="sub">Run ${e(doc.runId)} · started ${e(started)} · ${e(formatDuration(duration))}${doc.run ? ` of ${e(formatDuration(doc.run.plannedDurationMs / 1000))} planned` : ''} · status ${e(doc.status)}</div>
 ${banner(doc)}
+${analysisHtml(s, doc.run?.loadModel ?? 'open')}
 <h2>Thresholds</h2>
 ${thresholdsTable(doc)}
 <h2>Summary</h2>

@@ -1,4 +1,5 @@
 // A short Markdown summary for CI job pages (e.g. `--md "$GITHUB_STEP_SUMMARY"`). Pure.
+import { analysisMarkdown } from './analysis-section';
 import { ERROR_OUTCOMES, type ThresholdState } from '../protocol/run-events';
 import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatRate, formatUsd, headlineBody } from './format';
 import type { ResultsDocument } from './results-document';
@@ -36,6 +37,7 @@ export function renderMarkdownReport(doc: ResultsDocument): string {
   lines.push(`**${state}** — ${escapeMarkdown(headlineBody(s.verdict.headline))}`);
   if (s.endMessage && !s.verdict.headline.includes(s.endMessage)) lines.push(`\n${escapeMarkdown(s.endMessage)}`);
   lines.push('');
+  lines.push(...analysisMarkdown(s, doc.run?.loadModel ?? 'open', escapeMarkdown));
   if (s.thresholds.length) {
     lines.push('| Result | Threshold | Whole run | First breach |');
     lines.push('| --- | --- | --- | --- |');

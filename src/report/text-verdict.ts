@@ -1,6 +1,7 @@
 // The end-of-run verdict as plain text: printed by `stampede run`, and by the editor into its
 // output channel. Pure.
 import type { PlanThreshold } from '../core/plan';
+import { describeAnalysis } from '../core/analysis';
 import { ERROR_OUTCOMES, type RunSummary, type ThresholdState } from '../protocol/run-events';
 import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatRate, formatUsd, headlineBody } from './format';
 import type { Palette } from './text-style';
@@ -35,6 +36,21 @@ export function formatVerdict(
               : p.red('FAIL');
   lines.push(`${p.bold('Verdict:')} ${p.bold(ended)} — ${headlineBody(summary.verdict.headline)}`);
   if (summary.endMessage && !summary.verdict.headline.includes(summary.endMessage)) lines.push(`  ${summary.endMessage}`);
+  if (summary.analysis) {
+    lines.push(p.bold('What broke first:'));
+    for (const line of describeAnalysis(summary.analysis, options.loadModel ?? 'open')) lines.push(`  ${line}`);
+  }
+  if (summary.cacheAB) {
+    const side = (name: string, s: NonNullable<RunSummary['cacheAB']>['on']) =>
+      `  cache ${name.padEnd(3)} hit rate ${s.hitRate === null ? 'n/a' : `${Math.round(s.hitRate * 1000) / 10}%`} · TTFT p50 ${formatMs(s.ttft.p50)} p95 ${formatMs(s.ttft.p95)} · E2E p95 ${formatMs(s.e2e.p95)} (${formatCount(s.requests)} requests)`;
+    lines.push(p.bold('Cache A/B:'), side('on', summary.cacheAB.on), side('off', summary.cacheAB.off));
+  }
+  if (summary.herd) {
+    const h = summary.herd;
+    lines.push(
+      `${p.bold('Herd probe:')} ${h.requests} identical requests at ${h.t}s: ${h.duplicateComputations === null ? 'duplicate computations unknown' : `${h.duplicateComputations} duplicate upstream computation${h.duplicateComputations === 1 ? '' : 's'}`} (${h.method}), E2E p95 ${formatMs(h.latencyP95)}${h.latencySpike !== null ? ` (${Math.round(h.latencySpike * 10) / 10}× the run's p50)` : ''}`,
+    );
+  }
   if (summary.verdict.firstBreach) {
     const b = summary.verdict.firstBreach;
     lines.push(

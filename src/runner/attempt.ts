@@ -17,6 +17,14 @@ export interface AttemptTarget {
   origin: string;
   path: string;
   headers: Record<string, string>;
+  /** HTTP method; POST when absent (chat completions). */
+  method?: string;
+}
+
+/** How a non-OpenAI (`type: http`) response is read: which SSE events are content tokens and
+ * which one ends the stream. JSON bodies are kept whole and read by the caller. */
+export interface ResponseReader {
+  sseEvent(data: string): 'token' | 'done' | 'none';
 }
 
 export interface AttemptHooks {
@@ -56,6 +64,20 @@ export class Attempt implements Dispatcher.DispatchHandler {
   done = false;
   /** The request this attempt belongs to (set by the engine). */
   owner: unknown = null;
+  /** Response headers of the attempt (any status), null before they arrive. */
+  responseHeaders: Record<string, string | string[] | undefined> | null = null;
+  /** Keep the response for later reading (agent loops, http targets, model names): the JSON
+   * body in `bodyText`, each SSE data payload in `events`. */
+  collect = false;
+  bodyText = '';
+  events: string[] | null = null;
+  /** Set for `type: http` targets. */
+  reader: ResponseReader | null = null;
+  /** Which provider (plan index) it went to and whether it was a half-open probe (failover). */
+  providerIndex = 0;
+  probe = false;
+  /** Cost read from the response by an http target's `extract.costUsd`; -1 = priced from tokens. */
+  extractedCost = -1;
   /** Absolute deadlines (performance.now() ms) enforced by the engine's sweeper. */
   ttftDeadline = Infinity;
   totalDeadline = Infinity;
@@ -89,7 +111,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.totalDeadline = this.dispatchAt + this.totalMs;
     try {
       this.target.dispatcher.dispatch(
-        { origin: this.target.origin, path: this.target.path, method: 'POST', headers: this.target.headers, body: this.requestBody },
+        { origin: this.target.origin, path: this.target.path, method: this.target.method ?? 'POST', headers: this.target.headers, body: this.requestBody === '' ? null : this.requestBody },
         this,
       );
     } catch (error) {
@@ -125,6 +147,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
     if (this.done) return;
     this.headersAt = performance.now();
     this.status = statusCode;
+    this.responseHeaders = headers;
     if (statusCode < 200 || statusCode >= 300) {
       this.retryAfter = retryAfterMs(headers, Date.now());
       return;
@@ -154,7 +177,9 @@ export class Attempt implements Dispatcher.DispatchHandler {
     if (this.sse) {
       this.parser!.end();
       if (this.done) return;
-      if (this.sawDone || this.sawFinish) this.finish('ok', '');
+      // A team's own endpoint may simply close the stream; only OpenAI streams must say [DONE].
+      if (this.reader && this.tokens > 0) this.finish('ok', '');
+      else if (this.sawDone || this.sawFinish) this.finish('ok', '');
       else if (this.tokens === 0) this.finish('server_error', 'malformed SSE: the stream ended without any data event');
       else this.finish('server_error', 'malformed SSE: the stream ended before [DONE]');
       return;
@@ -164,6 +189,13 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.rest = null;
     if (this.status < 200 || this.status >= 300) {
       this.finish(outcomeForStatus(this.status), `HTTP ${this.status}${errorSnippet(text)}`);
+      return;
+    }
+    if (this.collect) this.bodyText = text;
+    if (this.reader) {
+      this.firstTokenAt = this.endAt;
+      this.lastTokenAt = this.endAt;
+      this.finish('ok', '');
       return;
     }
     this.finishJsonBody(text);
@@ -250,6 +282,13 @@ export class Attempt implements Dispatcher.DispatchHandler {
   private onSse(event: SseEvent): void {
     if (this.done) return;
     const data = event.data;
+    if (this.collect && data !== '[DONE]') (this.events ??= []).push(data);
+    if (this.reader) {
+      const kind = this.reader.sseEvent(data);
+      if (kind === 'done') this.sawDone = true;
+      else if (kind === 'token') this.token(performance.now());
+      return;
+    }
     if (data === '[DONE]') {
       this.sawDone = true;
       return;

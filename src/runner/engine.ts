@@ -1,7 +1,8 @@
 // The run engine: schedules arrivals from the load shape, sends chat completions through
 // undici, retries, measures, aggregates one tick per second, judges thresholds and ends with a
 // summary. Every request goes: launch (mix pick, prompt) -> attempt(s) -> complete. Issue 4's
-// failover, faults and agent loops slot in at pickProvider / finished.
+// failover, http targets, agent loops, degradation and cancellation checks live in
+// request-path.ts, called at launch, send, finished, tick and summary.
 //
 // Measurement rules (DESIGN.md section 4), where the definitions leave a choice:
 // - "send" is when undici writes the request to a socket, so time spent waiting for a pooled
@@ -25,6 +26,12 @@ import { percentilesOf, recordMs } from './latency-histogram';
 import { METRIC_KEYS, latencyIndexOfMetric, metricValues } from './metric-snapshot';
 import { resolveTemplate } from './plan-templates';
 import { MetricsScraper } from './prometheus-scrape';
+import { MonitorSet, latestMonitorValue } from './monitors';
+import { RequestPath, type PathRequest } from './request-path';
+import { withAnalysis } from './summary-analysis';
+import { startCacheAB } from './cache-experiment';
+import { HerdProbe, herdPromptJson, herdResult, withHerd } from './herd-probe';
+import { runWarmup } from './cache-warmup';
 import { PromptMaker, RunConfigError, buildFillerText } from './prompt-source';
 import { startProviders, type ProviderRuntime } from './provider-runtime';
 import { isRetryable, retryDelayMs } from './retry-policy';
@@ -54,7 +61,7 @@ interface MixRuntime {
   systemTokens: number;
 }
 
-interface Request {
+interface Request extends PathRequest {
   mix: MixRuntime;
   stageIndex: number;
   intendedAt: number;
@@ -86,6 +93,11 @@ function addTokens(s: RunStats, output: number, input: number, cached: number, c
 }
 
 export function startRun(options: RunOptions): RunHandle {
+  if (options.plan.cacheExperiment?.ab) return startCacheAB(options, startSingleRun);
+  return startSingleRun(options);
+}
+
+function startSingleRun(options: RunOptions): RunHandle {
   const run = new Run(options);
   void run.begin();
   return run.handle;
@@ -116,6 +128,13 @@ class Run implements AttemptHooks {
   private mixes: MixRuntime[] = [];
   private cumulativeShares: number[] = [];
   private scraper: MetricsScraper | null = null;
+  private monitorSet: MonitorSet | null = null;
+  private herd: HerdProbe | null = null;
+  /** Issue 4's request path: failover, http targets, agents, degradation, cancellation checks. */
+  private path: RequestPath | null = null;
+  private readonly rngTools: SeededRandom;
+  /** Every tick of the run, for the end-of-run analysis (one small object per second). */
+  private readonly tickLog: TickPoint[] = [];
 
   private readonly whole = new RunStats();
   private window = new RunStats();
@@ -163,6 +182,7 @@ class Run implements AttemptHooks {
     this.rngCancel = root.fork(4);
     this.rngRetry = root.fork(5);
     this.rngThink = root.fork(6);
+    this.rngTools = root.fork(7);
     this.thresholdStates = newThresholdStates(this.plan.thresholds);
     for (const t of this.plan.thresholds) {
       const i = latencyIndexOfMetric(t.metric);
@@ -193,6 +213,24 @@ class Run implements AttemptHooks {
       await this.finish();
       return;
     }
+    const warm = this.plan.cacheExperiment?.warmup;
+    let warmed: string | null = null;
+    if (warm && this.phase === 'starting') {
+      const rng = new SeededRandom(this.plan.seed).fork(9);
+      const mixes = this.mixes.filter((m) => m.provider.type !== 'http');
+      let i = 0;
+      const r = await runWarmup(
+        () => {
+          const mix = mixes[i++ % Math.max(1, mixes.length)];
+          return mix ? { target: mix.provider.target, body: mix.bodyHead + mix.maker.makeJson(rng) + mix.bodyTail, stream: mix.entry.stream } : null;
+        },
+        warm.rate,
+        warm.durationMs,
+        this.plan.resilience.timeouts,
+        () => this.phase !== 'starting',
+      );
+      warmed = `cache warm-up: ${r.sent} requests in ${Math.round(warm.durationMs / 100) / 10}s before the run (${r.ok} ok), not counted${mixes.length < this.mixes.length ? '; http targets were not warmed' : ''}`;
+    }
     if (this.phase !== 'starting') {
       // stop() arrived while providers were starting.
       this.emitStart();
@@ -202,8 +240,10 @@ class Run implements AttemptHooks {
     this.phase = 'running';
     this.t0 = performance.now();
     this.startedAt = new Date();
+    this.path?.startRun(this.t0);
     this.emitStart();
     if (this.phase !== 'running') return; // stopped from inside the start listener
+    if (warmed) this.log('info', warmed);
     this.sweepTimer = setInterval(() => this.guarded(() => this.sweep()), SWEEP_MS);
     this.scheduleTick();
     if (this.plan.load.model === 'open') {
@@ -213,6 +253,18 @@ class Run implements AttemptHooks {
       this.controlUsers();
     }
     this.endTimer = setTimeout(() => this.guarded(() => this.shapeEnded()), this.plan.load.durationMs);
+    const herd = this.plan.cacheExperiment?.herd;
+    if (herd && herd.atMs < this.plan.load.durationMs) {
+      const mock = this.providers.find((p) => p.type === 'mock');
+      this.herd = new HerdProbe(mock ? mock.origin : null);
+      const probe = this.herd;
+      setTimeout(() => {
+        if (this.phase !== 'running') return;
+        const prompt = herdPromptJson(this.runId);
+        this.log('info', `herd probe: ${herd.requests} identical requests at a cold key`);
+        probe.fire(Math.round(this.now() / 100) / 10, herd.requests, () => this.guarded(() => this.phase === 'running' && this.launch(this.t0 + this.now(), this.stageIndexAt(this.now()), null, prompt)));
+      }, herd.atMs).unref();
+    }
   }
 
   private async setup(): Promise<void> {
@@ -263,8 +315,15 @@ class Run implements AttemptHooks {
         systemTokens: entry.system !== undefined ? estimateTokens(entry.system) : 0,
       };
     });
+    this.path = new RequestPath(plan, this.providers, () => this.now(), (level, message) => this.log(level, message), latestMonitorValue);
     const firstMock = this.providers.find((p) => p.type === 'mock');
     if (firstMock) this.scraper = new MetricsScraper(firstMock.origin);
+    if (plan.monitors?.length) {
+      const urls: string[] = [];
+      for (const [i, m] of plan.monitors.entries()) urls.push(await resolveTemplate(m.url, `monitors[${i}].url`, sources));
+      this.monitorSet = new MonitorSet(plan.monitors, urls, (message) => this.log('warn', message));
+      await this.monitorSet.start();
+    }
   }
 
   private buildStages(): void {
@@ -388,20 +447,29 @@ class Run implements AttemptHooks {
     this.endTimer = this.sweepTimer = this.tickTimer = this.closedTimer = this.drainTimer = null;
     for (const u of this.users) this.retireUser(u);
     this.cancelRetryWaits('aborted');
+    // Leaks are read before the run's own aborts disconnect what is still in flight, after a
+    // moment for the embedded mocks to see the last cancellations' disconnects.
+    if (wasRunning && this.path) {
+      if (this.path.settleDelayMs(this.whole) > 0) await new Promise((r) => setTimeout(r, this.path!.settleDelayMs(this.whole)));
+      this.path.settle(this.now(), [this.window, this.whole]);
+    }
     for (const a of [...this.active]) a.abort('aborted', 'the run ended before the response finished');
+    // The herd probe's second counter read may still be on its way (bounded wait).
+    if (this.herd) await this.herd.settle();
     let summary: RunSummary;
     try {
       if (wasRunning) {
         const elapsed = this.now();
         if (elapsed - this.ticks * 1000 > 50 || this.ticks === 0) this.tick(true);
       }
-      summary = this.buildSummary();
+      summary = withAnalysis(this.buildSummary(), this.plan, this.tickLog);
+      if (this.herd?.state) summary = withHerd(summary, herdResult(this.herd.state, this.tickLog), this.tickLog);
     } catch (error) {
       this.endReason = 'error';
       this.endMessage = `engine failure: ${error instanceof Error ? error.message : String(error)}`;
       summary = this.minimalSummary();
     }
-    await Promise.all([...this.providers.map((p) => p.close()), this.scraper?.close()]).catch(() => undefined);
+    await Promise.all([...this.providers.map((p) => p.close()), this.scraper?.close(), this.monitorSet?.close()]).catch(() => undefined);
     this.phase = 'ended';
     this.emit({ type: 'done', summary });
     this.resolveDone(summary);
@@ -549,7 +617,7 @@ class Run implements AttemptHooks {
     return this.mixes[this.mixes.length - 1];
   }
 
-  private launch(intendedAt: number, stageIndex: number, user: ClosedUser | null): void {
+  private launch(intendedAt: number, stageIndex: number, user: ClosedUser | null, herdPrompt?: string): void {
     if (user === null && this.inFlight >= this.plan.load.maxInFlight) {
       this.window.dropped++;
       this.whole.dropped++;
@@ -561,17 +629,26 @@ class Run implements AttemptHooks {
       return;
     }
     const mix = this.pickMix();
-    const promptJson = mix.maker.makeJson(this.rngPrompt);
+    const promptJson = herdPrompt ?? mix.maker.makeJson(this.rngPrompt);
     const c = this.plan.workload.cancellations;
     let cancelAfterMs = -1;
     if (mix.entry.stream && c.fraction > 0 && this.rngCancel.next() < c.fraction) {
       cancelAfterMs = c.afterMaxMs > c.afterMinMs ? this.rngCancel.uniform(c.afterMinMs, c.afterMaxMs) : c.afterMinMs;
     }
+    const body = mix.bodyHead + promptJson + mix.bodyTail;
     const req: Request = {
       mix,
+      entry: mix.entry,
+      home: mix.provider,
+      promptJson,
+      row: mix.maker.lastRow,
+      homeBody: body,
+      lastProviderIndex: -1,
+      agent: this.path!.newAgentTask(mix.entry, promptJson),
+      preCancelLevel: cancelAfterMs >= 0 ? this.path!.levelBeforeSend() : null,
       stageIndex,
       intendedAt,
-      body: mix.bodyHead + promptJson + mix.bodyTail,
+      body,
       promptTokens: mix.maker.lastTokens + mix.systemTokens,
       cancelAfterMs,
       attempts: 0,
@@ -592,20 +669,18 @@ class Run implements AttemptHooks {
   private sendAttempt(req: Request): void {
     req.attempts++;
     const timeouts = this.plan.resilience.timeouts;
-    req.provider = this.pickProvider(req);
-    const a = new Attempt(req.provider.target, req.body, req.mix.entry.stream, this, timeouts.ttftMs, timeouts.totalMs, req.cancelAfterMs);
+    const pick = this.path!.pick(req);
+    req.provider = pick.provider;
+    const a = new Attempt(req.provider.target, this.path!.body(req, req.provider), req.mix.entry.stream, this, timeouts.ttftMs, timeouts.totalMs, req.cancelAfterMs);
     a.owner = req;
+    this.path!.prepare(a, req, pick);
+    req.lastProviderIndex = req.provider.index;
     this.active.add(a);
     this.queued++;
     this.window.attempts++;
     this.whole.attempts++;
     this.stageStats[req.stageIndex].attempts++;
     a.start();
-  }
-
-  /** Where this attempt goes; failover (issue 4) chooses among providers here. */
-  private pickProvider(req: Request): ProviderRuntime {
-    return req.mix.provider;
   }
 
   itl(ms: number): void {
@@ -641,6 +716,22 @@ class Run implements AttemptHooks {
     if (a.sendAt === 0) this.queued--;
     const req = a.owner as Request;
     if (a.outcome !== 'ok') this.logFirst(a);
+    this.path!.attemptFinished(a, req.provider, [this.window, this.whole, this.stageStats[req.stageIndex]]);
+    if (a.outcome === 'canceled') this.path!.canceled(req.preCancelLevel, this.now());
+    if (req.agent && a.outcome === 'ok' && (this.phase === 'running' || this.phase === 'draining')) {
+      const t = this.attemptTokens(req, a);
+      const delay = this.path!.agentNext(req.agent, a, t.input, t.cached, t.output, t.cost, t.usage, this.rngTools);
+      if (delay >= 0) {
+        // The tools' simulated latency, then the next model call of the same task.
+        this.retryWaits.add(req);
+        req.retryTimer = setTimeout(() => {
+          req.retryTimer = null;
+          this.retryWaits.delete(req);
+          this.guarded(() => this.sendAttempt(req));
+        }, delay);
+        return;
+      }
+    }
     const retries = this.plan.resilience.retries;
     if (a.outcome !== 'ok' && isRetryable(retries, a.outcome) && (this.phase === 'running' || this.phase === 'draining')) {
       if (req.attempts <= retries.max) {
@@ -718,18 +809,34 @@ class Run implements AttemptHooks {
           recordMs(all.latency[LAT_TPOT]!, tpot);
         }
       }
-      const usage = a.usageCompletion >= 0;
-      const output = usage ? a.usageCompletion : a.tokens;
-      const input = a.usagePrompt >= 0 ? a.usagePrompt : req.promptTokens;
-      const cached = a.usagePrompt >= 0 ? Math.min(a.usageCached, input) : 0;
-      const p = req.provider.pricing;
-      const cost = ((input - cached) * p.input + cached * p.cachedInput + output * p.output) / 1e6;
+      let { output, input, cached, usage, cost } = this.attemptTokens(req, a);
+      const task = req.agent;
+      if (task) {
+        if (outcome === 'ok') this.path!.agentDone(task, req.attempts, input + output, cost, [w, all, stage]);
+        output += task.outputTokens;
+        input += task.inputTokens;
+        cached += task.cachedTokens;
+        cost += task.cost;
+        usage &&= task.usage;
+      }
       addTokens(w, output, input, cached, a.usagePrompt >= 0, usage, cost);
       addTokens(all, output, input, cached, a.usagePrompt >= 0, usage, cost);
       addTokens(stage, output, input, cached, a.usagePrompt >= 0, usage, cost);
     }
     if (req.user) this.userDone(req.user);
     if (this.phase === 'draining' && this.inFlight === 0) void this.finish();
+  }
+
+  /** Tokens and cost of one attempt: the server's usage (or an http target's extraction
+   * rules) when given, else counted and estimated. */
+  private attemptTokens(req: Request, a: Attempt): { output: number; input: number; cached: number; usage: boolean; cost: number } {
+    const usage = a.usageCompletion >= 0;
+    const output = usage ? a.usageCompletion : a.tokens;
+    const input = a.usagePrompt >= 0 ? a.usagePrompt : req.promptTokens;
+    const cached = a.usagePrompt >= 0 ? Math.min(a.usageCached, input) : 0;
+    const p = req.provider.pricing;
+    const cost = a.extractedCost >= 0 ? a.extractedCost : ((input - cached) * p.input + cached * p.cachedInput + output * p.output) / 1e6;
+    return { output, input, cached, usage, cost };
   }
 
   // ---- timers: deadlines and ticks -------------------------------------------------------
@@ -780,6 +887,7 @@ class Run implements AttemptHooks {
     this.peakTarget = Math.max(this.peakTarget, targetLevel);
     this.peakAchieved = Math.max(this.peakAchieved, sentRate);
 
+    this.path?.pollLeaks(elapsedMs, [w, this.whole]);
     // Trailing window for live thresholds: this second and up to nine before it.
     this.ring[this.ringNext].reset();
     const recycled = this.ring[this.ringNext];
@@ -787,8 +895,11 @@ class Run implements AttemptHooks {
     this.ringNext = (this.ringNext + 1) % TRAILING_WINDOWS;
     this.evaluateLive(t, stage?.name ?? '', targetLevel, sentRate, Math.min(t, TRAILING_WINDOWS));
 
-    const gauges = this.scraper?.latest ?? { queueDepth: null, kvCacheUsage: null };
+    const scraped = this.scraper?.latest ?? { queueDepth: null, kvCacheUsage: null };
     this.scraper?.scrape();
+    const monitors = this.monitorSet?.values();
+    // A monitor series named queueDepth / kvCacheUsage wins over the mock's own /metrics.
+    const gauges = { queueDepth: monitors?.queueDepth ?? scraped.queueDepth, kvCacheUsage: monitors?.kvCacheUsage ?? scraped.kvCacheUsage };
     const point: TickPoint = {
       t,
       stage: stage?.name ?? '',
@@ -817,7 +928,10 @@ class Run implements AttemptHooks {
       kvCacheUsage: gauges.kvCacheUsage,
       thresholds: this.thresholdStates.map((s) => ({ ...s, firstBreach: s.firstBreach ? { ...s.firstBreach } : null })),
     };
+    if (monitors) point.monitors = monitors;
+    if (this.path) Object.assign(point, this.path.tickFields(w, point.queueDepth !== null));
     this.window = recycled;
+    this.tickLog.push(point);
     this.emit({ type: 'tick', point });
     if (!final) this.checkBudget();
   }
@@ -845,6 +959,14 @@ class Run implements AttemptHooks {
     const s = this.thresholdStates.find((x) => x.id === th.id)!;
     this.log('warn', `threshold ${th.source} breached at ${s.firstBreach!.t}s: ${s.value}`);
     if (th.abortOnFail && this.phase === 'running') this.stop('aborted', `threshold ${th.source} failed (abortOnFail)`);
+    else if (this.plan.breakingPoint && this.phase === 'running') {
+      // The search is over: end as completed once this tick has been emitted.
+      this.endMessage = `breaking point found: ${th.source} broke at ${Math.round(s.firstBreach!.targetLevel * 100) / 100}/s`;
+      this.log('info', this.endMessage);
+      setImmediate(() => {
+        if (this.phase === 'running') void this.finish();
+      });
+    }
   }
 
   private checkBudget(): void {
@@ -866,6 +988,8 @@ class Run implements AttemptHooks {
     const durationMs = this.t0 ? this.now() : 0;
     const seconds = Math.max(0.001, durationMs / 1000);
     const metrics = metricValues(all, seconds);
+    // Failover, agents, degradation and verified cancellations; also fills their metrics.
+    const pathFields = this.path ? this.path.summaryFields(all, metrics, this.stageStats) : {};
     // Final pass/fail is judged on the whole run; first breaches found live are kept.
     judge(this.plan.thresholds, this.thresholdStates, (th) => metrics[th.metric] ?? null, () => null);
     const stages: StageSummary[] = this.stages.map((st) => {
@@ -911,6 +1035,7 @@ class Run implements AttemptHooks {
       cacheHitRate: all.cacheKnownInput > 0 ? all.cachedTokens / all.cacheKnownInput : null,
       stages,
       thresholds,
+      ...pathFields,
       metrics: Object.fromEntries(METRIC_KEYS.map((k) => [k, metrics[k] ?? null])),
       verdict,
     };

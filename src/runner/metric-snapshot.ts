@@ -2,6 +2,7 @@
 import { allMetrics, LATENCY_STATS } from '../core/metric-catalog';
 import { OUTCOME_INDEX, LATENCY_NAMES, type RunStats } from './run-stats';
 import { percentilesOf } from './latency-histogram';
+import { pathMetricValues } from './request-path-stats';
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
@@ -42,5 +43,6 @@ export function metricValues(s: RunStats, seconds: number, latencyWanted?: Reado
   out['cancellations.count'] = s.outcomes[OUTCOME_INDEX.canceled];
   out['cache.hitRate'] = ratio(s.cachedTokens, s.cacheKnownInput);
   out['retries.amplification'] = ratio(s.attempts, s.finished);
+  pathMetricValues(s.path, out);
   return out;
 }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { PlanMixEntry, TokenDistribution } from '../core/plan';
 import { estimateTokens } from '../core/token-estimate';
-import type { SeededRandom } from './seeded-random';
+import { SeededRandom } from './seeded-random';
 
 // Three-letter words joined by single spaces: every word is 4 characters with its space, so
 // both common estimators (characters / 4 and one token per word) agree that n words are n
@@ -174,9 +174,27 @@ export class PromptMaker {
 
   /** Tokens of the last prompt made, under the shared estimate. */
   lastTokens = 0;
+  /** The data row the last prompt was filled from (an http target's body uses its columns too). */
+  lastRow: DataRow | undefined;
+  private identical: { json: string; tokens: number; row: DataRow | undefined } | undefined;
 
-  /** The next prompt, already JSON-encoded (a quoted string) for the request body. */
+  /** The next prompt, already JSON-encoded (a quoted string) for the request body. With
+   * `identicalPrompt` the first prompt is drawn once from a generator seeded by the entry's
+   * name (the filler text already follows the run's seed) and sent every time. */
   makeJson(rng: SeededRandom): string {
+    if (this.entry.identicalPrompt) {
+      if (!this.identical) {
+        const json = this.makeJsonFresh(new SeededRandom(nameSeed(this.entry.name)));
+        this.identical = { json, tokens: this.lastTokens, row: this.lastRow };
+      }
+      this.lastTokens = this.identical.tokens;
+      this.lastRow = this.identical.row;
+      return this.identical.json;
+    }
+    return this.makeJsonFresh(rng);
+  }
+
+  private makeJsonFresh(rng: SeededRandom): string {
     if (this.template === undefined) {
       const tokens = drawTokens(this.entry.promptTokens, rng);
       this.lastTokens = tokens;
@@ -192,6 +210,14 @@ export class PromptMaker {
     if (this.template === undefined) return syntheticPrompt(this.filler, drawTokens(this.entry.promptTokens, rng), rng);
     if (!this.rows) return this.template;
     const i = this.random ? Math.floor(rng.next() * this.rows.length) : this.cursor++ % this.rows.length;
+    this.lastRow = this.rows[i];
     return fillTemplate(this.template, this.rows[i]);
   }
+}
+
+/** FNV-1a of a name: a stable seed per mix entry. */
+function nameSeed(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }

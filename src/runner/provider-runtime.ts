@@ -3,7 +3,8 @@
 // belongs on this object.
 import { Pool } from 'undici';
 import type { PlanPricing, PlanProvider, ResolvedPlan } from '../core/plan';
-import { startMockServer } from '../mock/mock-server';
+import type { PlanHttpTarget } from '../core/plan-failure-modes';
+import { startMockServer, type MockServer } from '../mock/mock-server';
 import type { AttemptTarget } from './attempt';
 import { hasSecretRef, resolveTemplate, type TemplateSources } from './plan-templates';
 import { RunConfigError } from './prompt-source';
@@ -19,6 +20,12 @@ export interface ProviderRuntime {
   origin: string;
   target: AttemptTarget;
   pool: Pool;
+  /** Position in plan.providers (failover order). */
+  index: number;
+  /** The embedded mock (type mock): its counters verify cancellations; its fault clock starts at run time 0. */
+  mock: MockServer | null;
+  /** The request and response format of a `type: http` target. */
+  http: PlanHttpTarget | null;
   close(): Promise<void>;
 }
 
@@ -55,28 +62,41 @@ async function startProvider(plan: ResolvedPlan, index: number, sources: Templat
   let baseUrl: string;
   let displayUrl: string;
   let closeMock: (() => Promise<void> | void) | null = null;
+  let mockServer: MockServer | null = null;
+  let method: string | undefined;
   if (p.type === 'openai') {
     baseUrl = await resolveTemplate(p.baseUrl, `${field}.baseUrl`, sources);
     displayUrl = hasSecretRef(p.baseUrl) ? p.baseUrl : baseUrl;
     if (p.apiKey !== undefined && p.apiKey !== '') headers.authorization = `Bearer ${await resolveTemplate(p.apiKey, `${field}.apiKey`, sources)}`;
   } else if (p.type === 'http') {
-    throw new RunConfigError(`${field}.type: 'http' targets cannot be run by this version of the runner; use type openai (any OpenAI-compatible endpoint) or mock`);
+    baseUrl = await resolveTemplate(p.target.url, `${field}.target.url`, sources);
+    displayUrl = hasSecretRef(p.target.url) ? p.target.url : baseUrl;
+    method = p.target.method.toUpperCase();
+    for (const [name, value] of Object.entries(p.target.headers)) headers[name.toLowerCase()] = await resolveTemplate(value, `${field}.target.headers.${name}`, sources);
+    // The default JSON content type fits only a JSON body; the target's own headers win.
+    const own = Object.keys(p.target.headers).some((n) => n.toLowerCase() === 'content-type') || Object.keys(p.headers).some((n) => n.toLowerCase() === 'content-type');
+    if (!own) {
+      if (p.target.body === undefined) delete headers['content-type'];
+      else if (p.target.bodyEncoding === 'text') headers['content-type'] = 'text/plain; charset=utf-8';
+    }
   } else {
-    const mock = await startMockServer({ port: 0, profile: p.profile, seed: plan.seed + index, overrides: p.overrides });
+    const mock = await startMockServer({ port: 0, profile: p.profile, seed: plan.seed + index, overrides: p.overrides, behaviour: p.behaviour });
+    mockServer = mock;
     baseUrl = mock.url;
     displayUrl = `${mock.url} (embedded mock, profile ${p.profile})`;
     closeMock = () => mock.close();
   }
   let url: URL;
+  const urlField = p.type === 'http' ? `${field}.target.url` : `${field}.baseUrl`;
   try {
-    url = completionsUrl(baseUrl);
+    url = p.type === 'http' ? new URL(baseUrl) : completionsUrl(baseUrl);
   } catch {
     await closeMock?.();
-    throw new RunConfigError(`${field}.baseUrl: not a valid URL${hasSecretRef(p.type === 'openai' ? p.baseUrl : '') ? '' : `: ${baseUrl}`}`);
+    throw new RunConfigError(`${urlField}: not a valid URL${hasSecretRef(p.type === 'openai' ? p.baseUrl : p.type === 'http' ? p.target.url : '') ? '' : `: ${baseUrl}`}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     await closeMock?.();
-    throw new RunConfigError(`${field}.baseUrl: only http and https URLs are supported`);
+    throw new RunConfigError(`${urlField}: only http and https URLs are supported`);
   }
   const pool = new Pool(url.origin, {
     connections: Math.max(1, p.maxConnections),
@@ -92,8 +112,11 @@ async function startProvider(plan: ResolvedPlan, index: number, sources: Templat
     pricing: p.pricing,
     displayUrl,
     origin: url.origin,
-    target: { dispatcher: pool, origin: url.origin, path: url.pathname + url.search, headers },
+    target: { dispatcher: pool, origin: url.origin, path: url.pathname + url.search, headers, ...(method ? { method } : {}) },
     pool,
+    index,
+    mock: mockServer,
+    http: p.type === 'http' ? p.target : null,
     async close() {
       await pool.destroy().catch(() => undefined);
       await closeMock?.();

@@ -4,6 +4,7 @@
 import type { Histogram } from 'hdr-histogram-js';
 import { OUTCOMES, type Outcome, type OutcomeCounts } from '../protocol/run-events';
 import { newHistogram } from './latency-histogram';
+import { PathStats } from './request-path-stats';
 
 export const LAT_TTFT = 0;
 export const LAT_ITL = 1;
@@ -31,6 +32,8 @@ export class RunStats {
   /** Prompt tokens of requests whose usage told us the cached share. */
   cacheKnownInput = 0;
   cost = 0;
+  /** Issue 4's request path: providers, degradation, response cache, agents, leaks. */
+  readonly path = new PathStats();
   readonly latency: Array<Histogram | null>;
 
   /** `which` lists the latency histograms this span keeps (a stage needs only ttft and e2e). */
@@ -44,6 +47,7 @@ export class RunStats {
     this.inputTokens = this.cachedTokens = this.outputTokens = 0;
     this.usageRequests = this.countedRequests = this.cacheKnownInput = 0;
     this.cost = 0;
+    this.path.reset();
     for (const h of this.latency) if (h && h.totalCount > 0) h.reset();
   }
 
@@ -60,6 +64,7 @@ export class RunStats {
     this.countedRequests += o.countedRequests;
     this.cacheKnownInput += o.cacheKnownInput;
     this.cost += o.cost;
+    this.path.add(o.path);
   }
 
   addLatency(o: RunStats, index: number): void {
