@@ -3,7 +3,6 @@
 // the thresholds whose metric it plots.
 import {
   Chart,
-  Decimation,
   Filler,
   LinearScale,
   LineController,
@@ -22,15 +21,11 @@ import type { Palette } from './theme';
 import { parseThresholdBound } from './threshold-bounds';
 import type { PlotPoint } from './series-store';
 import { withAlpha } from './color-alpha';
+import { DisplaySeries } from './display-series';
 
 // No Legend plugin: the legend is HTML (built once), where Chart.js's would be laid out again on
 // every update.
-Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip, Decimation);
-
-/** Above this many points a series is decimated (LTTB) to DECIMATE_TO points: Chart.js
- * positions every point it keeps on every update, so the count kept is what a tick costs. */
-const DECIMATE_ABOVE = 200;
-const DECIMATE_TO = 200;
+Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip);
 /** A threshold line stretches its axis only if the limit is within this factor of the data. */
 const LIMIT_REACH = 10;
 
@@ -38,6 +33,12 @@ interface ChartEntry {
   spec: ChartSpec;
   chart: Chart<'line', PlotPoint[]>;
   overlay: OverlayState;
+  /** Per series, what the chart draws: bucketed min/max of the stored points (Chart.js
+   * positions every point it is given on every update, so the count given is what a tick costs). */
+  display: DisplaySeries[];
+  /** The x range and threshold lines last drawn, to skip charts a tick did not change. */
+  drawnXMax: number;
+  thresholdKey: string;
   card: HTMLElement;
   empty: HTMLElement;
   swatches: HTMLElement[];
@@ -71,12 +72,24 @@ export class ChartBoard {
   render(reset: boolean): void {
     const xMax = this.model.xMax;
     const stages = reset ? this.stageBands() : null;
+    const thresholdRows = this.model.thresholds.list();
     for (const e of this.entries) {
+      let changed = reset;
+      for (const d of e.display) {
+        if (reset) d.reset();
+        if (d.sync()) changed = true;
+      }
       const x = e.chart.options.scales!.x as LinearScaleOptions;
-      x.max = xMax;
+      if (e.drawnXMax !== xMax) {
+        x.max = xMax;
+        e.drawnXMax = xMax;
+        changed = true;
+      }
       if (stages) e.overlay.stages = stages;
-      this.applyThresholds(e);
-      e.empty.hidden = this.model.store.hasData(e.spec.id);
+      if (this.applyThresholds(e, thresholdRows)) changed = true;
+      if (!changed) continue;
+      const hasData = this.model.store.hasData(e.spec.id);
+      if (e.empty.hidden !== hasData) e.empty.hidden = hasData;
       // Exposed for the page's tests and for inspection: points held per series.
       e.card.dataset.points = this.lengthsOf(e.spec).join(',');
       this.draw(e);
@@ -156,10 +169,11 @@ export class ChartBoard {
     container.append(card);
 
     const overlay: OverlayState = { stages: [], thresholds: [], markerT: null, ...this.overlayStyle() };
-    const datasets = spec.series.map((s): ChartDataset<'line', PlotPoint[]> => {
+    const display = spec.series.map((s) => new DisplaySeries(this.model.store.points(spec.id, s.id)));
+    const datasets = spec.series.map((s, i): ChartDataset<'line', PlotPoint[]> => {
       const ds: ChartDataset<'line', PlotPoint[]> = {
         label: s.label,
-        data: this.model.store.points(spec.id, s.id),
+        data: display[i]!.points,
         yAxisID: s.axis,
         pointRadius: 0,
         pointHitRadius: 4,
@@ -200,7 +214,6 @@ export class ChartBoard {
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         scales: scales as never,
         plugins: {
-          decimation: { enabled: true, algorithm: 'lttb', threshold: DECIMATE_ABOVE, samples: DECIMATE_TO },
           tooltip: {
             callbacks: {
               title: (items: TooltipItem<'line'>[]) => (items[0] ? formatSeconds(items[0].parsed.x ?? 0) : ''),
@@ -216,7 +229,7 @@ export class ChartBoard {
       },
       plugins: [overlayPlugin(overlay)],
     });
-    const entry: ChartEntry = { spec, chart, overlay, card, empty, swatches, visible: this.observerMissing(), stale: false };
+    const entry: ChartEntry = { spec, chart, overlay, display, drawnXMax: Number.NaN, thresholdKey: '', card, empty, swatches, visible: this.observerMissing(), stale: false };
     spec.series.forEach((s, i) => {
       const item = document.createElement('li');
       const toggle = document.createElement('button');
@@ -287,10 +300,11 @@ export class ChartBoard {
     return (this.model.start?.stages ?? []).map((s) => ({ name: s.name, start: s.startMs / 1000, end: s.endMs / 1000 }));
   }
 
-  private applyThresholds(e: ChartEntry): void {
+  /** Sets the chart's threshold lines and axis reach; returns whether anything changed. */
+  private applyThresholds(e: ChartEntry, rows: ReturnType<PanelModel['thresholds']['list']>): boolean {
     const lines: ThresholdLine[] = [];
     const peak: Record<string, number> = {};
-    for (const row of this.model.thresholds.list()) {
+    for (const row of rows) {
       const target = chartForMetric(row.metric);
       if (!target || target.chart.id !== e.spec.id) continue;
       const bound = parseThresholdBound(row.source, target.rule.unit);
@@ -298,23 +312,26 @@ export class ChartBoard {
       lines.push({ axis: target.rule.axis, value: bound.value, label: row.source, pass: row.pass });
       peak[target.rule.axis] = Math.max(peak[target.rule.axis] ?? 0, bound.value);
     }
-    e.overlay.thresholds = lines;
     // The axis reaches a little past each limit, so its line is in view, unless the limit is so
     // far above the data that the data would be flattened; that line is then marked at the top.
     for (const axis of e.spec.axes) {
       const scale = e.chart.options.scales![axis.id] as LinearScaleOptions;
       const limit = peak[axis.id];
-      const extend = limit !== undefined && axis.max === undefined && limit <= LIMIT_REACH * this.dataMax(e.spec, axis.id);
+      const extend = limit !== undefined && axis.max === undefined && limit <= LIMIT_REACH * this.dataMax(e, axis.id);
       scale.suggestedMax = extend ? limit * 1.1 : undefined;
     }
+    const key = JSON.stringify(lines) + JSON.stringify(e.spec.axes.map((a) => (e.chart.options.scales![a.id] as LinearScaleOptions).suggestedMax ?? null));
+    if (key === e.thresholdKey) return false;
+    e.thresholdKey = key;
+    e.overlay.thresholds = lines;
+    return true;
   }
 
-  private dataMax(spec: ChartSpec, axis: 'y' | 'y1'): number {
+  private dataMax(e: ChartEntry, axis: 'y' | 'y1'): number {
     let max = 0;
-    for (const s of spec.series) {
-      if (s.axis !== axis) continue;
-      for (const p of this.model.store.points(spec.id, s.id)) if (p.y > max) max = p.y;
-    }
+    e.spec.series.forEach((s, i) => {
+      if (s.axis === axis) max = Math.max(max, e.display[i]!.maxY());
+    });
     return max;
   }
 }

@@ -2,7 +2,7 @@
 // only: the webview may not import values from there), so the checks are written out here. A
 // message that fails is dropped whole; a point with a field of the wrong type would otherwise
 // put NaN into a chart long after the cause.
-import type { HostMessage, RunStartInfo } from '../src/protocol/panel-messages';
+import type { ComparedRun, HostMessage, RunStartInfo } from '../src/protocol/panel-messages';
 import type { RunSummary, TickPoint } from '../src/protocol/run-events';
 
 type Obj = Record<string, unknown>;
@@ -62,15 +62,30 @@ function isSummary(x: unknown): x is RunSummary {
   return Array.isArray(x.thresholds) && x.thresholds.every(isThresholdState) && isObj(x.metrics);
 }
 
+function parseComparedRun(x: unknown): ComparedRun | null {
+  if (!isObj(x) || !isStr(x.label)) return null;
+  if (!(x.start === null || isStart(x.start)) || !(x.summary === null || isSummary(x.summary))) return null;
+  if (!Array.isArray(x.points) || !x.points.every(isTickPoint)) return null;
+  return { label: x.label, start: x.start, points: x.points, summary: x.summary };
+}
+
 export function parseHostMessage(x: unknown): HostMessage | null {
   if (!isObj(x)) return null;
+  if (x.type === 'compare') {
+    const baseline = parseComparedRun(x.baseline);
+    const current = parseComparedRun(x.current);
+    return baseline && current ? { type: 'compare', baseline, current } : null;
+  }
   const points = x.points;
   if (!Array.isArray(points) || !points.every(isTickPoint)) return null;
   if (x.type === 'replay') {
     if (!(x.start === null || isStart(x.start))) return null;
     if (!(x.summary === null || isSummary(x.summary))) return null;
     if (typeof x.live !== 'boolean') return null;
-    return { type: 'replay', start: x.start, points, summary: x.summary, live: x.live };
+    if (x.note !== undefined && !isStr(x.note)) return null;
+    const replay: HostMessage = { type: 'replay', start: x.start, points, summary: x.summary, live: x.live };
+    if (x.note !== undefined) replay.note = x.note;
+    return replay;
   }
   if (x.type === 'update') {
     if (x.start !== undefined && !isStart(x.start)) return null;

@@ -33,6 +33,8 @@ export class PanelModel {
   start: RunStartInfo | null = null;
   summary: RunSummary | null = null;
   live = false;
+  /** Set by the host when it shows a run it did not watch to its end (after a window reload). */
+  note: string | null = null;
   /** The latest ticks, enough for windowed KPIs. */
   private recent: TickPoint[] = [];
 
@@ -42,13 +44,17 @@ export class PanelModel {
 
   apply(message: HostMessage): ModelChange {
     const change: ModelChange = { reset: false, appended: 0, ended: false, flips: [] };
+    // A comparison is shown by its own view; the live run's state stays as it is.
+    if (message.type === 'compare') return change;
     if (message.type === 'replay') {
       this.begin(message.start);
       this.live = message.live;
+      this.note = message.note ?? null;
       change.reset = true;
     } else if (message.start) {
       this.begin(message.start);
       this.live = true;
+      this.note = null;
       change.reset = true;
     }
     change.appended = this.store.append(message.points);

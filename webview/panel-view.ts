@@ -47,6 +47,7 @@ export class PanelView {
   readonly board: ChartBoard;
   private readonly title = el('h2', 'run-title', 'Stampede');
   private readonly status = el('span', 'status-pill', 'waiting for a run');
+  private readonly note = el('p', 'run-note');
   private readonly slider = el('input', 'multiplier-slider');
   private readonly sliderValue = el('output', 'multiplier-value', '1.00×');
   private readonly resetButton: HTMLElement;
@@ -136,7 +137,9 @@ export class PanelView {
     this.thresholdSection.append(el('h3', undefined, 'Thresholds'), table);
 
     const charts = el('section', 'charts');
-    root.append(header, this.verdict, kpis, this.thresholdSection, charts);
+    this.note.hidden = true;
+    this.note.id = 'run-note';
+    root.append(header, this.note, this.verdict, kpis, this.thresholdSection, charts);
     this.board = new ChartBoard(charts, model, readPalette());
   }
 
@@ -189,6 +192,8 @@ export class PanelView {
     }
     setText(this.status, status);
     this.status.dataset.kind = kind;
+    this.note.hidden = m.note === null;
+    setText(this.note, m.note ?? '');
     const controlsLive = m.live && !this.stopping;
     setButtonDisabled(this.stopButton, !controlsLive);
     setButtonDisabled(this.resetButton, !controlsLive);

@@ -13,7 +13,10 @@ import { RunController } from './run-controller';
 import { newScenario } from './new-scenario';
 import { showReport } from './report-view';
 import { estimateRun, formatEstimate } from './run-estimate';
-import { LivePanel } from './panel/live-panel';
+import { LivePanel, SHOW_PANEL_COMMAND } from './panel/live-panel';
+import { RunStatusBar } from './run-status-bar';
+import { newestStoredRun, RunHistoryView } from './run-history-view';
+import { ScenarioTests } from './test-explorer';
 
 let runs: RunController | undefined;
 
@@ -57,8 +60,21 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
   );
 
-  const panel = LivePanel.register(context, { stop: () => controller.stop(), setMultiplier: (value) => controller.setMultiplier(value) });
+  const panel = LivePanel.register(
+    context,
+    { stop: () => controller.stop(), setMultiplier: (value) => controller.setMultiplier(value) },
+    { lastStoredRun: () => newestStoredRun() },
+  );
   controller.addSink(panel);
+  const statusBar = new RunStatusBar(SHOW_PANEL_COMMAND);
+  controller.addSink(statusBar);
+  const history = new RunHistoryView({
+    rerun: (uri) => controller.run(uri, { againstMock: false }),
+    compare: (message) => panel.compare(message),
+    showReport: (path) => showReport(path),
+  });
+  const tests = new ScenarioTests((uri) => controller.run(uri, { againstMock: false }));
+  context.subscriptions.push(statusBar, history, ...history.register(), tests);
 }
 
 async function validate(uri: vscode.Uri | undefined, analyses: ScenarioAnalyses, diagnostics: ScenarioDiagnostics): Promise<void> {

@@ -80,14 +80,15 @@ export class RunController implements vscode.Disposable {
     return scanned ?? remembered;
   }
 
-  async run(uri: vscode.Uri | undefined, options: { againstMock: boolean }): Promise<void> {
+  /** Runs a scenario to its end; resolves with the summary, or undefined when it did not start. */
+  async run(uri: vscode.Uri | undefined, options: { againstMock: boolean }): Promise<RunSummary | undefined> {
     if (this.active) {
       const choice = await vscode.window.showWarningMessage(`Stampede: "${this.active.name}" is still running.`, 'Stop It');
       if (choice === 'Stop It') this.stop();
-      return;
+      return undefined;
     }
     const document = await this.scenarioDocument(uri);
-    if (!document) return;
+    if (!document) return undefined;
     const problems = this.diagnostics.refresh(document);
     const { plan: analyzed } = this.analyses.get(document);
     if (!analyzed) {
@@ -96,24 +97,24 @@ export class RunController implements vscode.Disposable {
       const where = first ? ` First: line ${first.range.line}: ${first.message}` : '';
       void vscode.window.showErrorMessage(`Stampede: fix ${errors.length} problem${errors.length === 1 ? '' : 's'} in the scenario before running it.${where}`);
       await vscode.commands.executeCommand('workbench.actions.view.problems');
-      return;
+      return undefined;
     }
     const plan = await this.confirmCost(options.againstMock ? planAgainstMock(analyzed) : analyzed);
-    if (!plan) return;
+    if (!plan) return undefined;
 
     const secretValues = new Map<string, string>();
     for (const name of secretNames(plan)) {
       const value = await this.secrets.getOrAsk(name);
       if (value === undefined) {
         void vscode.window.showWarningMessage(`Stampede: run cancelled — secret ${name} is not set (Stampede: Set Secret).`);
-        return;
+        return undefined;
       }
       secretValues.set(name, value);
     }
-    await this.start(document, plan, secretValues);
+    return this.start(document, plan, secretValues);
   }
 
-  private async start(document: vscode.TextDocument, plan: ResolvedPlan, secretValues: Map<string, string>): Promise<void> {
+  private async start(document: vscode.TextDocument, plan: ResolvedPlan, secretValues: Map<string, string>): Promise<RunSummary | undefined> {
     const workspaceFolder = vscode.workspace.getWorkspaceFolder(document.uri) ?? vscode.workspace.workspaceFolders?.[0];
     const fileName = document.uri.scheme === 'file' ? document.uri.fsPath : undefined;
     const baseDir = workspaceFolder?.uri.fsPath ?? (fileName ? dirname(fileName) : tmpdir());
@@ -138,7 +139,7 @@ export class RunController implements vscode.Disposable {
       writer.open();
     } catch (error) {
       void vscode.window.showErrorMessage(`Stampede: ${(error as Error).message} (setting stampede.resultsFolder)`);
-      return;
+      return undefined;
     }
 
     const live: LiveState = { plannedDurationS: plan.load.durationMs / 1000, loadModel: plan.load.model, stages: [], totals: emptyOutcomes(), last: null };
@@ -146,12 +147,8 @@ export class RunController implements vscode.Disposable {
     let progress: vscode.Progress<{ message?: string; increment?: number }> | undefined;
     let reported = 0;
 
-    const onEvent = (event: RunEvent) => {
-      try {
-        writer.handle(event);
-      } catch (error) {
-        this.log.warn(`could not record a ${event.type} event: ${(error as Error).message}`);
-      }
+    let sawDone = false;
+    const tellSinks = (event: RunEvent) => {
       for (const sink of this.sinks) {
         try {
           sink.onRunEvent(event);
@@ -159,6 +156,15 @@ export class RunController implements vscode.Disposable {
           this.log.warn(`the live panel could not take a ${event.type} event: ${(error as Error).message}`);
         }
       }
+    };
+    const onEvent = (event: RunEvent) => {
+      if (event.type === 'done') sawDone = true;
+      try {
+        writer.handle(event);
+      } catch (error) {
+        this.log.warn(`could not record a ${event.type} event: ${(error as Error).message}`);
+      }
+      tellSinks(event);
       if (event.type === 'start') {
         live.stages = event.stages;
         live.loadModel = event.loadModel;
@@ -177,6 +183,8 @@ export class RunController implements vscode.Disposable {
       }
     };
 
+    // The panel's page loads while the worker starts, so the first tick finds it ready.
+    if (this.setting<boolean>('panel.openOnRun')) for (const sink of this.sinks) sink.show?.(true);
     let handle: RunHandle;
     try {
       handle = startRunInWorker({
@@ -191,13 +199,12 @@ export class RunController implements vscode.Disposable {
     } catch (error) {
       writer.close();
       void vscode.window.showErrorMessage(`Stampede: could not start the run: ${(error as Error).message}`);
-      return;
+      return undefined;
     }
     this.active = { handle, name: plan.name };
     await vscode.commands.executeCommand('setContext', 'stampede.running', true);
     this.log.info(`▶ ${plan.name} — ${formatEstimate(estimateRun(plan))}; results: ${folder}`);
     this.log.show(true);
-    if (this.setting<boolean>('panel.openOnRun')) for (const sink of this.sinks) sink.show?.(true);
 
     const summary = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Stampede: ${plan.name}`, cancellable: true },
@@ -208,8 +215,11 @@ export class RunController implements vscode.Disposable {
       },
     );
     this.active = undefined;
+    // A worker that died without its `done` still ends the run for the panel and status bar.
+    if (!sawDone) tellSinks({ type: 'done', summary });
     await vscode.commands.executeCommand('setContext', 'stampede.running', false);
     await this.finish(summary, { writer, scrub, reportPath, jsonPath, plan, doc });
+    return summary;
   }
 
   private async finish(
@@ -233,7 +243,8 @@ export class RunController implements vscode.Disposable {
     this.log.info(`results: ${ctx.jsonPath}${reportWritten ? `; report: ${ctx.reportPath}` : ''}`);
     if (verdictLine) this.log.info(ctx.scrub(verdictLine));
 
-    const headline = ctx.scrub(summary.verdict.headline);
+    // The runner's headline may already start with its verdict word; the prefix below says it.
+    const headline = ctx.scrub(summary.verdict.headline).replace(/^(PASS|FAIL)\s*[—-]\s*/, '');
     const actions = reportWritten ? ['Open Report', 'Open Results'] : ['Open Results'];
     const show = summary.endReason === 'completed' && summary.verdict.pass ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
     const prefix = summary.endReason === 'completed' ? (summary.verdict.pass ? '✔ PASS' : '✘ FAIL') : summary.endReason.toUpperCase();

@@ -21,6 +21,8 @@ export interface ReplayMessage {
   summary: RunSummary | null;
   /** True while the run is still going (Stop and the multiplier are live). */
   live: boolean;
+  /** Why the panel shows a finished or cut-short run it did not watch (after a window reload). */
+  note?: string;
 }
 
 /**
@@ -35,7 +37,27 @@ export interface UpdateMessage {
   summary?: RunSummary;
 }
 
-export type HostMessage = ReplayMessage | UpdateMessage;
+/** One side of a comparison: a past run as read from its results file. */
+export interface ComparedRun {
+  /** How the run is named in the table and legends (scenario and time). */
+  label: string;
+  start: RunStartInfo | null;
+  points: TickPoint[];
+  summary: RunSummary | null;
+}
+
+/**
+ * Two past runs side by side: summary deltas and overlaid charts on one clock (seconds since
+ * each run's start). Sent after `replay` when the panel shows a comparison; a new run's `start`
+ * switches the page back to the live view.
+ */
+export interface CompareMessage {
+  type: 'compare';
+  baseline: ComparedRun;
+  current: ComparedRun;
+}
+
+export type HostMessage = ReplayMessage | UpdateMessage | CompareMessage;
 
 // ---- webview -> host ---------------------------------------------------------------------
 
@@ -43,4 +65,6 @@ export type WebviewMessage =
   /** The page loaded (or reloaded) and wants the run replayed. */
   | { type: 'ready' }
   | { type: 'stop' }
-  | { type: 'setMultiplier'; value: number };
+  | { type: 'setMultiplier'; value: number }
+  /** Leave the comparison and show the live (or last) run again. */
+  | { type: 'closeCompare' };

@@ -192,3 +192,42 @@ test('a page opened after the run ended shows it whole from one replay', async (
     await page.close();
   }
 });
+
+test('a run shown after a window reload carries its note; a comparison shows deltas and overlaid charts', async () => {
+  const older = syntheticRun(60, 3);
+  const newer = syntheticRun(90, 11);
+  const { page, session, sent } = await openPanel();
+  try {
+    session.series.load(newer.start, newer.ticks.slice(0, 40), null, 'run ended with the window reload; showing what was measured');
+    await page.reload();
+    await waitForTicks(page, 40);
+    assert.match((await page.textContent('#run-note')) ?? '', /window reload/);
+    assert.equal(await page.getAttribute('#stop', 'disabled'), '', 'nothing to stop in a run no runner drives');
+
+    const side = (run: typeof older, label: string) => ({ label, start: run.start, points: run.ticks, summary: run.summary });
+    session.showComparison({ type: 'compare', baseline: side(older, 'before'), current: side(newer, 'after') });
+    await page.waitForSelector('.compare:not([hidden]) .compare-table tbody tr');
+    assert.equal(await page.isVisible('.live'), false);
+    const rows = await page.$$eval('.compare-table tbody tr', (trs) => trs.map((tr) => (tr as HTMLElement).dataset.metric));
+    assert.deepEqual(rows, ['requests', 'errors.rate', 'ttft.p50', 'ttft.p95', 'ttft.p99', 'e2e.p95', 'tokens.perSecond', 'cost.total', 'cost.perRequest']);
+    const points = await page.$$eval('.compare-charts .chart-card', (cards) => cards.map((c) => (c as HTMLElement).dataset.points));
+    assert.equal(points.length, 6);
+    assert.ok(points.includes('60,90'), `overlay lengths ${points.join(' ')}`);
+    assert.equal(await page.locator('.compare-charts canvas').count(), 6);
+    await page.screenshot({ path: join(shots, 'panel-compare.png'), fullPage: true });
+
+    // A reload (panel hidden and shown again) brings the comparison back; Back leaves it.
+    await page.reload();
+    await page.waitForSelector('.compare:not([hidden]) .compare-table tbody tr');
+    await page.click('#close-compare');
+    await page.waitForSelector('.live:not([hidden])');
+    await page.waitForFunction(() => (window as unknown as PageGlobals).__sent.some((m) => m.type === 'closeCompare'));
+    assert.equal(session.comparing, false);
+    assert.ok(sent.some((m) => m.type === 'compare'));
+    const violations = await page.evaluate(() => (window as unknown as PageGlobals).__violations);
+    assert.deepEqual(violations, []);
+  } finally {
+    session.dispose();
+    await page.close();
+  }
+});

@@ -4,9 +4,10 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { RunEvent } from '../../protocol/run-events';
-import type { HostMessage } from '../../protocol/panel-messages';
+import type { CompareMessage, HostMessage } from '../../protocol/panel-messages';
+import type { StoredRun } from '../run-records';
 import { panelHtml } from './panel-html';
-import { PanelSession } from './panel-session';
+import { intervalForRate, PanelSession } from './panel-session';
 
 export const PANEL_VIEW_TYPE = 'stampede.livePanel';
 export const SHOW_PANEL_COMMAND = 'stampede.showPanel';
@@ -16,13 +17,19 @@ export interface PanelControls {
   setMultiplier(value: number): void;
 }
 
+export interface PanelOptions {
+  /** The newest run in the results folder, shown when the panel opens with nothing to show
+   * (after a window reload the extension host, and the run in it, are new). */
+  lastStoredRun?(): StoredRun | undefined;
+}
+
 export class LivePanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private panelDisposables: vscode.Disposable[] = [];
   private readonly session: PanelSession;
 
-  static register(context: vscode.ExtensionContext, controls: PanelControls): LivePanel {
-    const live = new LivePanel(context.extensionUri, controls);
+  static register(context: vscode.ExtensionContext, controls: PanelControls, options: PanelOptions = {}): LivePanel {
+    const live = new LivePanel(context.extensionUri, controls, options);
     context.subscriptions.push(
       live,
       vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
@@ -36,11 +43,22 @@ export class LivePanel implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     controls: PanelControls,
+    private readonly options: PanelOptions = {},
   ) {
-    this.session = new PanelSession(controls);
+    const rate = () => intervalForRate(vscode.workspace.getConfiguration('stampede').get<number>('panel.refreshRate'));
+    this.session = new PanelSession(controls, undefined, rate);
+  }
+
+  /** Shows two past runs side by side in the panel (opening it if needed). */
+  compare(message: CompareMessage): void {
+    this.restoreIfEmpty();
+    this.session.showComparison(message);
+    this.show(false);
+    if (this.panel) this.panel.title = `Stampede: compare runs`;
   }
 
   show(preserveFocus = false): void {
+    this.restoreIfEmpty();
     if (this.panel) {
       this.panel.reveal(undefined, preserveFocus);
       return;
@@ -66,7 +84,19 @@ export class LivePanel implements vscode.Disposable {
     this.releasePanel();
   }
 
+  private restoreIfEmpty(): void {
+    if (!this.session.series.empty || !this.options.lastStoredRun) return;
+    let stored: StoredRun | undefined;
+    try {
+      stored = this.options.lastStoredRun();
+    } catch {
+      stored = undefined;
+    }
+    if (stored) this.session.series.load(stored.start, stored.points, stored.summary, stored.note);
+  }
+
   private adopt(panel: vscode.WebviewPanel): void {
+    this.restoreIfEmpty();
     this.panel?.dispose();
     this.releasePanel();
     this.panel = panel;

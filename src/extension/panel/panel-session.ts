@@ -1,7 +1,7 @@
 // The panel host's logic without VS Code: keeps the run's series, replays it on every `ready`,
 // paces live updates to at most one message per MIN_INTERVAL_MS (ticks that come faster are
 // batched) and relays the controls to the run. LivePanel wires it to a real WebviewPanel.
-import type { HostMessage, UpdateMessage } from '../../protocol/panel-messages';
+import type { CompareMessage, HostMessage, UpdateMessage } from '../../protocol/panel-messages';
 import type { RunEvent } from '../../protocol/run-events';
 import type { PanelControls } from './live-panel';
 import { RunSeries } from './run-series';
@@ -9,6 +9,12 @@ import { parseWebviewMessage } from './webview-message-parse';
 
 /** Four messages a second at most. */
 export const MIN_INTERVAL_MS = 250;
+
+/** The pause between messages for a refresh rate setting: 1 to 4 a second, never more. */
+export function intervalForRate(rate: number | undefined): number {
+  const perSecond = typeof rate === 'number' && Number.isFinite(rate) ? Math.min(4, Math.max(1, rate)) : 4;
+  return Math.max(MIN_INTERVAL_MS, Math.round(1000 / perSecond));
+}
 
 export interface PanelTransport {
   post(message: HostMessage): void;
@@ -34,11 +40,25 @@ export class PanelSession {
   private pending: UpdateMessage | null = null;
   private timer: unknown = null;
   private lastSentAt = Number.NEGATIVE_INFINITY;
+  /** The comparison on show, resent after every replay so a reopened panel shows it again. */
+  private comparison: CompareMessage | null = null;
 
   constructor(
     private readonly controls: PanelControls,
     private readonly clock: PanelClock = systemClock,
+    /** Milliseconds between messages, read at each send so a settings change applies at once. */
+    private readonly interval: () => number = () => MIN_INTERVAL_MS,
   ) {}
+
+  /** Shows two past runs side by side until a new run starts or the page closes it. */
+  showComparison(message: CompareMessage): void {
+    this.comparison = message;
+    if (this.ready) this.send(message);
+  }
+
+  get comparing(): boolean {
+    return this.comparison !== null;
+  }
 
   /** A webview exists; it receives nothing until it posts `ready`. */
   attach(transport: PanelTransport): void {
@@ -64,6 +84,7 @@ export class PanelSession {
 
   onRunEvent(event: RunEvent): void {
     if (!this.series.apply(event)) return;
+    if (event.type === 'start') this.comparison = null;
     if (!this.ready) return;
     if (event.type === 'start') this.pending = { type: 'update', start: event, points: [] };
     else {
@@ -84,6 +105,10 @@ export class PanelSession {
         this.pending = null;
         this.ready = true;
         this.send(this.series.replay());
+        if (this.comparison) this.send(this.comparison);
+        return;
+      case 'closeCompare':
+        this.comparison = null;
         return;
       case 'stop':
         if (this.series.live) this.controls.stop();
@@ -100,7 +125,7 @@ export class PanelSession {
 
   private schedule(): void {
     if (this.timer !== null) return;
-    const wait = Math.max(0, this.lastSentAt + MIN_INTERVAL_MS - this.clock.now());
+    const wait = Math.max(0, this.lastSentAt + Math.max(MIN_INTERVAL_MS, this.interval()) - this.clock.now());
     this.timer = this.clock.setTimeout(() => {
       this.timer = null;
       this.flush();

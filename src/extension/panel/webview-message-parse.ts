@@ -10,6 +10,8 @@ export function parseWebviewMessage(x: unknown): WebviewMessage | null {
       return { type: 'ready' };
     case 'stop':
       return { type: 'stop' };
+    case 'closeCompare':
+      return { type: 'closeCompare' };
     case 'setMultiplier': {
       const v = m.value;
       if (typeof v !== 'number' || !Number.isFinite(v) || v < MULTIPLIER_MIN || v > MULTIPLIER_MAX) return null;

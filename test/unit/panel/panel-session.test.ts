@@ -165,3 +165,63 @@ test('messages that are not the protocol are ignored', () => {
   assert.deepEqual(calls, []);
   assert.equal(sent.length, 0);
 });
+
+test('the refresh rate setting slows messages down but never past four a second', async () => {
+  const { intervalForRate } = await import('../../../src/extension/panel/panel-session');
+  assert.equal(intervalForRate(4), 250);
+  assert.equal(intervalForRate(2), 500);
+  assert.equal(intervalForRate(1), 1000);
+  assert.equal(intervalForRate(60), 250);
+  assert.equal(intervalForRate(0), 1000);
+  assert.equal(intervalForRate(undefined), 250);
+  assert.equal(intervalForRate(Number.NaN), 250);
+
+  const clock = new ManualClock();
+  const sent: Array<{ at: number; message: HostMessage }> = [];
+  const session = new PanelSession({ stop: () => {}, setMultiplier: () => {} }, clock, () => 1000);
+  session.attach({ post: (message) => sent.push({ at: clock.now(), message }) });
+  session.onWebviewMessage({ type: 'ready' });
+  const run = syntheticRun(20);
+  session.onRunEvent(run.start);
+  for (const point of run.ticks) {
+    session.onRunEvent({ type: 'tick', point });
+    clock.advance(100);
+  }
+  clock.advance(2000);
+  const updates = sent.filter((s) => s.message.type === 'update');
+  for (let i = 1; i < updates.length; i++) assert.ok(updates[i]!.at - updates[i - 1]!.at >= 1000);
+  const points = updates.reduce((n, s) => n + (s.message.type === 'update' ? s.message.points.length : 0), 0);
+  assert.equal(points, 20, 'every tick still arrives, batched');
+});
+
+test('a loaded past run replays with its note and is never live; a comparison follows every replay', () => {
+  const { sent, session, calls } = setup();
+  const run = syntheticRun(15);
+  session.series.load(run.start, run.ticks.slice(0, 8), null, 'run ended with the window reload; showing what was measured');
+  session.onWebviewMessage({ type: 'ready' });
+  const replay = sent[0]!.message;
+  assert.equal(replay.type, 'replay');
+  if (replay.type !== 'replay') return;
+  assert.equal(replay.points.length, 8);
+  assert.equal(replay.live, false);
+  assert.match(replay.note ?? '', /window reload/);
+  session.onWebviewMessage({ type: 'stop' });
+  assert.deepEqual(calls, [], 'Stop does nothing for a run no runner drives');
+
+  const side = { label: 'a', start: run.start, points: run.ticks, summary: run.summary };
+  session.showComparison({ type: 'compare', baseline: side, current: side });
+  assert.equal(sent[sent.length - 1]!.message.type, 'compare');
+  session.markNotReady();
+  session.onWebviewMessage({ type: 'ready' });
+  assert.deepEqual(sent.slice(-2).map((s) => s.message.type), ['replay', 'compare']);
+  session.onWebviewMessage({ type: 'closeCompare' });
+  session.onWebviewMessage({ type: 'ready' });
+  assert.equal(sent[sent.length - 1]!.message.type, 'replay');
+
+  // A new run drops both the loaded run and the comparison.
+  session.showComparison({ type: 'compare', baseline: side, current: side });
+  session.onRunEvent(run.start);
+  assert.equal(session.comparing, false);
+  assert.equal(session.series.live, true);
+  assert.equal(session.series.replay().note, undefined);
+});
