@@ -90,6 +90,7 @@ export class ChartBoard {
       if (!changed) continue;
       const hasData = this.model.store.hasData(e.spec.id);
       if (e.empty.hidden !== hasData) e.empty.hidden = hasData;
+      if (e.spec.onlyWithData && e.card.hidden === hasData) e.card.hidden = !hasData;
       // Exposed for the page's tests and for inspection: points held per series.
       e.card.dataset.points = this.lengthsOf(e.spec).join(',');
       this.draw(e);
@@ -151,6 +152,7 @@ export class ChartBoard {
     const card = document.createElement('section');
     card.className = 'chart-card';
     card.id = `chart-${spec.id}`;
+    card.hidden = spec.onlyWithData === true;
     const title = document.createElement('h3');
     title.textContent = spec.title;
     const box = document.createElement('div');

@@ -46,6 +46,9 @@ export interface ChartSpec {
   thresholds: ThresholdAxisRule[];
   /** Shown instead of an empty plot when no series has a value yet. */
   emptyNote: string;
+  /** A signal only some scenarios have (agents, several providers, degradation levels): the
+   * chart stays out of the way until the run reports it. */
+  onlyWithData?: boolean;
 }
 
 /** Outcomes bottom to top in the stacked chart, with their legend names and colours. */
@@ -96,6 +99,25 @@ const outcomeSeries: SeriesSpec[] = OUTCOME_STACK.map((o, i) => ({
 
 const LATENCY_THRESHOLDS = (names: string[]): ThresholdAxisRule[] =>
   names.map((n) => ({ metric: `${n}.`, axis: 'y', unit: 'ms' }));
+
+/** Share of the provider at `index` in plan order; providerShare keeps plan order. */
+function providerShareAt(index: number): (p: TickPoint) => number | null {
+  return (p) => {
+    if (!p.providerShare) return null;
+    const shares = Object.values(p.providerShare);
+    return shares.length > index && shares.length > 1 ? shares[index]! : null;
+  };
+}
+
+/** Share of responses at `level` or above; null when no response told its level. */
+function degradedAtLeast(level: number): (p: TickPoint) => number | null {
+  return (p) => {
+    if (!p.degradation) return null;
+    let share = 0;
+    for (let i = level; i < p.degradation.length; i++) share += p.degradation[i] ?? 0;
+    return share;
+  };
+}
 
 export const CHARTS: readonly ChartSpec[] = [
   {
@@ -214,7 +236,50 @@ export const CHARTS: readonly ChartSpec[] = [
     ],
     emptyNote: 'No priced requests yet.',
   },
+  {
+    id: 'agents',
+    title: 'Agent steps per task',
+    axes: [{ id: 'y', unit: 'count', title: 'model calls' }],
+    series: [
+      { id: 'agentSteps.p50', label: 'steps p50', axis: 'y', color: 'green', value: (p) => p.agentSteps?.p50 ?? null },
+      { id: 'agentSteps.p95', label: 'steps p95', axis: 'y', color: 'purple', value: (p) => p.agentSteps?.p95 ?? null },
+    ],
+    thresholds: [{ metric: 'agent.steps.', axis: 'y', unit: 'number' }],
+    emptyNote: 'No agent tasks finished yet.',
+    onlyWithData: true,
+  },
+  {
+    id: 'providers',
+    title: 'Traffic share per provider and retry amplification',
+    axes: [
+      { id: 'y', unit: 'fraction', title: 'share of attempts', max: 1 },
+      { id: 'y1', unit: 'count', title: 'attempts per request' },
+    ],
+    series: [
+      { id: 'share.0', label: 'primary', axis: 'y', color: 'blue', value: providerShareAt(0) },
+      { id: 'share.1', label: 'failover 1', axis: 'y', color: 'orange', value: providerShareAt(1) },
+      { id: 'share.2', label: 'failover 2', axis: 'y', color: 'yellow', value: providerShareAt(2) },
+      { id: 'attemptsPerRequest', label: 'attempts per request', axis: 'y1', color: 'red', dashed: true, value: (p) => (p.providerShare && Object.keys(p.providerShare).length > 1 ? (p.attemptsPerRequest ?? null) : null) },
+    ],
+    thresholds: [{ metric: 'retries.amplification', axis: 'y1', unit: 'number' }],
+    emptyNote: 'One provider: no failover traffic to show.',
+    onlyWithData: true,
+  },
+  {
+    id: 'degradation',
+    title: 'Degradation level',
+    axes: [{ id: 'y', unit: 'fraction', title: 'share of responses', max: 1 }],
+    series: [
+      { id: 'degraded.1', label: 'level ≥ 1', axis: 'y', color: 'yellow', value: degradedAtLeast(1) },
+      { id: 'degraded.2', label: 'level ≥ 2', axis: 'y', color: 'orange', value: degradedAtLeast(2) },
+      { id: 'degraded.3', label: 'level 3', axis: 'y', color: 'red', value: degradedAtLeast(3) },
+    ],
+    thresholds: [{ metric: 'degradation.share', axis: 'y', unit: 'fraction' }],
+    emptyNote: 'No response reported a degradation level.',
+    onlyWithData: true,
+  },
 ];
+
 
 /** The chart and axis a threshold's metric is drawn on, if any. */
 export function chartForMetric(metric: string): { chart: ChartSpec; rule: ThresholdAxisRule } | null {

@@ -42,7 +42,8 @@ async function panelFrame(editor: Editor): Promise<Frame | undefined> {
 
 async function panelState(frame: Frame): Promise<PanelState> {
   return frame.evaluate(() => {
-    const charts = Array.from(document.querySelectorAll('.live .chart-card') as unknown as ArrayLike<HTMLElement>).map((card) => ({
+    // Charts for signals a run does not have (agents, failover, degradation) stay hidden.
+    const charts = Array.from(document.querySelectorAll('.live .chart-card:not([hidden])') as unknown as ArrayLike<HTMLElement>).map((card) => ({
       id: card.id,
       lengths: (card.dataset.points ?? '').split(',').filter(Boolean).map(Number),
       empty: !((card.querySelector('.chart-empty') as HTMLElement | null)?.hidden ?? true),
