@@ -1,7 +1,7 @@
 // The CodeLens line above each scenario: run it, run it against the mock (when it targets real
 // providers), and the dry-run estimate of requests and cost.
 import * as vscode from 'vscode';
-import { formatEstimate, estimateRun } from './run-estimate';
+import { formatEstimate, estimateRun } from '../core/run-estimate';
 import { targetsRealProviders } from './mock-plan';
 import type { ScenarioAnalyses } from './scenario-analysis';
 

@@ -12,7 +12,7 @@ import { MockController } from './mock-controller';
 import { RunController } from './run-controller';
 import { newScenario } from './new-scenario';
 import { showReport } from './report-view';
-import { estimateRun, formatEstimate } from './run-estimate';
+import { estimateRun, formatEstimate } from '../core/run-estimate';
 import { LivePanel, SHOW_PANEL_COMMAND } from './panel/live-panel';
 import { RunStatusBar } from './run-status-bar';
 import { newestStoredRun, RunHistoryView } from './run-history-view';

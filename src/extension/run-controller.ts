@@ -17,7 +17,7 @@ import { ResultsWriter } from '../report/results-writer';
 import { formatLiveLine, formatLogLine, emptyOutcomes, type LiveState } from '../report/text-progress';
 import { formatVerdict } from '../report/text-verdict';
 import { plainPalette } from '../report/text-style';
-import { estimateRun, formatEstimate } from './run-estimate';
+import { estimateRun, formatEstimate } from '../core/run-estimate';
 import { planAgainstMock } from './mock-plan';
 import { newestReport, newRunFolder, resultsRoot } from './results-location';
 import { isScenarioDocument, type ScenarioAnalyses } from './scenario-analysis';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { estimateRun, formatEstimate, meanTokens, segmentArea } from '../../../src/extension/run-estimate';
+import { estimateRun, formatEstimate, meanTokens, segmentArea } from '../../../src/core/run-estimate';
 import { analyzeScenario } from '../../../src/core/analyze-scenario';
 import type { ResolvedPlan } from '../../../src/core/plan';
 
