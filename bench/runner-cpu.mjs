@@ -18,7 +18,7 @@ const AUTOCANNON_BODY = JSON.stringify({
   stream: false,
 });
 
-function stampedeScenario(baseUrl, seconds) {
+export function stampedeScenario(baseUrl, seconds) {
   return `name: bench cpu per request
 seed: 1
 ${openaiProvider(baseUrl, CONNECTIONS)}workload:

@@ -8,19 +8,21 @@ import { fileURLToPath } from 'node:url';
 import { spawnTracked, tailOf, waitForExit } from './child-processes.mjs';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = join(repoRoot, 'dist', 'cli.js');
+// STAMPEDE_BENCH_CLI measures another build of the CLI (a before/after comparison of a change).
+const cli = process.env.STAMPEDE_BENCH_CLI || join(repoRoot, 'dist', 'cli.js');
 
 /**
  * @param {string} name short name for files and messages
  * @param {string} scenarioYaml the scenario text
  * @param {number} maxSeconds the run is killed (and the benchmark fails) after this long
+ * @param {string} [cliPath] another build of the CLI to run (bench/compare-runner-cpu.mjs)
  */
-export function startStampede(name, scenarioYaml, maxSeconds) {
+export function startStampede(name, scenarioYaml, maxSeconds, cliPath = cli) {
   const dir = mkdtempSync(join(tmpdir(), `stampede-bench-${name}-`));
   const scenario = join(dir, `${name}.stampede.yaml`);
   const results = join(dir, 'results.json');
   writeFileSync(scenario, scenarioYaml);
-  const child = spawnTracked(process.execPath, [cli, 'run', scenario, '--json', results, '--no-color'], {
+  const child = spawnTracked(process.execPath, [cliPath, 'run', scenario, '--json', results, '--no-color'], {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -6,9 +6,6 @@ import { emptyOutcomes, formatLiveBlock, formatLiveLine, formatLogLine, type Liv
 import type { Palette } from '../report/text-style';
 import { ansi } from './terminal-style';
 
-// The editor's run controller imported these from here first; src/report/text-progress.ts is their home.
-export { emptyOutcomes, formatLiveBlock, formatLiveLine, formatLogLine, progressBar, type LiveState } from '../report/text-progress';
-
 export type LiveMode = 'tty' | 'lines' | 'quiet';
 
 export interface LiveOutput {

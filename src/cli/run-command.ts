@@ -17,8 +17,10 @@ import { ResultsWriter } from '../report/results-writer';
 import { formatDryRun } from './dry-run';
 import { LiveView, type LiveMode } from './live-view';
 import { parseRunArgs, RUN_USAGE, type RunArgs } from './run-args';
-import { colorPalette, plainPalette, useColor } from './terminal-style';
-import { EXIT_INVALID, exitCodeFor, formatVerdict } from './verdict-view';
+import { useColor } from './terminal-style';
+import { colorPalette, plainPalette } from '../report/text-style';
+import { EXIT_INVALID, exitCodeFor } from './verdict-view';
+import { formatVerdict } from '../report/text-verdict';
 
 const TOOL_VERSION = '0.1.0';
 /** How long a stop may take before the CLI gives up waiting for the engine's summary. */

@@ -1,7 +1,5 @@
 // Cursor control and the colour decision for the terminal. Colour only on a TTY, never when
 // NO_COLOR is set.
-export { colorPalette, plainPalette, type Palette } from '../report/text-style';
-
 export const ansi = {
   hideCursor: '\u001b[?25l',
   showCursor: '\u001b[?25h',

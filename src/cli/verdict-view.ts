@@ -1,9 +1,6 @@
 // The exit code `stampede run` ends with, from how the run ended.
 import type { RunSummary } from '../protocol/run-events';
 
-// The editor's run controller imported this from here first; src/report/text-verdict.ts is its home.
-export { formatVerdict } from '../report/text-verdict';
-
 export const EXIT_PASS = 0;
 export const EXIT_THRESHOLD_FAILED = 1;
 export const EXIT_INVALID = 2;

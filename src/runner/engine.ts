@@ -144,6 +144,7 @@ class Run implements AttemptHooks {
   private stageStats: RunStats[] = [];
   private stages: StageInfo[] = [];
   private readonly stageSent: number[] = [];
+  private readonly spanScratch: RunStats[] = [];
 
   private readonly active = new Set<Attempt>();
   private readonly retryWaits = new Set<Request>();
@@ -461,6 +462,7 @@ class Run implements AttemptHooks {
       if (wasRunning) {
         const elapsed = this.now();
         if (elapsed - this.ticks * 1000 > 50 || this.ticks === 0) this.tick(true);
+        else this.mergeWindowLatency();
       }
       summary = withAnalysis(this.buildSummary(), this.plan, this.tickLog);
       if (this.herd?.state) summary = withHerd(summary, herdResult(this.herd.state, this.tickLog), this.tickLog);
@@ -685,7 +687,6 @@ class Run implements AttemptHooks {
 
   itl(ms: number): void {
     recordMs(this.window.latency[LAT_ITL]!, ms);
-    recordMs(this.whole.latency[LAT_ITL]!, ms);
   }
 
   started(a: Attempt): void {
@@ -695,7 +696,6 @@ class Run implements AttemptHooks {
       req.firstSendAt = a.sendAt;
       const lag = a.sendAt - req.intendedAt;
       recordMs(this.window.latency[LAT_SCHEDULE_LAG]!, lag);
-      recordMs(this.whole.latency[LAT_SCHEDULE_LAG]!, lag);
     }
   }
 
@@ -707,7 +707,6 @@ class Run implements AttemptHooks {
     req.ttftRecorded = true;
     const ttft = a.firstTokenAt - (req.firstSendAt || a.sendAt);
     recordMs(this.window.latency[LAT_TTFT]!, ttft);
-    recordMs(this.whole.latency[LAT_TTFT]!, ttft);
     recordMs(this.stageStats[req.stageIndex].latency[LAT_TTFT]!, ttft);
   }
 
@@ -716,7 +715,7 @@ class Run implements AttemptHooks {
     if (a.sendAt === 0) this.queued--;
     const req = a.owner as Request;
     if (a.outcome !== 'ok') this.logFirst(a);
-    this.path!.attemptFinished(a, req.provider, [this.window, this.whole, this.stageStats[req.stageIndex]]);
+    this.path!.attemptFinished(a, req.provider, this.spansOf(req.stageIndex));
     if (a.outcome === 'canceled') this.path!.canceled(req.preCancelLevel, this.now());
     if (req.agent && a.outcome === 'ok' && (this.phase === 'running' || this.phase === 'draining')) {
       const t = this.attemptTokens(req, a);
@@ -750,6 +749,16 @@ class Run implements AttemptHooks {
       }
     }
     this.complete(req, a);
+  }
+
+  /** The spans a request counts into: this second, the run, its stage. One array reused for
+   * every call (its readers only iterate it), so finishing a request allocates none. */
+  private spansOf(stageIndex: number): readonly RunStats[] {
+    const s = this.spanScratch;
+    s[0] = this.window;
+    s[1] = this.whole;
+    s[2] = this.stageStats[stageIndex];
+    return s;
   }
 
   private cancelRetryWaits(outcome: 'aborted'): void {
@@ -798,21 +807,14 @@ class Run implements AttemptHooks {
       if (outcome === 'ok') {
         const e2e = a.endAt - sendAt;
         recordMs(w.latency[LAT_E2E]!, e2e);
-        recordMs(all.latency[LAT_E2E]!, e2e);
         recordMs(stage.latency[LAT_E2E]!, e2e);
-        const e2eI = a.endAt - req.intendedAt;
-        recordMs(w.latency[LAT_E2E_INTENDED]!, e2eI);
-        recordMs(all.latency[LAT_E2E_INTENDED]!, e2eI);
-        if (a.stream && a.tokens > 1) {
-          const tpot = (a.lastTokenAt - a.firstTokenAt) / (a.tokens - 1);
-          recordMs(w.latency[LAT_TPOT]!, tpot);
-          recordMs(all.latency[LAT_TPOT]!, tpot);
-        }
+        recordMs(w.latency[LAT_E2E_INTENDED]!, a.endAt - req.intendedAt);
+        if (a.stream && a.tokens > 1) recordMs(w.latency[LAT_TPOT]!, (a.lastTokenAt - a.firstTokenAt) / (a.tokens - 1));
       }
       let { output, input, cached, usage, cost } = this.attemptTokens(req, a);
       const task = req.agent;
       if (task) {
-        if (outcome === 'ok') this.path!.agentDone(task, req.attempts, input + output, cost, [w, all, stage]);
+        if (outcome === 'ok') this.path!.agentDone(task, req.attempts, input + output, cost, this.spansOf(req.stageIndex));
         output += task.outputTokens;
         input += task.inputTokens;
         cached += task.cachedTokens;
@@ -888,6 +890,7 @@ class Run implements AttemptHooks {
     this.peakAchieved = Math.max(this.peakAchieved, sentRate);
 
     this.path?.pollLeaks(elapsedMs, [w, this.whole]);
+    this.mergeWindowLatency();
     // Trailing window for live thresholds: this second and up to nine before it.
     this.ring[this.ringNext].reset();
     const recycled = this.ring[this.ringNext];
@@ -934,6 +937,16 @@ class Run implements AttemptHooks {
     this.tickLog.push(point);
     this.emit({ type: 'tick', point });
     if (!final) this.checkBudget();
+  }
+
+  /** The whole run's latency histograms get each second's values here, once per tick, rather
+   * than one record per value: add() of same-shaped histograms sums the counts bucket by
+   * bucket, so the whole-run percentiles are exactly those of recording every value twice. A
+   * window is merged once: right before it is recycled, or at the end for the last partial
+   * second that gets no tick of its own. */
+  private mergeWindowLatency(): void {
+    const w = this.window;
+    for (let i = 0; i < w.latency.length; i++) this.whole.addLatency(w, i);
   }
 
   private evaluateLive(t: number, stage: string, targetLevel: number, achievedRate: number, windows: number): void {

@@ -36,8 +36,8 @@ export interface PathRequest {
 }
 
 export interface PathPick {
-  provider: ProviderRuntime;
-  probe: boolean;
+  readonly provider: ProviderRuntime;
+  readonly probe: boolean;
 }
 
 export class RequestPath {
@@ -47,6 +47,8 @@ export class RequestPath {
   private readonly extractors = new Map<ProviderRuntime, HttpExtractor>();
   private readonly needModel: boolean;
   private readonly ids: string[];
+  /** One pick per provider for the usual case without failover (no object per request). */
+  private readonly homePicks: readonly PathPick[];
 
   constructor(
     private readonly plan: ResolvedPlan,
@@ -56,6 +58,7 @@ export class RequestPath {
     latest: LatestMonitorValue,
   ) {
     this.ids = providers.map((p) => p.id);
+    this.homePicks = providers.map((provider) => ({ provider, probe: false }));
     const failover = plan.resilience.failover;
     this.router = failover && providers.length > 1 ? new FailoverRouter(this.ids, failover, now, log) : null;
     this.leaks = new MockLeakCounter(providers.flatMap((p) => (p.mock ? [p.mock] : [])));
@@ -80,7 +83,10 @@ export class RequestPath {
 
   /** The provider of the next attempt; a retry avoids the provider that just failed. */
   pick(req: PathRequest): PathPick {
-    if (!this.router) return { provider: req.home, probe: false };
+    if (!this.router) {
+      const home = this.homePicks[req.home.index];
+      return home !== undefined && home.provider === req.home ? home : { provider: req.home, probe: false };
+    }
     const choice = this.router.pick(req.home.index, req.attempts > 1 ? req.lastProviderIndex : -1);
     return { provider: this.providers[choice.index], probe: choice.probe };
   }

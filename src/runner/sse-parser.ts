@@ -10,7 +10,8 @@ export interface SseEvent {
 }
 
 export class SseParser {
-  private readonly decoder = new TextDecoder('utf-8');
+  /** Made only when a chunk splits a UTF-8 sequence (rare), not once per stream. */
+  private decoder: TextDecoder | null = null;
   private decoderMayHold = false;
   private partial = '';
   private lastWasCR = false;
@@ -35,6 +36,7 @@ export class SseParser {
       this.feed(Buffer.isBuffer(chunk) ? chunk.toString('utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, n).toString('utf8'));
       return;
     }
+    this.decoder ??= new TextDecoder('utf-8');
     this.feed(this.decoder.decode(chunk, { stream: true }));
     // An ASCII byte ends any sequence, so after one the decoder holds nothing.
     this.decoderMayHold = !endsAscii;
@@ -43,7 +45,7 @@ export class SseParser {
   /** Flushes the decoder and a final unterminated line. A last event that lacks its closing blank
    * line is still delivered: servers that end the body right after the data line mean it. */
   end(): void {
-    if (this.decoderMayHold) this.feed(this.decoder.decode());
+    if (this.decoderMayHold && this.decoder) this.feed(this.decoder.decode());
     this.decoderMayHold = false;
     if (this.partial.length > 0) {
       this.line(this.partial);

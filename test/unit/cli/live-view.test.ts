@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LiveView, progressBar } from '../../../src/cli/live-view';
-import { ansi, colorPalette, plainPalette, useColor } from '../../../src/cli/terminal-style';
+import { LiveView } from '../../../src/cli/live-view';
+import { progressBar } from '../../../src/report/text-progress';
+import { ansi, useColor } from '../../../src/cli/terminal-style';
+import { colorPalette, plainPalette } from '../../../src/report/text-style';
 import type { RunEvent } from '../../../src/protocol/run-events';
 import { sampleEvents } from '../report/sample-run';
 

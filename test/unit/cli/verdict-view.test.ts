@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exitCodeFor, formatVerdict } from '../../../src/cli/verdict-view';
-import { plainPalette } from '../../../src/cli/terminal-style';
+import { exitCodeFor } from '../../../src/cli/verdict-view';
+import { formatVerdict } from '../../../src/report/text-verdict';
+import { plainPalette } from '../../../src/report/text-style';
 import { samplePlan, sampleSummary } from '../report/sample-run';
 
 test('exit codes: pass 0, threshold 1, error 2, aborted 3, signals 130/143', () => {
