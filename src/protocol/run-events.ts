@@ -62,7 +62,7 @@ export interface Breach {
   stage: string;
   /** Target load level at the time: arrivals/s (open) or users (closed). */
   targetLevel: number;
-  /** Achieved request rate in the second of the breach. */
+  /** Achieved (sent) request rate averaged over the 5 seconds up to the breach. */
   achievedRate: number;
   value: number;
 }

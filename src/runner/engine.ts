@@ -40,6 +40,8 @@ import { LAT_E2E, LAT_E2E_INTENDED, LAT_ITL, LAT_SCHEDULE_LAG, LAT_TPOT, LAT_TTF
 import { SeededRandom } from './seeded-random';
 import { buildVerdict, isCumulativeMetric, judge, newThresholdStates } from './verdict';
 
+/** Seconds over which the achieved rate of a breach and of the peak is averaged. */
+const ACHIEVED_RATE_SECONDS = 5;
 const TRAILING_WINDOWS = 10;
 const SWEEP_MS = 20;
 const CLOSED_CONTROL_MS = 100;
@@ -165,6 +167,9 @@ class Run implements AttemptHooks {
   private lastStageIndex = -1;
   private peakTarget = 0;
   private peakAchieved = 0;
+  /** Sent rates of the last seconds: "achieved" is read over a few seconds, since one second of
+   * Poisson arrivals (or a burst of retries) says little about the rate a system sustained. */
+  private readonly recentSentRates: number[] = [];
 
   private readonly thresholdStates: ThresholdState[];
   private readonly latencyWanted = new Set<number>();
@@ -886,8 +891,11 @@ class Run implements AttemptHooks {
       this.lastStageIndex = stageIndex;
     }
     const sentRate = w.sent / seconds;
+    this.recentSentRates.push(sentRate);
+    if (this.recentSentRates.length > ACHIEVED_RATE_SECONDS) this.recentSentRates.shift();
+    const achievedRate = this.recentSentRates.reduce((a, b) => a + b, 0) / this.recentSentRates.length;
     this.peakTarget = Math.max(this.peakTarget, targetLevel);
-    this.peakAchieved = Math.max(this.peakAchieved, sentRate);
+    this.peakAchieved = Math.max(this.peakAchieved, achievedRate);
 
     this.path?.pollLeaks(elapsedMs, [w, this.whole]);
     this.mergeWindowLatency();
@@ -896,7 +904,7 @@ class Run implements AttemptHooks {
     const recycled = this.ring[this.ringNext];
     this.ring[this.ringNext] = w;
     this.ringNext = (this.ringNext + 1) % TRAILING_WINDOWS;
-    this.evaluateLive(t, stage?.name ?? '', targetLevel, sentRate, Math.min(t, TRAILING_WINDOWS));
+    this.evaluateLive(t, stage?.name ?? '', targetLevel, achievedRate, Math.min(t, TRAILING_WINDOWS));
 
     const scraped = this.scraper?.latest ?? { queueDepth: null, kvCacheUsage: null };
     this.scraper?.scrape();

@@ -103,7 +103,7 @@ describe('playbook scenarios name their first break', { concurrency: 3 }, () => 
     const bp = summary.breakingPoint!;
     assert.ok(bp.brokeAt, 'a step broke');
     assert.ok(bp.highestSustainableRate === null || bp.highestSustainableRate < bp.brokeAt.rate);
-    assert.match(summary.verdict.headline, /^sustains .*; broke at [\d.]+\/s on /);
+    assert.match(summary.verdict.headline, /^(PASS|FAIL) — sustains .*; broke at [\d.]+\/s on /);
     assert.equal(summary.endReason, 'completed');
   });
 });
