@@ -13,6 +13,7 @@ import type { HostMessage } from '../src/protocol/panel-messages';
 import type { TickPoint } from '../src/protocol/run-events';
 import { launchChromium, startPanelPage } from '../test/browser/panel-harness';
 import { syntheticRun } from '../test/browser/fixtures/synthetic-run';
+import { CHARTS } from '../webview/chart-catalog';
 
 interface Timing {
   handle: number[];
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
     const replayMs = await page.evaluate((m) => (window as unknown as BenchPage).__benchReplay(m), full);
     const lastTenth = Math.floor(timed.length * 0.9);
     const first = run.ticks.length - timed.length;
-    console.log(`panel render: ${timed.length} ticks timed one by one after ${first} replayed; ${run.ticks.length} points per series at the end; 7 charts, 27 series`);
+    console.log(`panel render: ${timed.length} ticks timed one by one after ${first} replayed; ${run.ticks.length} points per series at the end; ${CHARTS.length} charts, ${CHARTS.reduce((n, c) => n + c.series.length, 0)} series`);
     console.log(describe('per tick, message to rendered (timed ticks)', timing.handle));
     if (tail === 0) console.log(describe(`per tick, message to rendered (last ${timed.length - lastTenth} ticks, >= ${lastTenth} points)`, timing.handle.slice(lastTenth)));
     console.log(describe('per tick, message to next frame (timed ticks)', timing.frame));
