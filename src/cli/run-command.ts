@@ -1,7 +1,7 @@
 // `stampede run FILE`: validate, run with a live view, write results and reports, print the
 // verdict, exit with a code CI can act on (see RUN_USAGE).
-import { mkdirSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { analyzeScenario } from '../core/analyze-scenario';
 import type { ResolvedPlan } from '../core/plan';
 import { applyOverridesToText, formatOverridePath, parseSetArgument, type SetOverride } from '../core/scenario-overrides';
@@ -21,6 +21,7 @@ import { useColor } from './terminal-style';
 import { colorPalette, plainPalette } from '../report/text-style';
 import { EXIT_INVALID, exitCodeFor } from './verdict-view';
 import { formatVerdict } from '../report/text-verdict';
+import { newRunFolder, runStamp, scenarioSlug } from '../report/run-folder';
 
 const TOOL_VERSION = '0.1.0';
 /** How long a stop may take before the CLI gives up waiting for the engine's summary. */
@@ -57,31 +58,6 @@ export function readScenarioText(file: string): { text: string } | { error: stri
   return { text };
 }
 
-export function scenarioSlug(name: string, file: string): string {
-  const from = (s: string) =>
-    s
-      .toLowerCase()
-      .normalize('NFKD')
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 40)
-      .replace(/-+$/, '');
-  return from(name) || from(basename(file).replace(/\.stampede\.ya?ml$|\.ya?ml$/i, '')) || 'scenario';
-}
-
-export function runStamp(date: Date): string {
-  const iso = date.toISOString();
-  return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
-}
-
-function defaultRunFolder(args: RunArgs, plan: ResolvedPlan, now: Date): string {
-  const root = resolve(args.resultsDir ?? join(process.cwd(), '.stampede', 'runs'));
-  const base = `${runStamp(now)}-${scenarioSlug(plan.name, args.file)}`;
-  let folder = join(root, base);
-  for (let n = 2; existsSync(folder); n += 1) folder = join(root, `${base}-${n}`);
-  return folder;
-}
-
 /** Given one of --json / --report, the other goes beside it; given neither, both go into a new
  * folder under the results folder, where the run history looks for them. */
 function outputPaths(args: RunArgs, plan: ResolvedPlan, now: Date): { jsonPath: string; reportPath: string } {
@@ -92,7 +68,8 @@ function outputPaths(args: RunArgs, plan: ResolvedPlan, now: Date): { jsonPath: 
       reportPath: resolve(args.report ?? swapExt(args.json as string, '.html')),
     };
   }
-  const folder = defaultRunFolder(args, plan, now);
+  const root = resolve(args.resultsDir ?? join(process.cwd(), '.stampede', 'runs'));
+  const { folder } = newRunFolder(root, plan.name, args.file, now);
   return { jsonPath: join(folder, 'results.json'), reportPath: join(folder, 'report.html') };
 }
 

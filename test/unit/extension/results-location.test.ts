@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newestReport, newRunFolder, resultsRoot, runStamp, scenarioSlug } from '../../../src/extension/results-location';
+import { newestReport, resultsRoot } from '../../../src/extension/results-location';
+import { newRunFolder, runStamp, scenarioSlug } from '../../../src/report/run-folder';
 
 test('results root: the default, relative to the workspace, or absolute', () => {
   assert.equal(resultsRoot(undefined, '/ws'), '/ws/.stampede/runs');
