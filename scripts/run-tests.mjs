@@ -1,4 +1,4 @@
-// Runs node's test runner over every *.test.ts under the given folders (Node 20's --test
+// Runs node's test runner over the given *.test.ts files and every one under the given folders (Node 20's --test
 // does not match .ts files by itself), with tsx as the TypeScript loader.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +22,8 @@ for (const root of roots.length ? roots : ['test/unit']) {
     console.log(`note: ${root} left out: ${chromium} not found (install it with: apt-get install chromium, or bash scripts/install-editor.sh)`);
     continue;
   }
-  walk(root);
+  if (statSync(root).isFile()) files.push(root);
+  else walk(root);
 }
 if (files.length === 0) {
   console.error('no test files found under ' + roots.join(', '));

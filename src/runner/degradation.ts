@@ -39,8 +39,7 @@ export function degradationLevelOf(plan: PlanDegradation, headers: ResponseHeade
 
 /** `x-cache: HIT` (or HIT from a CDN-style list) marks a response served from a cache;
  * null when the header is absent. */
-export function cacheHitFromHeader(headers: ResponseHeaders | null): boolean | null {
-  const v = headerValue(headers, 'x-cache');
+export function cacheHitFromHeader(v: string | undefined): boolean | null {
   if (v === undefined) return null;
   return /\bhit\b/i.test(v);
 }

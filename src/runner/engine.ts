@@ -21,6 +21,7 @@ import { levelAt, segmentAt } from '../core/load-shape';
 import type { PlanMixEntry, PlanThreshold, ResolvedPlan } from '../core/plan';
 import { estimateTokens } from '../core/token-estimate';
 import type { Breach, LogEntry, RunEvent, RunSummary, StageInfo, StageSummary, ThresholdState, TickPoint } from '../protocol/run-events';
+import { SlotList, type Slotted } from './slot-list';
 import { Attempt, type AttemptHooks } from './attempt';
 import { percentilesOf, recordMs } from './latency-histogram';
 import { METRIC_KEYS, latencyIndexOfMetric, metricValues } from './metric-snapshot';
@@ -63,7 +64,7 @@ interface MixRuntime {
   systemTokens: number;
 }
 
-interface Request extends PathRequest {
+interface Request extends PathRequest, Slotted {
   mix: MixRuntime;
   stageIndex: number;
   intendedAt: number;
@@ -148,8 +149,8 @@ class Run implements AttemptHooks {
   private readonly stageSent: number[] = [];
   private readonly spanScratch: RunStats[] = [];
 
-  private readonly active = new Set<Attempt>();
-  private readonly retryWaits = new Set<Request>();
+  private readonly active = new SlotList<Attempt>();
+  private readonly retryWaits = new SlotList<Request>();
   private inFlight = 0;
   private queued = 0;
 
@@ -459,7 +460,7 @@ class Run implements AttemptHooks {
       if (this.path.settleDelayMs(this.whole) > 0) await new Promise((r) => setTimeout(r, this.path!.settleDelayMs(this.whole)));
       this.path.settle(this.now(), [this.window, this.whole]);
     }
-    for (const a of [...this.active]) a.abort('aborted', 'the run ended before the response finished');
+    for (const a of this.active.toArray()) a.abort('aborted', 'the run ended before the response finished');
     // The herd probe's second counter read may still be on its way (bounded wait).
     if (this.herd) await this.herd.settle();
     let summary: RunSummary;
@@ -608,10 +609,19 @@ class Run implements AttemptHooks {
     this.launch(this.t0 + now, this.stageIndexAt(now), user);
   }
 
-  private userDone(user: ClosedUser): void {
+  /** `answered`: the last attempt got a response from the network (so the user's loop cannot
+   * spin without yielding to I/O). */
+  private userDone(user: ClosedUser, answered: boolean): void {
     if (user.retired || this.phase !== 'running') return;
     const load = this.plan.load;
     const think = load.thinkTimeMaxMs > load.thinkTimeMinMs ? this.rngThink.uniform(load.thinkTimeMinMs, load.thinkTimeMaxMs) : load.thinkTimeMinMs;
+    if (think <= 0 && answered) {
+      // Right after the response's callbacks return, still before the next I/O: no Immediate
+      // per request. A failure without a response (refused, a synchronous error) goes through
+      // setImmediate instead, so a failing user cannot starve the event loop.
+      queueMicrotask(() => this.userFireGuarded(user));
+      return;
+    }
     this.userNext(user, think);
   }
 
@@ -664,6 +674,7 @@ class Run implements AttemptHooks {
       provider: mix.provider,
       user,
       retryTimer: null,
+      slot: -1,
     };
     this.inFlight++;
     this.window.sent++;
@@ -767,7 +778,7 @@ class Run implements AttemptHooks {
   }
 
   private cancelRetryWaits(outcome: 'aborted'): void {
-    for (const req of [...this.retryWaits]) {
+    for (const req of this.retryWaits.toArray()) {
       if (req.retryTimer) clearTimeout(req.retryTimer);
       req.retryTimer = null;
       this.retryWaits.delete(req);
@@ -830,7 +841,7 @@ class Run implements AttemptHooks {
       addTokens(all, output, input, cached, a.usagePrompt >= 0, usage, cost);
       addTokens(stage, output, input, cached, a.usagePrompt >= 0, usage, cost);
     }
-    if (req.user) this.userDone(req.user);
+    if (req.user) this.userDone(req.user, a.hasHeaders);
     if (this.phase === 'draining' && this.inFlight === 0) void this.finish();
   }
 
@@ -852,11 +863,11 @@ class Run implements AttemptHooks {
   private sweep(): void {
     if (this.active.size === 0) return;
     const now = performance.now();
-    for (const a of this.active) {
+    this.active.forEachRemovable((a) => {
       if (now >= a.cancelAt) a.abort('canceled', 'canceled by the scenario (workload.cancellations)');
       else if (a.firstTokenAt === 0 && now >= a.ttftDeadline) a.abort('timeout', `no first token within ${this.plan.resilience.timeouts.ttftMs} ms (resilience.timeouts.ttft)`);
       else if (now >= a.totalDeadline) a.abort('timeout', `not finished within ${this.plan.resilience.timeouts.totalMs} ms (resilience.timeouts.total)`);
-    }
+    });
   }
 
   private scheduleTick(): void {

@@ -120,9 +120,9 @@ export class RequestPath {
   attemptFinished(a: Attempt, provider: ProviderRuntime, spans: readonly RunStats[]): void {
     this.router?.record(a.providerIndex, a.probe, a.outcome);
     for (const s of spans) s.path.attempt(a.providerIndex, a.outcome);
-    if (a.outcome === 'canceled' || a.outcome === 'aborted' || a.responseHeaders === null) return;
+    if (a.outcome === 'canceled' || a.outcome === 'aborted' || !a.hasHeaders) return;
     let level: number | null = null;
-    let cacheHit = cacheHitFromHeader(a.responseHeaders);
+    let cacheHit = cacheHitFromHeader(a.header('x-cache'));
     let providerLatency: number | null = null;
     let queueDepth: number | null = null;
     const extractor = this.extractors.get(provider);
