@@ -159,6 +159,8 @@ class Run implements AttemptHooks {
   private schedImmediate: NodeJS.Immediate | null = null;
   private endTimer: NodeJS.Timeout | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
+  /** The earliest deadline of any attempt in flight (or later): sweeps before it are skipped. */
+  private nextDeadline = Infinity;
   private tickTimer: NodeJS.Timeout | null = null;
   private closedTimer: NodeJS.Timeout | null = null;
   private drainTimer: NodeJS.Timeout | null = null;
@@ -699,6 +701,7 @@ class Run implements AttemptHooks {
     this.whole.attempts++;
     this.stageStats[req.stageIndex].attempts++;
     a.start();
+    this.noteDeadlines(a);
   }
 
   itl(ms: number): void {
@@ -707,6 +710,7 @@ class Run implements AttemptHooks {
 
   started(a: Attempt): void {
     this.queued--;
+    this.noteDeadlines(a);
     const req = a.owner as Request;
     if (req.firstSendAt === 0) {
       req.firstSendAt = a.sendAt;
@@ -859,15 +863,30 @@ class Run implements AttemptHooks {
 
   // ---- timers: deadlines and ticks -------------------------------------------------------
 
-  /** One interval enforces every attempt's TTFT, total and cancellation deadline. */
+  /** Deadlines are set at dispatch and moved at send (TTFT, cancellation, total from send). */
+  private noteDeadlines(a: Attempt): void {
+    const d = Math.min(a.cancelAt, a.totalDeadline, a.firstTokenAt === 0 ? a.ttftDeadline : Infinity);
+    if (d < this.nextDeadline) this.nextDeadline = d;
+  }
+
+  /** One interval enforces every attempt's TTFT, total and cancellation deadline. Between
+   * deadlines it returns at once: thousands of long streams are not walked 50 times a second. */
   private sweep(): void {
     if (this.active.size === 0) return;
     const now = performance.now();
+    if (now < this.nextDeadline) return;
+    let next = Infinity;
+    this.nextDeadline = Infinity;
     this.active.forEachRemovable((a) => {
       if (now >= a.cancelAt) a.abort('canceled', 'canceled by the scenario (workload.cancellations)');
       else if (a.firstTokenAt === 0 && now >= a.ttftDeadline) a.abort('timeout', `no first token within ${this.plan.resilience.timeouts.ttftMs} ms (resilience.timeouts.ttft)`);
       else if (now >= a.totalDeadline) a.abort('timeout', `not finished within ${this.plan.resilience.timeouts.totalMs} ms (resilience.timeouts.total)`);
+      else {
+        const d = Math.min(a.cancelAt, a.totalDeadline, a.firstTokenAt === 0 ? a.ttftDeadline : Infinity);
+        if (d < next) next = d;
+      }
     });
+    if (next < this.nextDeadline) this.nextDeadline = next;
   }
 
   private scheduleTick(): void {
