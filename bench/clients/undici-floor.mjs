@@ -1,5 +1,6 @@
 // The floor under the runner's cost per request: undici 7 alone, the way the runner drives it
-// (a Pool with N connections, pipelining 1, low-level dispatch with a handler object), with N
+// (a Pool with N connections, pipelining 1, low-level dispatch with a handler object speaking
+// the core's onConnect … onComplete protocol, as src/runner/attempt.ts does), with N
 // closed-loop senders and a handler that only keeps the body. No metrics, no scheduling. The
 // difference between `stampede run` and this is what the engine itself adds.
 //   node bench/clients/undici-floor.mjs URL CONNECTIONS SECONDS BODY
@@ -21,19 +22,21 @@ class Handler {
     this.done = done;
     this.chunks = [];
   }
-  onRequestStart() {}
-  onResponseStart(controller, statusCode) {
+  onConnect() {}
+  onHeaders(statusCode) {
     this.status = statusCode;
+    return true;
   }
-  onResponseData(controller, chunk) {
+  onData(chunk) {
     this.chunks.push(chunk);
+    return true;
   }
-  onResponseEnd() {
+  onComplete() {
     if (this.status === 200) completed += 1;
     else failed += 1;
     this.done();
   }
-  onResponseError() {
+  onError() {
     failed += 1;
     this.done();
   }

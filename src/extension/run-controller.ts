@@ -38,6 +38,7 @@ export interface RunEventSink {
 interface ActiveRun {
   handle: RunHandle;
   name: string;
+  writer: ResultsWriter;
 }
 
 export class RunController implements vscode.Disposable {
@@ -202,7 +203,7 @@ export class RunController implements vscode.Disposable {
       void vscode.window.showErrorMessage(`Stampede: could not start the run: ${(error as Error).message}`);
       return undefined;
     }
-    this.active = { handle, name: plan.name };
+    this.active = { handle, name: plan.name, writer };
     await vscode.commands.executeCommand('setContext', 'stampede.running', true);
     this.log.info(`▶ ${plan.name} — ${formatEstimate(estimateRun(plan))}; results: ${folder}`);
     this.log.show(true);
@@ -294,6 +295,9 @@ export class RunController implements vscode.Disposable {
 
   dispose(): void {
     this.active?.handle.stop('stopped', 'the editor is closing');
+    // The extension host may exit before the worker's `done` arrives (a window reload): the
+    // results file gets every second received so far, which the restored panel shows.
+    this.active?.writer.flush();
     this.active = undefined;
   }
 }

@@ -53,6 +53,12 @@ export class ResultsWriter {
     else this.maybeWrite();
   }
 
+  /** Writes what has changed now (the editor is closing mid-run): the file keeps every second
+   * measured so far, not only those up to the last periodic write. */
+  flush(): void {
+    if (this.dirty) this.write();
+  }
+
   /** Final write; stops the timer. Returns an error message if the write failed. */
   close(): string | null {
     if (this.timer) clearInterval(this.timer);

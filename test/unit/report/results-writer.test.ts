@@ -60,3 +60,28 @@ test('a folder that cannot be written gives a one-line error', () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('flush() puts every second received so far on disk at once (the editor closing mid-run)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stampede-writer-'));
+  try {
+    const path = join(dir, 'results.json');
+    const doc = createResultsDocument({
+      runId: 'r', toolVersion: '0.1.0', scenarioName: 'n', scenarioFile: null, overrides: [],
+      redactedPlan: samplePlan(), now: new Date(),
+    });
+    const writer = new ResultsWriter({ path, doc });
+    writer.open();
+    const ticks = sampleEvents().filter((e) => e.type !== 'done');
+    for (const e of ticks) writer.handle(e);
+    const expected = ticks.filter((e) => e.type === 'tick').length;
+    // The periodic rewrite has not caught up with the last seconds yet.
+    assert.ok(parseResults(readFileSync(path, 'utf8')).series.length < expected);
+    writer.flush();
+    const flushed = parseResults(readFileSync(path, 'utf8'));
+    assert.equal(flushed.series.length, expected);
+    assert.equal(flushed.summary, null);
+    writer.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
