@@ -224,6 +224,11 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
+    // What follows writes the results and reports synchronously; a signal can only be handled
+    // once that is done, while the process winds down (sockets closing). It then quits at once
+    // with the signal's exit code rather than letting the signal kill the process outright.
+    process.on('SIGINT', () => process.exit(exitCodeFor({ endReason: 'stopped' } as RunSummary, 'SIGINT')));
+    process.on('SIGTERM', () => process.exit(exitCodeFor({ endReason: 'stopped' } as RunSummary, 'SIGTERM')));
     live.close();
   }
 
