@@ -22,10 +22,12 @@ import { parseThresholdBound } from './threshold-bounds';
 import type { PlotPoint } from './series-store';
 import { withAlpha } from './color-alpha';
 import { DisplaySeries } from './display-series';
+import { backgroundPlugin, CachedLinearScale, invalidateBackground, newBackgroundCache, type BackgroundCache } from './chart-background';
+import { axisExtent, axisRangeKey, niceCeiling, type ShownSeries } from './steady-layout';
 
 // No Legend plugin: the legend is HTML (built once), where Chart.js's would be laid out again on
 // every update.
-Chart.register(LineController, LineElement, PointElement, LinearScale, Filler, Tooltip);
+Chart.register(LineController, LineElement, PointElement, LinearScale, CachedLinearScale, Filler, Tooltip);
 /** A threshold line stretches its axis only if the limit is within this factor of the data. */
 const LIMIT_REACH = 10;
 
@@ -46,6 +48,14 @@ interface ChartEntry {
   visible: boolean;
   /** Data or overlays changed while off screen: redraw when it scrolls into view. */
   stale: boolean;
+  /** What the chart's last full update laid it out from (size, axis options, y extents); a
+   * tick with the same key needs only a data-only update. '' forces a full one. */
+  layoutKey: string;
+  /** The axes and stage bands as a bitmap, put back while the layout and the stages hold. */
+  background: BackgroundCache;
+  /** Updates made, and those of them that were data-only (counted for the page's tests). */
+  draws: number;
+  dataOnly: number;
 }
 
 type LinearScaleOptions = ScaleOptionsByType<'linear'>;
@@ -85,7 +95,10 @@ export class ChartBoard {
         e.drawnXMax = xMax;
         changed = true;
       }
-      if (stages) e.overlay.stages = stages;
+      if (stages) {
+        e.overlay.stages = stages;
+        invalidateBackground(e.background);
+      }
       if (this.applyThresholds(e, thresholdRows)) changed = true;
       if (!changed) continue;
       const hasData = this.model.store.hasData(e.spec.id);
@@ -103,7 +116,48 @@ export class ChartBoard {
       return;
     }
     e.stale = false;
-    e.chart.update('none');
+    const key = this.layoutKeyOf(e);
+    if (key === e.layoutKey && e.chart.getActiveElements().length === 0) {
+      this.updateData(e.chart);
+      e.dataOnly++;
+    } else {
+      e.layoutKey = key;
+      e.chart.update('none');
+    }
+    // For the page's tests: updates, the data-only ones, draws that reused the background.
+    e.draws++;
+    e.card.dataset.draws = `${e.draws} ${e.dataOnly} ${e.background.blits}`;
+  }
+
+  /** What chart.update('none') does when nothing but the data changed and the layout holds: the
+   * datasets take in their new points and are positioned on the unchanged scales, then the chart
+   * is drawn. chart.update would first throw away every resolved option (chart, scales,
+   * datasets) and resolve them all again, then lay the chart out again (ticks, label sizes,
+   * boxes), which together cost several times positioning and drawing the points. Used only
+   * while the size, the axis options, the dataset visibility and the y extents are those of the
+   * last full update (the layout key; see steady-layout.ts), and not while the pointer is on the
+   * chart (a full update also moves the hovered point and the tooltip). */
+  private updateData(chart: Chart<'line', PlotPoint[]>): void {
+    const n = chart.data.datasets.length;
+    for (let i = 0; i < n; i++) chart.getDatasetMeta(i).controller.buildOrUpdateElements(false);
+    for (let i = 0; i < n; i++) chart.getDatasetMeta(i).controller.update('none');
+    // The Filler plugin links each filled line to its target here.
+    chart.notifyPlugins('afterDatasetsUpdate', { mode: 'none', cancelable: false });
+    chart.render();
+  }
+
+  /** Everything Chart.js's layout of this chart reads that a tick can change: the canvas size,
+   * the axes' option bounds and the y extents of the shown series. Fonts and colours change only
+   * through setPalette, which clears the key. */
+  private layoutKeyOf(e: ChartEntry): string {
+    const scales = e.chart.options.scales!;
+    const bounds = Object.keys(scales).map((id) => {
+      const o = scales[id] as LinearScaleOptions;
+      return `${id}:${o.min},${o.max},${o.suggestedMin},${o.suggestedMax}`;
+    });
+    const isSet = (id: 'y' | 'y1') => (scales[id] as LinearScaleOptions | undefined)?.max !== undefined;
+    const ranges = axisRangeKey(this.shownSeries(e), { y: isSet('y'), y1: isSet('y1') });
+    return `${e.chart.width}x${e.chart.height}|${bounds.join('|')}|${ranges}`;
   }
 
   private onVisibility(changes: IntersectionObserverEntry[]): void {
@@ -139,6 +193,8 @@ export class ChartBoard {
       e.swatches.forEach((sw, i) => this.colorSwatch(sw, e.spec.series[i]!));
       this.styleScales(e);
       Object.assign(e.overlay, this.overlayStyle());
+      e.layoutKey = '';
+      invalidateBackground(e.background);
       this.draw(e);
     }
   }
@@ -191,12 +247,13 @@ export class ChartBoard {
       return ds;
     });
     const scales: Record<string, object> = {
-      x: { type: 'linear', min: 0, max: 1, ticks: { callback: (v: number | string) => formatSeconds(Number(v)), maxTicksLimit: 10, sampleSize: 6, maxRotation: 0, minRotation: 0 } },
+      x: { type: CachedLinearScale.id, min: 0, max: 1, ticks: { callback: (v: number | string) => formatSeconds(Number(v)), maxTicksLimit: 10, sampleSize: 6, maxRotation: 0, minRotation: 0 } },
     };
     for (const axis of spec.axes) {
       scales[axis.id] = {
-        type: 'linear',
+        type: CachedLinearScale.id,
         position: axis.id === 'y' ? 'left' : 'right',
+        // Every y axis begins at zero: steady-layout.ts relies on it.
         beginAtZero: true,
         ...(axis.max !== undefined ? { max: axis.max } : {}),
         title: { display: true, text: axis.title },
@@ -204,6 +261,7 @@ export class ChartBoard {
         grid: { drawOnChartArea: axis.id === 'y' },
       };
     }
+    const background = newBackgroundCache();
     const chart = new Chart<'line', PlotPoint[]>(canvas, {
       type: 'line',
       data: { datasets },
@@ -229,9 +287,25 @@ export class ChartBoard {
           },
         },
       },
-      plugins: [overlayPlugin(overlay)],
+      plugins: [backgroundPlugin(background), overlayPlugin(overlay, background)],
     });
-    const entry: ChartEntry = { spec, chart, overlay, display, drawnXMax: Number.NaN, thresholdKey: '', card, empty, swatches, visible: this.observerMissing(), stale: false };
+    const entry: ChartEntry = {
+      spec,
+      chart,
+      overlay,
+      display,
+      drawnXMax: Number.NaN,
+      thresholdKey: '',
+      card,
+      empty,
+      swatches,
+      visible: this.observerMissing(),
+      stale: false,
+      layoutKey: '',
+      background,
+      draws: 0,
+      dataOnly: 0,
+    };
     spec.series.forEach((s, i) => {
       const item = document.createElement('li');
       const toggle = document.createElement('button');
@@ -302,7 +376,8 @@ export class ChartBoard {
     return (this.model.start?.stages ?? []).map((s) => ({ name: s.name, start: s.startMs / 1000, end: s.endMs / 1000 }));
   }
 
-  /** Sets the chart's threshold lines and axis reach; returns whether anything changed. */
+  /** Sets the chart's threshold lines and the top of each y axis; returns whether anything
+   * changed. */
   private applyThresholds(e: ChartEntry, rows: ReturnType<PanelModel['thresholds']['list']>): boolean {
     const lines: ThresholdLine[] = [];
     const peak: Record<string, number> = {};
@@ -314,26 +389,29 @@ export class ChartBoard {
       lines.push({ axis: target.rule.axis, value: bound.value, label: row.source, pass: row.pass });
       peak[target.rule.axis] = Math.max(peak[target.rule.axis] ?? 0, bound.value);
     }
-    // The axis reaches a little past each limit, so its line is in view, unless the limit is so
-    // far above the data that the data would be flattened; that line is then marked at the top.
+    // Each axis reaches the next nice number above its data (see steady-layout.ts), and a little
+    // past each limit, so its line is in view, unless the limit is so far above the data that the
+    // data would be flattened; that line is then marked at the top.
+    const shown = this.shownSeries(e);
     for (const axis of e.spec.axes) {
+      if (axis.max !== undefined) continue;
       const scale = e.chart.options.scales![axis.id] as LinearScaleOptions;
+      const dataMax = axisExtent(shown, axis.id)[1];
       const limit = peak[axis.id];
-      const extend = limit !== undefined && axis.max === undefined && limit <= LIMIT_REACH * this.dataMax(e, axis.id);
-      scale.suggestedMax = extend ? limit * 1.1 : undefined;
+      const extend = limit !== undefined && limit <= LIMIT_REACH * Math.max(dataMax, 0);
+      const top = Math.max(dataMax, extend ? limit * 1.1 : 0);
+      // No positive value yet: Chart.js's own range (0 to 1 for an empty or all-zero axis).
+      (scale as { max?: number }).max = top > 0 ? niceCeiling(top) : undefined;
     }
-    const key = JSON.stringify(lines) + JSON.stringify(e.spec.axes.map((a) => (e.chart.options.scales![a.id] as LinearScaleOptions).suggestedMax ?? null));
+    const key = JSON.stringify(lines) + JSON.stringify(e.spec.axes.map((a) => (e.chart.options.scales![a.id] as LinearScaleOptions).max ?? null));
     if (key === e.thresholdKey) return false;
     e.thresholdKey = key;
     e.overlay.thresholds = lines;
     return true;
   }
 
-  private dataMax(e: ChartEntry, axis: 'y' | 'y1'): number {
-    let max = 0;
-    e.spec.series.forEach((s, i) => {
-      if (s.axis === axis) max = Math.max(max, e.display[i]!.maxY());
-    });
-    return max;
+  private shownSeries(e: ChartEntry): ShownSeries[] {
+    return e.spec.series.map((s, i) => ({ axis: s.axis, points: e.display[i]!.points, visible: e.chart.isDatasetVisible(i) }));
   }
+
 }

@@ -3,6 +3,7 @@
 // clicked in the timeline). One inline plugin per chart, reading a mutable overlay state, so
 // changing what is drawn is an assignment plus chart.update('none').
 import type { Chart, Plugin } from 'chart.js';
+import { captureBackground, type BackgroundCache } from './chart-background';
 
 export interface StageBand {
   name: string;
@@ -36,11 +37,15 @@ export interface OverlayState {
   fontSize: number;
 }
 
-export function overlayPlugin(state: OverlayState): Plugin<'line'> {
+/** With a background cache, the stage bands belong to the cached background: a draw that put
+ * the copy back does not draw them, and one that drew them has its background copied. */
+export function overlayPlugin(state: OverlayState, background?: BackgroundCache): Plugin<'line'> {
   return {
     id: 'stampedeOverlay',
     beforeDatasetsDraw(chart) {
+      if (background?.fromCopy) return;
       drawStages(chart, state);
+      if (background) captureBackground(chart, background);
     },
     afterDatasetsDraw(chart) {
       drawThresholds(chart, state);

@@ -43,7 +43,7 @@ export class DisplaySeries {
     if (n > this.done) this.pushBucket(this.done, n);
     // The line reaches the latest second whatever its bucket's extremes are.
     const last = this.source[n - 1];
-    if (last && this.points[this.points.length - 1] !== last) this.points.push(last);
+    if (last && this.points[this.points.length - 1] !== last) this.add(last);
     return true;
   }
 
@@ -51,13 +51,6 @@ export class DisplaySeries {
   reset(): void {
     this.rebuild(1);
     this.synced = -1;
-  }
-
-  /** Largest y shown (the bucket maxima keep the series' maximum). */
-  maxY(): number {
-    let max = 0;
-    for (const p of this.points) if (p.y > max) max = p.y;
-    return max;
   }
 
   private rebuild(size: number): void {
@@ -70,7 +63,7 @@ export class DisplaySeries {
   private pushBucket(from: number, to: number): void {
     const src = this.source;
     if (to - from === 1) {
-      this.points.push(src[from]!);
+      this.add(src[from]!);
       return;
     }
     let lo = from;
@@ -81,8 +74,17 @@ export class DisplaySeries {
       if (y > src[hi]!.y) hi = i;
     }
     // All equal: the first and the last keep the line's extent.
-    if (lo === hi) this.points.push(src[from]!, src[to - 1]!);
-    else if (lo < hi) this.points.push(src[lo]!, src[hi]!);
-    else this.points.push(src[hi]!, src[lo]!);
+    if (lo === hi) this.add(src[from]!, src[to - 1]!);
+    else if (lo < hi) this.add(src[lo]!, src[hi]!);
+    else this.add(src[hi]!, src[lo]!);
+  }
+
+  /** Appends by index, not push: Chart.js wraps the push of a dataset's array to log each change
+   * for its next full update, a log that data-only updates (ChartBoard) would never empty. It
+   * finds new and removed points by the array's length instead. */
+  private add(a: PlotPoint, b?: PlotPoint): void {
+    const points = this.points;
+    points[points.length] = a;
+    if (b) points[points.length] = b;
   }
 }

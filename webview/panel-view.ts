@@ -43,6 +43,16 @@ interface Tile {
   detail: HTMLElement;
 }
 
+/** One row of the thresholds table, kept between ticks and changed in place. */
+interface ThresholdRowView {
+  tr: HTMLTableRowElement;
+  mark: HTMLElement;
+  value: HTMLElement;
+  when: HTMLElement;
+  /** The first breach the `when` cell shows. */
+  breach: string;
+}
+
 export class PanelView {
   readonly board: ChartBoard;
   private readonly title = el('h2', 'run-title', 'Stampede');
@@ -61,7 +71,9 @@ export class PanelView {
   private sliderTouchedAt = Number.NEGATIVE_INFINITY;
   private sendTimer: ReturnType<typeof setTimeout> | null = null;
   private stopping = false;
+  /** The thresholds (ids and sources, in order) the table's rows were built for. */
   private thresholdSignature = '';
+  private thresholdRows: ThresholdRowView[] = [];
   private markerT: number | null;
   private markerRun: string | null;
 
@@ -191,13 +203,14 @@ export class PanelView {
       kind = 'idle';
     }
     setText(this.status, status);
-    this.status.dataset.kind = kind;
-    this.note.hidden = m.note === null;
+    // Written only when they change, like the texts: a tick then dirties nothing but the figures.
+    if (this.status.dataset.kind !== kind) this.status.dataset.kind = kind;
+    if (this.note.hidden !== (m.note === null)) this.note.hidden = m.note === null;
     setText(this.note, m.note ?? '');
     const controlsLive = m.live && !this.stopping;
     setButtonDisabled(this.stopButton, !controlsLive);
     setButtonDisabled(this.resetButton, !controlsLive);
-    this.slider.disabled = !controlsLive;
+    if (this.slider.disabled !== !controlsLive) this.slider.disabled = !controlsLive;
   }
 
   private renderKpis(): void {
@@ -213,28 +226,40 @@ export class PanelView {
     setText(this.tiles.cost.detail, this.model.summary?.cost.perRequest != null ? `${formatUsd(this.model.summary.cost.perRequest)} per request` : '');
   }
 
+  /** The rows are built when the set of thresholds changes (a new run) and changed in place on
+   * a tick, only where their text or state differs: a tick then writes no more than the values. */
   private renderThresholds(): void {
     const rows = this.model.thresholds.list();
-    this.thresholdSection.hidden = rows.length === 0;
-    const signature = JSON.stringify(rows);
-    if (signature === this.thresholdSignature) return;
-    this.thresholdSignature = signature;
-    const trs = rows.map((row) => {
-      const tr = el('tr');
-      tr.dataset.threshold = row.id;
-      tr.dataset.state = row.pass === null ? 'pending' : row.pass ? 'pass' : 'fail';
-      const mark = el('td', 'threshold-state', row.pass === null ? '…' : row.pass ? '✓ pass' : '✗ fail');
-      const source = el('td', 'threshold-source');
-      source.append(el('code', undefined, row.source));
-      const value = el('td', 'threshold-value', formatMetricValue(row.metric, row.value));
-      const when = el('td', 'threshold-breach');
-      if (row.firstBreachT !== null) {
-        when.append(this.momentLink(`${formatSeconds(row.firstBreachT)}${row.firstBreachStage ? ` (${row.firstBreachStage})` : ''}`, row.firstBreachT, row.metric));
+    if (this.thresholdSection.hidden !== (rows.length === 0)) this.thresholdSection.hidden = rows.length === 0;
+    const signature = JSON.stringify(rows.map((r) => [r.id, r.source, r.metric]));
+    if (signature !== this.thresholdSignature) {
+      this.thresholdSignature = signature;
+      this.thresholdRows = rows.map((row) => {
+        const tr = el('tr');
+        tr.dataset.threshold = row.id;
+        const mark = el('td', 'threshold-state');
+        const source = el('td', 'threshold-source');
+        source.append(el('code', undefined, row.source));
+        const value = el('td', 'threshold-value');
+        const when = el('td', 'threshold-breach');
+        tr.append(mark, source, value, when);
+        return { tr, mark, value, when, breach: '' };
+      });
+      this.thresholdBody.replaceChildren(...this.thresholdRows.map((r) => r.tr));
+    }
+    rows.forEach((row, i) => {
+      const view = this.thresholdRows[i]!;
+      const state = row.pass === null ? 'pending' : row.pass ? 'pass' : 'fail';
+      if (view.tr.dataset.state !== state) view.tr.dataset.state = state;
+      setText(view.mark, row.pass === null ? '…' : row.pass ? '✓ pass' : '✗ fail');
+      setText(view.value, formatMetricValue(row.metric, row.value));
+      const breach = row.firstBreachT === null ? '' : `${formatSeconds(row.firstBreachT)}${row.firstBreachStage ? ` (${row.firstBreachStage})` : ''}`;
+      if (breach !== view.breach) {
+        view.breach = breach;
+        if (row.firstBreachT === null) view.when.replaceChildren();
+        else view.when.replaceChildren(this.momentLink(breach, row.firstBreachT, row.metric));
       }
-      tr.append(mark, source, value, when);
-      return tr;
     });
-    this.thresholdBody.replaceChildren(...trs);
   }
 
   private renderVerdict(): void {

@@ -87,17 +87,28 @@ window.__setTheme = (name) => {
 };
 document.documentElement.dataset.theme = 'dark';
 // The render benchmark's loop, kept here as plain page script: one update per tick, each timed
-// from the message to the end of its synchronous render and to the next animation frame.
+// from the message to the end of its synchronous render (handle), to the end of the frame that
+// shows it (painted), and to the next animation frame (frame).
+// The message is fed inside a frame's animation-frame step, so the same frame's rendering
+// (style, layout, paint, the canvases' raster) follows it; a message-channel task posted then
+// runs only once that rendering is done. "frame" waits for the next frame's callbacks, so it is
+// at least one frame interval (about 16.7 ms) whatever the work.
 window.__benchTicks = async (ticks) => {
   const frame = () => new Promise((r) => requestAnimationFrame(() => r(performance.now())));
-  const out = { handle: [], frame: [] };
+  const channel = new MessageChannel();
+  let painted = null;
+  channel.port1.onmessage = () => painted && painted(performance.now());
+  const afterRendering = () => new Promise((r) => { painted = r; channel.port2.postMessage(0); });
+  const out = { handle: [], painted: [], frame: [] };
   for (const point of ticks) {
     await frame();
     const t0 = performance.now();
     window.__feed({ type: 'update', points: [point] });
     const t1 = performance.now();
+    const tp = await afterRendering();
     const t2 = await frame();
     out.handle.push(t1 - t0);
+    out.painted.push(tp - t0);
     out.frame.push(t2 - t0);
   }
   return out;
@@ -124,7 +135,8 @@ async function bundleWebview(outDir: string): Promise<string> {
     platform: 'browser',
     target: 'es2022',
     format: 'iife',
-    minify: true,
+    // STAMPEDE_PANEL_UNMINIFIED=1 keeps names readable in CPU profiles (bench --profile).
+    minify: process.env.STAMPEDE_PANEL_UNMINIFIED !== '1',
     legalComments: 'none',
     logLevel: 'error',
   });

@@ -231,3 +231,73 @@ test('a run shown after a window reload carries its note; a comparison shows del
     await page.close();
   }
 });
+
+test('ticks drawn the cheap way (layout kept, data-only update, background reused) give the pixels of a full redraw', async () => {
+  const run = syntheticRun(600, 5);
+  const open = async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1900 } });
+    await page.goto(server.url);
+    await page.waitForFunction(() => (window as unknown as PageGlobals).__sent.some((m) => m.type === 'ready'));
+    return page;
+  };
+  // Page `live` takes one update per tick, a frame apart, as a live run sends them; page `full`
+  // is given the same ticks in one replay at each checkpoint, which lays out and draws every
+  // chart from scratch.
+  const live = await open();
+  const full = await open();
+  try {
+    const feed = (page: Page, m: HostMessage) => page.evaluate((msg) => (window as unknown as PageGlobals).__feed(msg), m);
+    const canvases = (page: Page) =>
+      page.$$eval('.chart-card:not([hidden]) canvas', (cs) => cs.map((c) => `${c.closest('section')!.id} ${(c as HTMLCanvasElement).toDataURL()}`));
+    const draws = (page: Page) =>
+      page.$$eval('.chart-card:not([hidden])', (cards) => cards.map((c) => ((c as HTMLElement).dataset.draws ?? '').split(' ').map(Number)));
+    const ticksOneByOne = (ticks: typeof run.ticks) =>
+      live.evaluate(async (points) => {
+        for (const point of points) {
+          await new Promise((r) => requestAnimationFrame(r));
+          (window as unknown as PageGlobals).__feed({ type: 'update', points: [point] } as HostMessage);
+        }
+      }, ticks);
+    await feed(live, { type: 'replay', start: run.start, points: run.ticks.slice(0, 450), summary: null, live: true });
+    await ticksOneByOne(run.ticks.slice(450, 460));
+    let compared = 0;
+    let afterDataOnly = 0;
+    for (let t = 460; t < 600; t += 7) {
+      const before = await draws(live);
+      await ticksOneByOne(run.ticks.slice(t, t + 7));
+      const after = await draws(live);
+      // Charts whose last update was data-only (one more data-only update, nothing else).
+      after.forEach((a, i) => {
+        if (a[0]! - before[i]![0]! === 7 && a[1]! - before[i]![1]! === 7) afterDataOnly++;
+      });
+      await feed(full, { type: 'replay', start: run.start, points: run.ticks.slice(0, t + 7), summary: null, live: true });
+      const cheap = await canvases(live);
+      const redrawn = await canvases(full);
+      assert.equal(cheap.length, 10);
+      assert.equal(redrawn.length, 10);
+      cheap.forEach((c, i) => assert.ok(c === redrawn[i], `${c.split(' ')[0]} at ${t + 7} s differs from its full redraw`));
+      compared += cheap.length;
+    }
+    assert.ok(afterDataOnly >= compared * 0.8, `${afterDataOnly} of ${compared} comparisons followed only data-only updates`);
+    const counts = await draws(live);
+    for (const [all, dataOnly, blits] of counts) {
+      assert.ok(dataOnly! >= 130, `${dataOnly} of ${all} updates were data-only`);
+      assert.ok(blits! >= 130, `${blits} draws reused the background`);
+    }
+
+    // A theme switch drops the kept backgrounds: the charts match a full redraw in the new theme.
+    for (const page of [live, full]) await page.evaluate(() => (window as unknown as PageGlobals).__setTheme('light'));
+    const lightFull = '#chart-rate .legend-swatch';
+    for (const page of [live, full]) {
+      await page.waitForFunction((sel) => getComputedStyle(document.querySelector(sel)!).borderTopColor === 'rgb(97, 97, 97)', lightFull);
+    }
+    await ticksOneByOne(run.ticks.slice(595, 596)); // a duplicate: skipped, nothing redrawn
+    await feed(full, { type: 'replay', start: run.start, points: run.ticks.slice(0, 600), summary: null, live: true });
+    const switched = await canvases(live);
+    const redrawn = await canvases(full);
+    switched.forEach((c, i) => assert.ok(c === redrawn[i], `${c.split(' ')[0]} keeps a stale background after the theme switch`));
+  } finally {
+    await live.close();
+    await full.close();
+  }
+});

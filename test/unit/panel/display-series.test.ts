@@ -29,7 +29,6 @@ test('an hour stays bounded, keeps every spike and the latest second, in time or
   assert.ok(d.points.length >= MAX_BUCKETS / 2);
   assert.ok(d.points.some((p) => p.y === 1000));
   assert.ok(d.points.some((p) => p.y === -5));
-  assert.equal(d.maxY(), 1000);
   for (let i = 1; i < d.points.length; i++) assert.ok(d.points[i]!.x > d.points[i - 1]!.x);
 });
 
