@@ -52,9 +52,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
   status = 0;
   detail = '';
   /** performance.now() timestamps in ms; 0 = not reached. */
-  dispatchAt = 0;
   sendAt = 0;
-  headersAt = 0;
   firstTokenAt = 0;
   lastTokenAt = 0;
   endAt = 0;
@@ -111,10 +109,10 @@ export class Attempt implements Dispatcher.DispatchHandler {
   ) {}
 
   start(): void {
-    this.dispatchAt = performance.now();
+    const dispatchAt = performance.now();
     // Until the request leaves the pool queue, the total timeout runs from dispatch so nothing
     // waits forever on a saturated pool.
-    this.totalDeadline = this.dispatchAt + this.totalMs;
+    this.totalDeadline = dispatchAt + this.totalMs;
     try {
       this.target.dispatcher.dispatch(
         { origin: this.target.origin, path: this.target.path, method: this.target.method ?? 'POST', headers: this.target.headers, body: this.requestBody === '' ? null : this.requestBody },
@@ -172,7 +170,6 @@ export class Attempt implements Dispatcher.DispatchHandler {
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     if (this.done) return true;
-    this.headersAt = performance.now();
     this.status = statusCode;
     this.rawHeaders = rawHeaders;
     this.headerRecord = null;

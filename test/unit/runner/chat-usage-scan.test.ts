@@ -40,3 +40,8 @@ test('anything unusual is left to the full parse (null)', () => {
   ];
   for (const c of cases) assert.equal(scan(c), null, c);
 });
+
+test('the answer between choices and usage is not read, however long', () => {
+  const content = 'x'.repeat(100_000) + ' \\"usage\\":{\\"prompt_tokens\\":9}';
+  assert.deepEqual(scan(`{"id":"a","choices":[{"message":{"content":"${content}"}}],"usage":{"prompt_tokens":3,"completion_tokens":4,"prompt_tokens_details":{"cached_tokens":2}},"system_fingerprint":"fp"}`), { prompt: 3, completion: 4, cached: 2 });
+});
