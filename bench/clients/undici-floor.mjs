@@ -1,7 +1,8 @@
 // The floor under the runner's cost per request: undici 7 alone, the way the runner drives it
 // (a Pool with N connections, pipelining 1, low-level dispatch with a handler object speaking
 // the core's onConnect … onComplete protocol, as src/runner/attempt.ts does), with N
-// closed-loop senders and a handler that only keeps the body. No metrics, no scheduling. The
+// closed-loop senders that send again right after a response (a microtask, as the runner's
+// closed users do) and a handler that only keeps the body. No metrics, no scheduling. The
 // difference between `stampede run` and this is what the engine itself adds.
 //   node bench/clients/undici-floor.mjs URL CONNECTIONS SECONDS BODY
 import { Pool } from 'undici';
@@ -51,6 +52,6 @@ const send = () => {
     }
     return;
   }
-  pool.dispatch({ origin: target.origin, path: target.pathname, method: 'POST', headers, body }, new Handler(() => setImmediate(send)));
+  pool.dispatch({ origin: target.origin, path: target.pathname, method: 'POST', headers, body }, new Handler(() => queueMicrotask(send)));
 };
 for (let i = 0; i < connections; i += 1) send();
