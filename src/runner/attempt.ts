@@ -132,6 +132,11 @@ export class Attempt implements Dispatcher.DispatchHandler {
     else this.pendingAbort = reason;
   }
 
+  /** The earliest deadline still ahead of it (cancellation, TTFT until the first token, total). */
+  nextDeadline(): number {
+    return Math.min(this.cancelAt, this.totalDeadline, this.firstTokenAt === 0 ? this.ttftDeadline : Infinity);
+  }
+
   /** Whether response headers arrived (any status). */
   get hasHeaders(): boolean {
     return this.rawHeaders !== null;

@@ -865,7 +865,7 @@ class Run implements AttemptHooks {
 
   /** Deadlines are set at dispatch and moved at send (TTFT, cancellation, total from send). */
   private noteDeadlines(a: Attempt): void {
-    const d = Math.min(a.cancelAt, a.totalDeadline, a.firstTokenAt === 0 ? a.ttftDeadline : Infinity);
+    const d = a.nextDeadline();
     if (d < this.nextDeadline) this.nextDeadline = d;
   }
 
@@ -881,10 +881,7 @@ class Run implements AttemptHooks {
       if (now >= a.cancelAt) a.abort('canceled', 'canceled by the scenario (workload.cancellations)');
       else if (a.firstTokenAt === 0 && now >= a.ttftDeadline) a.abort('timeout', `no first token within ${this.plan.resilience.timeouts.ttftMs} ms (resilience.timeouts.ttft)`);
       else if (now >= a.totalDeadline) a.abort('timeout', `not finished within ${this.plan.resilience.timeouts.totalMs} ms (resilience.timeouts.total)`);
-      else {
-        const d = Math.min(a.cancelAt, a.totalDeadline, a.firstTokenAt === 0 ? a.ttftDeadline : Infinity);
-        if (d < next) next = d;
-      }
+      else next = Math.min(next, a.nextDeadline());
     });
     if (next < this.nextDeadline) this.nextDeadline = next;
   }
