@@ -4,7 +4,6 @@
 import {
   Chart,
   Filler,
-  LinearScale,
   LineController,
   LineElement,
   PointElement,
@@ -27,7 +26,8 @@ import { axisExtent, axisRangeKey, niceCeiling, type ShownSeries } from './stead
 
 // No Legend plugin: the legend is HTML (built once), where Chart.js's would be laid out again on
 // every update.
-Chart.register(LineController, LineElement, PointElement, LinearScale, CachedLinearScale, Filler, Tooltip);
+// Every scale here is a CachedLinearScale (chart-background.ts); compare-view.ts registers the plain one it uses.
+Chart.register(LineController, LineElement, PointElement, CachedLinearScale, Filler, Tooltip);
 /** A threshold line stretches its axis only if the limit is within this factor of the data. */
 const LIMIT_REACH = 10;
 
@@ -413,5 +413,4 @@ export class ChartBoard {
   private shownSeries(e: ChartEntry): ShownSeries[] {
     return e.spec.series.map((s, i) => ({ axis: s.axis, points: e.display[i]!.points, visible: e.chart.isDatasetVisible(i) }));
   }
-
 }
