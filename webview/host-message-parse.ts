@@ -13,7 +13,7 @@ const isNumOrNull = (x: unknown): boolean => x === null || isNum(x);
 const isStr = (x: unknown): x is string => typeof x === 'string';
 
 const POINT_NUMBERS = [
-  't', 'stageIndex', 'targetLevel', 'multiplier', 'sentRate', 'completedRate', 'inFlight', 'backlog',
+  't', 'stageIndex', 'targetLevel', 'multiplier', 'sentRate', 'achievedRate', 'completedRate', 'inFlight', 'backlog',
   'dropped', 'attempts', 'tokensPerSecond', 'inputTokens', 'outputTokens', 'cost', 'costCumulative',
 ] as const;
 const POINT_NULLABLE = ['cacheHitRate', 'queueDepth', 'kvCacheUsage'] as const;

@@ -106,7 +106,7 @@ export class PanelModel {
       errors += errorsIn(p);
     }
     return {
-      achievedRate: last.sentRate,
+      achievedRate: last.achievedRate,
       targetLevel: last.targetLevel,
       ttftP95: last.ttft.p95,
       errorShare: finished > 0 ? errors / finished : null,

@@ -24,7 +24,7 @@ export function statusFigures(recent: readonly TickPoint[]): StatusFigures | nul
       if ((ERROR_OUTCOMES as readonly string[]).includes(outcome)) errors += n;
     }
   }
-  return { stage: last.stage, rate: last.sentRate, errorShare: finished > 0 ? errors / finished : null, ttftP95: last.ttft.p95 };
+  return { stage: last.stage, rate: last.achievedRate, errorShare: finished > 0 ? errors / finished : null, ttftP95: last.ttft.p95 };
 }
 
 export function statusText(f: StatusFigures): string {

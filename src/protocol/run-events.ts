@@ -62,10 +62,13 @@ export interface Breach {
   stage: string;
   /** Target load level at the time: arrivals/s (open) or users (closed). */
   targetLevel: number;
-  /** Achieved (sent) request rate averaged over the 5 seconds up to the breach. */
+  /** Achieved (sent) request rate averaged over the ACHIEVED_RATE_SECONDS up to the breach. */
   achievedRate: number;
   value: number;
 }
+
+/** Seconds averaged in a point's `achievedRate` and a breach's. */
+export const ACHIEVED_RATE_SECONDS = 5;
 
 /** One aggregated point per second of the run. */
 export interface TickPoint {
@@ -79,6 +82,9 @@ export interface TickPoint {
   multiplier: number;
   /** Requests sent in this window (per second). */
   sentRate: number;
+  /** Requests sent per second over the last ACHIEVED_RATE_SECONDS (fewer at the start): the
+   * rate a person reads, steady even when a low Poisson rate sends 0 one second and 3 the next. */
+  achievedRate: number;
   /** Requests finished in this window, per second. */
   completedRate: number;
   inFlight: number;

@@ -2,7 +2,7 @@
 // Pure: building and reading the document; writing it to disk lives in results-writer.ts.
 // Compatibility rule: version 1 only ever gains fields; readers must ignore fields they do not know.
 import type { ResolvedPlan } from '../core/plan';
-import type { LogEntry, RunEvent, RunSummary, StageInfo, TickPoint } from '../protocol/run-events';
+import { ACHIEVED_RATE_SECONDS, type LogEntry, type RunEvent, type RunSummary, type StageInfo, type TickPoint } from '../protocol/run-events';
 
 export const RESULTS_VERSION = 1;
 
@@ -130,5 +130,17 @@ export function parseResults(text: string): ResultsDocument {
   if (!doc || typeof doc !== 'object' || doc.version !== RESULTS_VERSION || !Array.isArray(doc.series)) {
     throw new Error(`not a Stampede results file (version ${RESULTS_VERSION} with a series array expected)`);
   }
+  fillAchievedRate(doc.series);
   return doc as ResultsDocument;
+}
+
+/** Points written before `achievedRate` was added get it from their `sentRate`s, the way the
+ * engine computes it, so the panel reads older files too. */
+function fillAchievedRate(series: Partial<TickPoint>[]): void {
+  for (let i = 0; i < series.length; i++) {
+    const p = series[i];
+    if (!p || typeof p !== 'object' || typeof p.achievedRate === 'number') continue;
+    const recent = series.slice(Math.max(0, i + 1 - ACHIEVED_RATE_SECONDS), i + 1).map((q) => (typeof q?.sentRate === 'number' ? q.sentRate : 0));
+    p.achievedRate = recent.reduce((a, b) => a + b, 0) / recent.length;
+  }
 }

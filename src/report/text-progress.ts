@@ -58,7 +58,7 @@ export function formatLiveBlock(state: LiveState, p: Palette, width: number): st
   const multiplier = point.multiplier !== 1 ? ` (×${point.multiplier})` : '';
   return [
     `${p.cyan(progressBar(fraction, barWidth))} ${formatDuration(point.t)} / ${formatDuration(state.plannedDurationS)}  ${p.bold(stageLabel(state, point))}`,
-    `target ${level}${multiplier} · achieved ${formatRate(point.sentRate)} · in-flight ${point.inFlight} · backlog ${point.backlog} · dropped ${point.dropped}`,
+    `target ${level}${multiplier} · achieved ${formatRate(point.achievedRate)} · in-flight ${point.inFlight} · backlog ${point.backlog} · dropped ${point.dropped}`,
     `TTFT p50 ${formatMs(point.ttft.p50)} p95 ${formatMs(point.ttft.p95)} · ${formatRate(point.tokensPerSecond, ' tok/s')} · cost ${formatUsd(point.costCumulative)}${point.queueDepth !== null ? ` · queue ${point.queueDepth}` : ''}`,
     `ok ${formatCount(state.totals.ok)} · errors ${errorsText(state.totals)}${sideOutcomes(state.totals)}`,
     ...(point.thresholds.length ? [`thresholds ${thresholdMarks(point, p)}`] : []),
@@ -73,7 +73,7 @@ export function formatLiveLine(state: LiveState, p: Palette): string {
   return [
     `[${formatDuration(point.t)}/${formatDuration(state.plannedDurationS)}] ${point.stage}${draining(state, point) ? ' (draining)' : ''}`,
     `target ${formatLevel(point.targetLevel, state.loadModel)}`,
-    `achieved ${formatRate(point.sentRate)}`,
+    `achieved ${formatRate(point.achievedRate)}`,
     `in-flight ${point.inFlight}`,
     // The server's own queue and KV-cache use show a GPU filling up before latency does.
     ...(point.queueDepth !== null ? [`queue ${point.queueDepth}`] : []),

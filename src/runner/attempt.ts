@@ -148,6 +148,12 @@ export class Attempt implements Dispatcher.DispatchHandler {
   }
 
   /** All response headers (names lower-cased), built on first use; null before they arrive. */
+  /** Content tokens that arrived as stream events; 0 for a JSON answer, whose count is estimated
+   * from its text when it ends. */
+  get streamedTokens(): number {
+    return this.sse ? this.tokens : 0;
+  }
+
   get responseHeaders(): Record<string, string | string[]> | null {
     if (this.rawHeaders === null) return null;
     return (this.headerRecord ??= rawHeadersRecord(this.rawHeaders));

@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { levelAt, segmentAt } from '../core/load-shape';
 import type { PlanMixEntry, PlanThreshold, ResolvedPlan } from '../core/plan';
 import { estimateTokens } from '../core/token-estimate';
-import type { Breach, LogEntry, RunEvent, RunSummary, StageInfo, StageSummary, ThresholdState, TickPoint } from '../protocol/run-events';
+import { ACHIEVED_RATE_SECONDS, type Breach, type LogEntry, type RunEvent, type RunSummary, type StageInfo, type StageSummary, type ThresholdState, type TickPoint } from '../protocol/run-events';
 import { SlotList, type Slotted } from './slot-list';
 import { Attempt, type AttemptHooks } from './attempt';
 import { percentilesOf, recordMs } from './latency-histogram';
@@ -41,8 +41,6 @@ import { LAT_E2E, LAT_E2E_INTENDED, LAT_ITL, LAT_SCHEDULE_LAG, LAT_TPOT, LAT_TTF
 import { SeededRandom } from './seeded-random';
 import { buildVerdict, isCumulativeMetric, judge, newThresholdStates } from './verdict';
 
-/** Seconds over which the achieved rate of a breach and of the peak is averaged. */
-const ACHIEVED_RATE_SECONDS = 5;
 const TRAILING_WINDOWS = 10;
 const SWEEP_MS = 20;
 const CLOSED_CONTROL_MS = 100;
@@ -83,6 +81,12 @@ interface Request extends PathRequest, Slotted {
 interface ClosedUser {
   retired: boolean;
   timer: NodeJS.Timeout | null;
+}
+
+/** An attempt's output tokens: the server's usage (or an http target's extraction rule) when
+ * given, else the content tokens counted. */
+function outputTokensOf(a: Attempt): number {
+  return a.usageCompletion >= 0 ? a.usageCompletion : a.tokens;
 }
 
 function addTokens(s: RunStats, output: number, input: number, cached: number, cacheKnown: boolean, usage: boolean, cost: number): void {
@@ -706,6 +710,7 @@ class Run implements AttemptHooks {
 
   itl(ms: number): void {
     recordMs(this.window.latency[LAT_ITL]!, ms);
+    this.window.arrivedTokens++;
   }
 
   started(a: Attempt): void {
@@ -722,6 +727,7 @@ class Run implements AttemptHooks {
   /** TTFT from the request's first send (retries included), recorded when the token arrives so
    * the live series shows it in that second rather than when a long stream ends. */
   firstToken(a: Attempt): void {
+    this.window.arrivedTokens++;
     const req = a.owner as Request;
     if (req.ttftRecorded) return;
     req.ttftRecorded = true;
@@ -737,6 +743,7 @@ class Run implements AttemptHooks {
     if (a.outcome !== 'ok') this.logFirst(a);
     this.path!.attemptFinished(a, req.provider, this.spansOf(req.stageIndex));
     if (a.outcome === 'canceled') this.path!.canceled(req.preCancelLevel, this.now());
+    if (a.outcome === 'ok' || a.outcome === 'canceled') this.window.arrivedTokens += outputTokensOf(a) - a.streamedTokens;
     if (req.agent && a.outcome === 'ok' && (this.phase === 'running' || this.phase === 'draining')) {
       const t = this.attemptTokens(req, a);
       const delay = this.path!.agentNext(req.agent, a, t.input, t.cached, t.output, t.cost, t.usage, this.rngTools);
@@ -853,7 +860,7 @@ class Run implements AttemptHooks {
    * rules) when given, else counted and estimated. */
   private attemptTokens(req: Request, a: Attempt): { output: number; input: number; cached: number; usage: boolean; cost: number } {
     const usage = a.usageCompletion >= 0;
-    const output = usage ? a.usageCompletion : a.tokens;
+    const output = outputTokensOf(a);
     const input = a.usagePrompt >= 0 ? a.usagePrompt : req.promptTokens;
     const cached = a.usagePrompt >= 0 ? Math.min(a.usageCached, input) : 0;
     const p = req.provider.pricing;
@@ -945,6 +952,7 @@ class Run implements AttemptHooks {
       targetLevel,
       multiplier: this.multiplier,
       sentRate,
+      achievedRate,
       completedRate: w.finished / seconds,
       inFlight: this.inFlight,
       backlog: this.queued + (this.nextArrival !== null && this.nextArrival < elapsedMs ? 1 : 0),
@@ -956,7 +964,7 @@ class Run implements AttemptHooks {
       e2e: percentilesOf(w.latency[LAT_E2E]!),
       e2eIntended: percentilesOf(w.latency[LAT_E2E_INTENDED]!),
       scheduleLag: percentilesOf(w.latency[LAT_SCHEDULE_LAG]!),
-      tokensPerSecond: w.outputTokens / seconds,
+      tokensPerSecond: Math.max(0, w.arrivedTokens) / seconds,
       inputTokens: w.inputTokens,
       outputTokens: w.outputTokens,
       cacheHitRate: w.cacheKnownInput > 0 ? w.cachedTokens / w.cacheKnownInput : null,

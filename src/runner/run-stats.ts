@@ -26,6 +26,9 @@ export class RunStats {
   inputTokens = 0;
   cachedTokens = 0;
   outputTokens = 0;
+  /** Output tokens in the second they arrived: each streamed content event at once, the rest of
+   * an attempt's count (usage beyond the events, or a whole non-streamed answer) when it ends. */
+  arrivedTokens = 0;
   /** Requests whose tokens came from the server's usage / were counted from the stream. */
   usageRequests = 0;
   countedRequests = 0;
@@ -44,7 +47,7 @@ export class RunStats {
   reset(): void {
     this.sent = this.dropped = this.attempts = this.finished = 0;
     this.outcomes.fill(0);
-    this.inputTokens = this.cachedTokens = this.outputTokens = 0;
+    this.inputTokens = this.cachedTokens = this.outputTokens = this.arrivedTokens = 0;
     this.usageRequests = this.countedRequests = this.cacheKnownInput = 0;
     this.cost = 0;
     this.path.reset();
@@ -60,6 +63,7 @@ export class RunStats {
     this.inputTokens += o.inputTokens;
     this.cachedTokens += o.cachedTokens;
     this.outputTokens += o.outputTokens;
+    this.arrivedTokens += o.arrivedTokens;
     this.usageRequests += o.usageRequests;
     this.countedRequests += o.countedRequests;
     this.cacheKnownInput += o.cacheKnownInput;

@@ -14,6 +14,7 @@ function tick(t: number, stageIndex: number, level: number, over: Partial<TickPo
     targetLevel: level,
     multiplier: 1,
     sentRate: level,
+    achievedRate: level,
     completedRate: level,
     inFlight: 0,
     backlog: 0,

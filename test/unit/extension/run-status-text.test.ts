@@ -13,7 +13,7 @@ test('figures come from the last tick, the error share from the last ten', () =>
   const f = statusFigures(ticks)!;
   const last = ticks[ticks.length - 1]!;
   assert.equal(f.stage, last.stage);
-  assert.equal(f.rate, last.sentRate);
+  assert.equal(f.rate, last.achievedRate);
   assert.equal(f.ttftP95, last.ttft.p95);
   assert.equal(f.errorShare, 0.1);
   assert.equal(statusFigures([]), null);

@@ -118,7 +118,7 @@ test('KPIs: the latest tick, with the error share over the last 10 s', () => {
   model.apply({ type: 'update', start: run.start, points: run.ticks.slice(0, run.breachAt['th-1']! + 9) });
   const k = model.kpis();
   const last = run.ticks[run.breachAt['th-1']! + 8]!;
-  assert.equal(k.achievedRate, last.sentRate);
+  assert.equal(k.achievedRate, last.achievedRate);
   assert.equal(k.ttftP95, last.ttft.p95);
   assert.ok(k.errorShare! > 0.2 && k.errorShare! < 0.4, String(k.errorShare));
 });

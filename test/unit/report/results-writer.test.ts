@@ -85,3 +85,19 @@ test('flush() puts every second received so far on disk at once (the editor clos
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('points of a file written before achievedRate existed get it from their sent rates', () => {
+  const doc = sampleDocument();
+  const rates = [1, 0, 3, 2, 0, 4, 1];
+  const old = doc.series.slice(0, rates.length).map((p, i) => {
+    const { achievedRate: _dropped, ...rest } = { ...p, sentRate: rates[i]! };
+    return rest;
+  });
+  assert.equal(old.length, rates.length, 'the sample run has enough points');
+  const read = parseResults(serializeResults({ ...doc, series: old as unknown as typeof doc.series }));
+  // Trailing means over up to five seconds: 1, 0.5, 4/3, 1.5, 1.2, then (0+3+2+0+4)/5 and (3+2+0+4+1)/5.
+  const expected = [1, 0.5, 4 / 3, 1.5, 1.2, 1.8, 2];
+  read.series.forEach((p, i) => assert.ok(Math.abs(p.achievedRate - expected[i]!) < 1e-9, `point ${i}: ${p.achievedRate}`));
+  // Points that have it keep theirs.
+  assert.equal(parseResults(serializeResults(doc)).series[0]!.achievedRate, doc.series[0]!.achievedRate);
+});

@@ -80,6 +80,7 @@ export function samplePoint(t: number): TickPoint {
     targetLevel: spike ? 20 : 2,
     multiplier: 1,
     sentRate: spike ? 18.5 : 2,
+    achievedRate: spike ? 16.2 : 2,
     completedRate: spike ? 12 : 2,
     inFlight: spike ? 30 : 1,
     backlog: 0,

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makePlan } from './support/plan-fixture';
 import { runPlan } from './support/collect-run';
-import { startScriptedServer, streamTokens } from './support/scripted-server';
+import { chunk, finishChunk, startScriptedServer, streamTokens, usageChunk } from './support/scripted-server';
 
 test('TTFT and ITL within 5 ms of the server script (first token at 200 ms, then every 50 ms)', async () => {
   const server = await startScriptedServer((req, res) => streamTokens(res, 6, 200, 50));
@@ -59,6 +59,41 @@ test('the request body is an OpenAI chat completion with stream_options and the 
     assert.equal(Math.ceil(body.messages[1].content.length / 4), 50);
     assert.equal(auth[0], 'Bearer sk-test');
     assert.equal(team[0], 'blue');
+  } finally {
+    await server.close();
+  }
+});
+
+test('tokens/s counts streamed tokens in the second they arrive, and the usage beyond them when the stream ends', async () => {
+  // One stream: 10 content events 250 ms apart (about 4 a second for 2.5 s), then usage saying
+  // 25 tokens, as a server that puts several tokens in some events would.
+  const server = await startScriptedServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    let sent = 0;
+    const timer = setInterval(() => {
+      res.write(chunk(`tok${sent} `));
+      if (++sent < 10) return;
+      clearInterval(timer);
+      res.write(finishChunk());
+      res.write(usageChunk(20, 25));
+      res.end('data: [DONE]\n\n');
+    }, 250);
+    res.on('close', () => clearInterval(timer));
+  });
+  try {
+    const plan = makePlan({ baseUrl: server.url, segments: [{ from: 1, ms: 1000 }] });
+    const { summary, events } = await runPlan(plan);
+    assert.equal(summary.outcomes.ok, 1);
+    assert.equal(summary.tokens.output, 25);
+    const points = events.flatMap((e) => (e.type === 'tick' ? [e.point] : []));
+    assert.ok(points.length >= 3, `${points.length} points`);
+    // The whole seconds while the stream runs show its tokens as they come, not 0 until the end.
+    for (const p of points.slice(0, 2)) assert.ok(p.tokensPerSecond >= 2 && p.tokensPerSecond <= 5, `t=${p.t}: ${p.tokensPerSecond} tok/s`);
+    // The last point holds the rest: the remaining events plus the 15 tokens of usage beyond them.
+    const last = points[points.length - 1]!;
+    const earlier = points.slice(0, -1).reduce((n, p) => n + p.tokensPerSecond, 0);
+    assert.ok(earlier >= 6 && earlier <= 9, `${earlier} tokens before the last point`);
+    assert.ok(last.tokensPerSecond > 0 && last.outputTokens === 25, `last point ${last.tokensPerSecond} tok/s, ${last.outputTokens} output tokens`);
   } finally {
     await server.close();
   }
