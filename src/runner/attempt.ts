@@ -147,13 +147,21 @@ export class Attempt implements Dispatcher.DispatchHandler {
     return this.rawHeaders === null ? undefined : rawHeaderValue(this.rawHeaders, lowerName);
   }
 
-  /** All response headers (names lower-cased), built on first use; null before they arrive. */
   /** Content tokens that arrived as stream events; 0 for a JSON answer, whose count is estimated
    * from its text when it ends. */
   get streamedTokens(): number {
     return this.sse ? this.tokens : 0;
   }
 
+  /** Why a body could not be read when the server compressed it unasked (the request sends no
+   * accept-encoding, and decompressing every answer would cost the client CPU it measures). */
+  private compressedNote(): string {
+    const encoding = this.header('content-encoding')?.trim().toLowerCase();
+    if (!encoding || encoding === 'identity') return '';
+    return `: it is compressed (content-encoding: ${encoding}) but Stampede does not decompress answers (it asks for none unless the provider's headers set accept-encoding)`;
+  }
+
+  /** All response headers (names lower-cased), built on first use; null before they arrive. */
   get responseHeaders(): Record<string, string | string[]> | null {
     if (this.rawHeaders === null) return null;
     return (this.headerRecord ??= rawHeadersRecord(this.rawHeaders));
@@ -218,7 +226,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
       // A team's own endpoint may simply close the stream; only OpenAI streams must say [DONE].
       if (this.reader && this.tokens > 0) this.finish('ok', '');
       else if (this.sawDone || this.sawFinish) this.finish('ok', '');
-      else if (this.tokens === 0) this.finish('server_error', 'malformed SSE: the stream ended without any data event');
+      else if (this.tokens === 0) this.finish('server_error', `malformed SSE: the stream ended without any data event${this.compressedNote()}`);
       else this.finish('server_error', 'malformed SSE: the stream ended before [DONE]');
       return;
     }
@@ -227,7 +235,11 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.rest = null;
     if (this.status < 200 || this.status >= 300) {
       const text = decodeBody(body);
-      this.finish(outcomeForStatus(this.status), `HTTP ${this.status}${errorSnippet(text)}`);
+      const location = this.status >= 300 && this.status < 400 ? this.header('location') : undefined;
+      // undici's dispatch does not follow redirects, and a load test should not either: each
+      // hop would be a request the scenario did not describe.
+      const redirect = location ? ` redirect to ${location} (not followed: point the provider's URL at the final address)` : '';
+      this.finish(outcomeForStatus(this.status), `HTTP ${this.status}${redirect}${redirect ? '' : errorSnippet(text)}`);
       return;
     }
     if (this.collect) this.bodyText = decodeBody(body);
@@ -262,7 +274,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
     try {
       value = JSON.parse(text);
     } catch {
-      this.finish('server_error', `HTTP ${this.status} with a body that is not JSON${snippet(text)}`);
+      const compressed = this.compressedNote();
+      this.finish('server_error', `HTTP ${this.status} with a body that is not JSON${compressed || snippet(text)}`);
       return;
     }
     if (value === null || typeof value !== 'object') {
@@ -402,6 +415,8 @@ function decodeBody(body: Buffer | null): string {
 }
 
 function snippet(text: string): string {
+  // Bytes that are not UTF-8 text would print as noise.
+  if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text)) return `: ${Buffer.byteLength(text)} bytes that are not text`;
   const t = text.replace(/\s+/g, ' ').trim();
   return t ? `: ${t.length > 120 ? t.slice(0, 120) + '…' : t}` : '';
 }

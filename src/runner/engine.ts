@@ -1068,7 +1068,7 @@ class Run implements AttemptHooks {
     });
     const method = all.usageRequests > 0 && all.countedRequests > 0 ? 'mixed' : all.usageRequests > 0 ? 'usage' : all.countedRequests > 0 ? 'counted' : 'none';
     const thresholds = this.thresholdStates.map((s) => ({ ...s }));
-    const verdict = buildVerdict(thresholds, { model: this.plan.load.model, endReason: this.endReason, endMessage: this.endMessage, peakTarget: this.peakTarget, peakAchieved: this.peakAchieved });
+    const verdict = buildVerdict(thresholds, { model: this.plan.load.model, endReason: this.endReason, endMessage: this.endMessage, peakTarget: this.peakTarget, peakAchieved: this.peakAchieved, outcomes: all.outcomeCounts() });
     const judged = all.judged();
     return {
       runId: this.runId,

@@ -5,7 +5,7 @@
 // metrics are cumulative since the start. Pass/fail at the end is judged on whole-run values.
 import { findMetric, type MetricUnit } from '../core/metric-catalog';
 import type { PlanThreshold } from '../core/plan';
-import type { Breach, ThresholdState, Verdict } from '../protocol/run-events';
+import { ERROR_OUTCOMES, type Breach, type OutcomeCounts, type ThresholdState, type Verdict } from '../protocol/run-events';
 import { thresholdHolds } from '../core/threshold-expression';
 
 export function isCumulativeMetric(key: string): boolean {
@@ -70,6 +70,18 @@ export interface VerdictContext {
   endMessage?: string;
   peakTarget: number;
   peakAchieved: number;
+  /** Whole-run outcomes: without thresholds nothing can fail, so the headline says what did. */
+  outcomes?: OutcomeCounts;
+}
+
+/** "; yet 6 of 6 requests were errors (server_error 6)", or '' when none were. */
+function unjudgedErrors(outcomes: OutcomeCounts | undefined): string {
+  if (!outcomes) return '';
+  const kinds = ERROR_OUTCOMES.filter((o) => outcomes[o] > 0);
+  const errors = kinds.reduce((n, o) => n + outcomes[o], 0);
+  if (errors === 0) return '';
+  const finished = errors + outcomes.ok + outcomes.canceled;
+  return `, yet ${errors} of ${finished} requests were errors (${kinds.map((o) => `${o} ${outcomes[o]}`).join(', ')}) — add a threshold such as errors.rate < 1% to fail on that`;
 }
 
 export function buildVerdict(states: readonly ThresholdState[], ctx: VerdictContext): Verdict {
@@ -99,6 +111,6 @@ export function buildVerdict(states: readonly ThresholdState[], ctx: VerdictCont
   if (ctx.endReason === 'aborted') {
     return { pass: false, headline: `ABORTED — ${ctx.endMessage ?? 'the run was aborted'}; ${peak}`, firstBreach };
   }
-  const held = states.length === 0 ? 'no thresholds set' : `all ${states.length} threshold${states.length === 1 ? '' : 's'} held`;
+  const held = states.length === 0 ? `no thresholds set${unjudgedErrors(ctx.outcomes)}` : `all ${states.length} threshold${states.length === 1 ? '' : 's'} held`;
   return { pass: true, headline: `PASS — ${held}; ${peak}${aborted}`, firstBreach };
 }

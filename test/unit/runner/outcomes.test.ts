@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { makePlan } from './support/plan-fixture';
@@ -131,4 +132,34 @@ test('retries give up after max and keep the last outcome', async () => {
   } finally {
     await server.close();
   }
+});
+
+test('a redirect names where it points; a compressed or binary body says so instead of printing bytes', async () => {
+  const moved = await outcomesFor((req, res) => { res.writeHead(307, { location: 'http://127.0.0.1:9/v1/chat/completions' }); res.end(); }, false);
+  only(moved.summary.outcomes, 'client_error', 2);
+  assert.ok(moved.logs.some((l) => l.message.includes('HTTP 307 redirect to http://127.0.0.1:9/v1/chat/completions (not followed')), JSON.stringify(moved.logs));
+  const gzipped = await outcomesFor((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    res.end(gzipSync('{"choices":[{"index":0,"message":{"role":"assistant","content":"hi"}}]}'));
+  }, false);
+  only(gzipped.summary.outcomes, 'server_error', 2);
+  const line = gzipped.logs.find((l) => l.message.includes('first server_error'))!.message;
+  assert.match(line, /not JSON: it is compressed \(content-encoding: gzip\)/);
+  assert.doesNotMatch(line, /\ufffd/);
+  const sseGzipped = await outcomesFor((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'content-encoding': 'gzip' });
+    res.end(gzipSync('data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\n\ndata: [DONE]\n\n'));
+  });
+  only(sseGzipped.summary.outcomes, 'server_error', 2);
+  assert.ok(sseGzipped.logs.some((l) => l.message.includes('without any data event: it is compressed (content-encoding: gzip)')));
+  const binary = await outcomesFor((req, res) => { res.writeHead(500); res.end(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff, 0xfe])); }, false);
+  assert.ok(binary.logs.some((l) => /HTTP 500: \d+ bytes that are not text$/.test(l.message)), JSON.stringify(binary.logs));
+});
+
+test('without thresholds the verdict still passes, but says how many requests failed', async () => {
+  const r = await outcomesFor((req, res) => { res.writeHead(503); res.end('overloaded'); });
+  assert.equal(r.summary.verdict.pass, true);
+  assert.match(r.summary.verdict.headline, /^PASS — no thresholds set, yet 2 of 2 requests were errors \(server_error 2\) — add a threshold such as errors.rate < 1% to fail on that; peak/);
+  const fine = await outcomesFor((req, res) => streamTokens(res, 2, 1, 1));
+  assert.match(fine.summary.verdict.headline, /^PASS — no thresholds set; peak/);
 });
