@@ -258,10 +258,15 @@ test('a second Ctrl-C quits at once and the results file stays readable', async 
     run.child.kill('SIGINT');
     await waitFor(() => /Stopping \(SIGINT\)/.test(run.stdout()), 10_000, 'the stopping message');
     run.child.kill('SIGINT');
-    const { code } = await run.exit;
-    assert.equal(code, 130, run.stdout() + run.stderr());
+    const { code, signal } = await run.exit;
     const doc = parseResults(readFileSync(join(tmp.dir, 'r.json'), 'utf8'));
     assert.ok(doc.series.length >= 2);
+    // The first stop takes well under a second. When it has already finished (verdict printed,
+    // results complete), the second signal can land while Node tears the process down, after
+    // its handlers are gone, and end it by the signal itself; nothing is lost then. Otherwise the
+    // second Ctrl-C must quit with 130.
+    const firstStopFinished = /^Results: /m.test(run.stdout()) && doc.summary !== null;
+    if (!(firstStopFinished && code === null && signal === 'SIGINT')) assert.equal(code, 130, run.stdout() + run.stderr());
   } finally {
     tmp.remove();
     await server.close();
