@@ -74,7 +74,7 @@ export interface VerdictContext {
   outcomes?: OutcomeCounts;
 }
 
-/** "; yet 6 of 6 requests were errors (server_error 6)", or '' when none were. */
+/** ", yet 6 of 6 requests were errors (server_error 6) — add a threshold …", or "" when none were. */
 function unjudgedErrors(outcomes: OutcomeCounts | undefined): string {
   if (!outcomes) return '';
   const kinds = ERROR_OUTCOMES.filter((o) => outcomes[o] > 0);
