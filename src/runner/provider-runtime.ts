@@ -30,17 +30,17 @@ export interface ProviderRuntime {
 }
 
 /**
- * The chat completions path from a base URL: a base that already ends in `/chat/completions`
- * is used as is; one that ends in `/v1` (OpenAI SDK style, e.g. https://api.openai.com/v1)
- * gets `/chat/completions`; anything else gets `/v1/chat/completions`.
+ * The chat completions URL from a base URL, as OpenAI's SDKs build it: the base as given plus
+ * `/chat/completions` (https://api.openai.com/v1, Gemini's …/v1beta/openai), its query kept
+ * (Azure's ?api-version=…). A bare origin gets `/v1` first, where vLLM, Ollama and TGI serve
+ * it; a base that already ends in `/chat/completions` is used as it is.
  */
 export function completionsUrl(baseUrl: string): URL {
-  const trimmed = baseUrl.replace(/\/+$/, '');
-  let full: string;
-  if (/\/chat\/completions$/.test(trimmed)) full = trimmed;
-  else if (/\/v1$/.test(trimmed)) full = `${trimmed}/chat/completions`;
-  else full = `${trimmed}/v1/chat/completions`;
-  return new URL(full);
+  const url = new URL(baseUrl);
+  const path = url.pathname.replace(/\/+$/, '');
+  if (/\/chat\/completions$/.test(path)) url.pathname = path;
+  else url.pathname = `${path === '' ? '/v1' : path}/chat/completions`;
+  return url;
 }
 
 export async function startProviders(plan: ResolvedPlan, sources: TemplateSources, totalTimeoutMs: number): Promise<ProviderRuntime[]> {
