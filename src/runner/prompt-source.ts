@@ -25,6 +25,10 @@ export function buildFillerText(rng: SeededRandom): string {
   return parts.join(' ') + ' ';
 }
 
+/** The schema's cap on prompt sizes (about the largest context window offered today): a wide
+ * log-normal may draw above it, and a synthetic prompt that long is already 8 MB. */
+const MAX_PROMPT_TOKENS = 2_000_000;
+
 export function drawTokens(dist: TokenDistribution, rng: SeededRandom): number {
   let v: number;
   switch (dist.kind) {
@@ -44,7 +48,7 @@ export function drawTokens(dist: TokenDistribution, rng: SeededRandom): number {
       v = rng.uniform(dist.min, dist.max + 1);
       break;
   }
-  return Math.max(1, Math.floor(v));
+  return Math.min(MAX_PROMPT_TOKENS, Math.max(1, Math.floor(v)));
 }
 
 /** Synthetic prompt of `tokens` filler words starting at a random word, so prompts differ. */

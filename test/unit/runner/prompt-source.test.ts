@@ -49,3 +49,12 @@ test('CSV: quoted fields, doubled quotes, commas and line breaks inside quotes, 
 test('templates fill {{column}} placeholders and leave unknown ones', () => {
   assert.equal(fillTemplate('Hi {{ name }}, {{missing}}', { name: 'Ada' }), 'Hi Ada, {{missing}}');
 });
+
+test('a wide prompt distribution is capped at the schema maximum of 2,000,000 tokens', () => {
+  const rng = new SeededRandom(3);
+  const draws = Array.from({ length: 2000 }, () => drawTokens({ kind: 'lognormal', median: 1_000_000, p95: 2_000_000 }, rng));
+  assert.equal(Math.max(...draws), 2_000_000);
+  assert.ok(draws.some((n) => n < 2_000_000));
+  const normal = Array.from({ length: 100 }, () => drawTokens({ kind: 'normal', mean: 1_999_999, stddev: 1_000_000 }, rng));
+  assert.equal(Math.max(...normal), 2_000_000);
+});
