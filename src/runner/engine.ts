@@ -432,6 +432,10 @@ class Run implements AttemptHooks {
   private shapeEnded(): void {
     this.endTimer = null;
     if (this.phase !== 'running') return;
+    // Arrivals already due get their turn; what the runner still owes after that it could not
+    // keep up with, and it is counted, never silently skipped.
+    this.pumpArrivals();
+    this.dropArrivalsStillDue();
     this.phase = 'draining';
     this.clearScheduler();
     if (this.closedTimer) clearTimeout(this.closedTimer);
@@ -516,6 +520,29 @@ class Run implements AttemptHooks {
       t = stepEnd;
     }
     return null;
+  }
+
+  /** At the end of the load shape: arrivals whose time has come but that were never sent
+   * (the runner fell behind its schedule) count as dropped, in the stage they belonged to. */
+  private dropArrivalsStillDue(): void {
+    const first = this.nextArrival;
+    if (first === null) return;
+    const load = this.plan.load;
+    // The next arrival, then the expected count of the rest: exact for uniform spacing, the
+    // mean for Poisson. Walked in the same 50 ms steps as computeNextArrival, never one by one.
+    let expected = 0;
+    for (let t = first; t < load.durationMs; ) {
+      const stepEnd = Math.min(load.durationMs, Math.floor(t / 50) * 50 + 50);
+      expected += (levelAt(load, t) * this.multiplier * (stepEnd - t)) / 1000;
+      t = stepEnd;
+    }
+    const owed = 1 + Math.floor(expected);
+    this.nextArrival = null;
+    this.window.dropped += owed;
+    this.whole.dropped += owed;
+    this.stageStats[this.stageIndexAt(first)].dropped += owed;
+    const lagS = Math.round((this.now() - first) / 100) / 10;
+    this.log('warn', `the runner fell behind its schedule: ${owed} arrivals due by the end of the load shape were never sent (counted as dropped; the oldest was ${lagS}s late). The client machine could not generate this rate: lower it or spread the load over more runners`);
   }
 
   private readonly pump = (): void => this.guarded(this.pumpArrivals);

@@ -105,3 +105,19 @@ test('setMultiplier scales the target rate from then on', async () => {
     await server.close();
   }
 });
+
+test('arrivals the runner could not get to by the end of the shape are counted as dropped, not skipped', async () => {
+  const server = await startScriptedServer((req, res) => jsonCompletion(res));
+  try {
+    // Two million arrivals a second for half a second: far more than one Node process can
+    // schedule, so most are still owed when the shape ends.
+    const plan = makePlan({ baseUrl: server.url, mix: [{ stream: false }], maxInFlight: 5, segments: [{ from: 2_000_000, ms: 500 }] });
+    const { summary, logs } = await runPlan(plan);
+    const accounted = summary.requests.sent + summary.requests.dropped;
+    assert.ok(Math.abs(accounted - 1_000_000) <= 2, `sent ${summary.requests.sent} + dropped ${summary.requests.dropped} = ${accounted}`);
+    const behind = logs.find((l) => l.message.startsWith('the runner fell behind its schedule'));
+    assert.ok(behind && behind.level === 'warn', JSON.stringify(logs.map((l) => l.message)));
+  } finally {
+    await server.close();
+  }
+});
