@@ -102,6 +102,8 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
     // Drain seconds after the load shape ended say nothing about a load level.
     if (p.stageIndex === baseIndex || p.targetLevel <= 0) continue;
 
+    // The open model's in-flight cap reached: answers come back slower than arrivals come in.
+    if (p.dropped > 0) add('arrivals-dropped', p, `arrivals dropped: ${p.dropped} in that second, ${p.inFlight} requests in flight (load.maxInFlight)`, p.dropped);
     const qBase = baseline.queueDepth ?? 0;
     if (p.queueDepth !== null && p.queueDepth > qBase && (queueRun.length === 0 || p.queueDepth >= queueRun[queueRun.length - 1].queueDepth!)) {
       queueRun.push(p);

@@ -273,6 +273,7 @@ export type AnalysisKind =
   | 'threshold'
   | 'first-429'
   | 'first-5xx'
+  | 'arrivals-dropped'
   | 'queue-growing'
   | 'ttft-doubled'
   | 'cache-falling'

@@ -159,3 +159,15 @@ test('nothing broke: an empty timeline says so', () => {
   assert.equal(a.firstBreak, null);
   assert.match(describeAnalysis(a, 'closed')[0], /Nothing broke/);
 });
+
+test('arrivals dropped at the in-flight cap are a sign, dated from their first second under load', () => {
+  const ticks = run();
+  ticks[2].dropped = 3; // baseline: not a sign of a load level
+  ticks[7].dropped = 4;
+  ticks[7].inFlight = 1000;
+  const a = analyzeRun({ ticks, stages: [stage(0, 100, 0.001)], thresholds: [], loadModel: 'open' });
+  const dropped = a.timeline.find((e) => e.kind === 'arrivals-dropped')!;
+  assert.equal(dropped.t, 8);
+  assert.equal(dropped.message, 'arrivals dropped: 4 in that second, 1000 requests in flight (load.maxInFlight) at 10/s');
+  assert.equal(analyzeRun({ ticks: run(), stages: [stage(0, 100, 0.001)], thresholds: [], loadModel: 'open' }).timeline.some((e) => e.kind === 'arrivals-dropped'), false);
+});
