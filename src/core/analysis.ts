@@ -99,11 +99,13 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
     if ((p.leakedCancellations ?? 0) > 0) add('cancellation-leak', p, `a cancelled stream kept generating (${p.leakedCancellations} leaked)`, p.leakedCancellations ?? null);
     const degraded = p.degradation ? p.degradation.slice(1).reduce((a, b) => a + b, 0) : 0;
     if (degraded > 0) add('degradation', p, `responses degraded (level ≥ 1: ${fmtPct(degraded)})`, degraded);
+    // The open model's in-flight cap reached: answers come back slower than arrivals come in.
+    // Like a 429 it counts in any stage; arrivals still owed when the shape ended land in a
+    // drain second, which has no load level, and the run's log says so instead.
+    if (p.dropped > 0 && p.targetLevel > 0) add('arrivals-dropped', p, `arrivals dropped: ${p.dropped} in that second, ${p.inFlight} requests in flight (load.maxInFlight)`, p.dropped);
     // Drain seconds after the load shape ended say nothing about a load level.
     if (p.stageIndex === baseIndex || p.targetLevel <= 0) continue;
 
-    // The open model's in-flight cap reached: answers come back slower than arrivals come in.
-    if (p.dropped > 0) add('arrivals-dropped', p, `arrivals dropped: ${p.dropped} in that second, ${p.inFlight} requests in flight (load.maxInFlight)`, p.dropped);
     const qBase = baseline.queueDepth ?? 0;
     if (p.queueDepth !== null && p.queueDepth > qBase && (queueRun.length === 0 || p.queueDepth >= queueRun[queueRun.length - 1].queueDepth!)) {
       queueRun.push(p);
