@@ -36,8 +36,11 @@ test('parses samples, labels (with escapes) and TYPE lines', () => {
 
 test('gauges as values with label matchers, counters as per-second rates, on the run clock', async () => {
   let waiting = 4;
-  let tokens = 1000;
-  const { url, server } = await serve(() => TEXT(waiting, tokens));
+  // The counter grows 500 a second of wall time, read when the server answers, so a busy
+  // machine that delays timers or scrapes cannot change the true rate the monitor measures.
+  const growingSince = Date.now();
+  const tokens = () => 1000 + Math.round((500 * (Date.now() - growingSince)) / 1000);
+  const { url, server } = await serve(() => TEXT(waiting, tokens()));
   const set = new MonitorSet(
     [{ type: 'prometheus', url, intervalMs: 100, series: { queueDepth: 'vllm:num_requests_waiting{model_name="a"}', allWaiting: 'vllm:num_requests_waiting', tokensRate: 'vllm:generation_tokens_total{model_name=~"a|c"}', missing: 'nope' } }],
     [url],
@@ -52,16 +55,10 @@ test('gauges as values with label matchers, counters as per-second rates, on the
     assert.equal(latestMonitorValue('queueDepth'), 4);
     waiting = 9;
     const started = Date.now();
-    // Tokens grow by 50 per 100 ms scrape interval ≈ 500/s.
-    const grow = setInterval(() => (tokens += 5), 10);
-    try {
-      while (Date.now() - started < 3000) {
-        await new Promise((r) => setTimeout(r, 100));
-        v = set.values();
-        if (v.queueDepth === 9 && v.tokensRate !== null) break;
-      }
-    } finally {
-      clearInterval(grow);
+    while (Date.now() - started < 10_000) {
+      await new Promise((r) => setTimeout(r, 100));
+      v = set.values();
+      if (v.queueDepth === 9 && v.tokensRate !== null) break;
     }
     assert.equal(v.queueDepth, 9);
     assert.equal(latestMonitorValue('queueDepth'), 9);
