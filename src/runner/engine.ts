@@ -523,7 +523,7 @@ class Run implements AttemptHooks {
   }
 
   /** At the end of the load shape: arrivals whose time has come but that were never sent
-   * (the runner fell behind its schedule) count as dropped, in the stage they belonged to. */
+   * (the runner fell behind its schedule) count as dropped, in the stage of the oldest. */
   private dropArrivalsStillDue(): void {
     const first = this.nextArrival;
     if (first === null) return;
