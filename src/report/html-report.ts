@@ -3,7 +3,7 @@
 // A pure function of the results document.
 import { findMetric } from '../core/metric-catalog';
 import { ERROR_OUTCOMES, OUTCOMES, type Percentiles, type RunSummary, type TickPoint } from '../protocol/run-events';
-import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatRate, formatUsd, headlineBody } from './format';
+import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatRate, formatUsd, headlineBody } from '../core/format';
 import { analysisHtml } from './analysis-section';
 import { escapeHtml as e } from './html-escape';
 import type { ResultsDocument } from './results-document';

@@ -1,7 +1,7 @@
 // JUnit XML for CI test reporters: one test case per threshold, failed when breached, skipped
 // when there was no data to judge it. Pure.
 import type { ThresholdState } from '../protocol/run-events';
-import { formatDuration, formatLevel, formatMetricValue } from './format';
+import { formatDuration, formatLevel, formatMetricValue } from '../core/format';
 import type { ResultsDocument } from './results-document';
 
 export function escapeXml(text: unknown): string {

@@ -1,7 +1,7 @@
 // A short Markdown summary for CI job pages (e.g. `--md "$GITHUB_STEP_SUMMARY"`). Pure.
 import { analysisMarkdown } from './analysis-section';
 import { ERROR_OUTCOMES, type ThresholdState } from '../protocol/run-events';
-import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatRate, formatUsd, headlineBody } from './format';
+import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatRate, formatUsd, headlineBody } from '../core/format';
 import type { ResultsDocument } from './results-document';
 import { seriesTotals } from './series-totals';
 

@@ -1,7 +1,7 @@
 // One-second progress of a run as plain text: the block a terminal redraws in place, the single
 // line CI logs and the editor's output channel print, and log lines. Pure.
 import { ERROR_OUTCOMES, OUTCOMES, type LogEntry, type Outcome, type OutcomeCounts, type StageInfo, type TickPoint } from '../protocol/run-events';
-import { formatCount, formatDuration, formatLevel, formatMs, formatRate, formatUsd } from './format';
+import { formatCount, formatDuration, formatLevel, formatMs, formatRate, formatUsd } from '../core/format';
 import type { Palette } from './text-style';
 
 export interface LiveState {

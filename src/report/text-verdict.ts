@@ -3,7 +3,7 @@
 import type { PlanThreshold } from '../core/plan';
 import { describeAnalysis } from '../core/analysis';
 import { ERROR_OUTCOMES, type RunSummary, type ThresholdState } from '../protocol/run-events';
-import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatRate, formatUsd, headlineBody } from './format';
+import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatRate, formatUsd, headlineBody } from '../core/format';
 import type { Palette } from './text-style';
 
 function thresholdLine(t: ThresholdState, plan: PlanThreshold | undefined, loadModel: 'open' | 'closed' | undefined, p: Palette, sourceWidth: number): string {

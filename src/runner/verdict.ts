@@ -3,7 +3,8 @@
 // Live values: latency, fraction, rate and ratio metrics are taken over a trailing 10-second
 // window (so a spike shows when it happens, not diluted by the whole run); count and USD
 // metrics are cumulative since the start. Pass/fail at the end is judged on whole-run values.
-import { findMetric, type MetricUnit } from '../core/metric-catalog';
+import { formatLevel, formatMetricValue } from '../core/format';
+import { findMetric } from '../core/metric-catalog';
 import type { PlanThreshold } from '../core/plan';
 import { ERROR_OUTCOMES, type Breach, type OutcomeCounts, type ThresholdState, type Verdict } from '../protocol/run-events';
 import { thresholdHolds } from '../core/threshold-expression';
@@ -40,30 +41,6 @@ function round(v: number): number {
   return Math.round(v * 1e6) / 1e6;
 }
 
-export function formatValue(metric: string, value: number | null): string {
-  if (value === null) return 'no data';
-  const unit: MetricUnit | undefined = findMetric(metric)?.unit;
-  switch (unit) {
-    case 'ms':
-      return `${value >= 100 ? Math.round(value) : Math.round(value * 10) / 10} ms`;
-    case 'fraction':
-      return `${Math.round(value * 1000) / 10}%`;
-    case 'usd':
-      return `$${value < 1 ? value.toPrecision(3) : value.toFixed(2)}`;
-    case 'per_second':
-      return `${Math.round(value * 10) / 10}/s`;
-    case 'tokens_per_second':
-      return `${Math.round(value * 10) / 10} tokens/s`;
-    default:
-      return `${Math.round(value * 1000) / 1000}`;
-  }
-}
-
-export function formatLevel(level: number, model: 'open' | 'closed'): string {
-  const v = Math.round(level * 10) / 10;
-  return model === 'open' ? `${v}/s` : `${v} users`;
-}
-
 export interface VerdictContext {
   model: 'open' | 'closed';
   endReason: 'completed' | 'stopped' | 'aborted' | 'error';
@@ -82,6 +59,11 @@ function unjudgedErrors(outcomes: OutcomeCounts | undefined): string {
   if (errors === 0) return '';
   const finished = errors + outcomes.ok + outcomes.canceled;
   return `, yet ${errors} of ${finished} requests were errors (${kinds.map((o) => `${o} ${outcomes[o]}`).join(', ')}) — add a threshold such as errors.rate < 1% to fail on that`;
+}
+
+/** A threshold's value as the reports and the terminal show it (2.26 s, not 2258 ms). */
+function headlineValue(metric: string, value: number | null): string {
+  return value === null ? 'no data' : formatMetricValue(metric, value);
 }
 
 export function buildVerdict(states: readonly ThresholdState[], ctx: VerdictContext): Verdict {
@@ -104,7 +86,7 @@ export function buildVerdict(states: readonly ThresholdState[], ctx: VerdictCont
       ? `broke first at ${Math.round(b.t)}s (stage ${b.stage}, target ${formatLevel(b.targetLevel, ctx.model)}, achieved ${formatLevel(b.achievedRate, 'open')})`
       : 'failed on the whole run';
     const more = failed.length > 1 ? ` (+${failed.length - 1} more failed)` : '';
-    return { pass: false, headline: `FAIL — ${f.source} ${where}: ${formatValue(f.metric, b ? b.value : f.value)}${more}`, firstBreach };
+    return { pass: false, headline: `FAIL — ${f.source} ${where}: ${headlineValue(f.metric, b ? b.value : f.value)}${more}`, firstBreach };
   }
   const peak = `peak ${formatLevel(ctx.peakTarget, ctx.model)} achieved ${formatLevel(ctx.peakAchieved, 'open')}`;
   const aborted = ctx.endReason === 'aborted' ? ` (run aborted: ${ctx.endMessage ?? 'aborted'})` : ctx.endReason === 'stopped' ? ' (run stopped early)' : '';

@@ -1,6 +1,6 @@
-// Number formatting shared by the terminal view and the reports, so a value reads the same
-// everywhere. Pure.
-import { findMetric, type MetricUnit } from '../core/metric-catalog';
+// Number formatting shared by the verdict, the terminal view and the reports, so a value reads
+// the same everywhere. Pure.
+import { findMetric, type MetricUnit } from './metric-catalog';
 
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
