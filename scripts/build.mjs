@@ -19,6 +19,9 @@ const entries = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', target: 'node20', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['src/runner/worker.ts'], outfile: 'dist/worker.js', platform: 'node', target: 'node20', format: 'cjs' },
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] },
+  // Tokenizer vocabularies, each in its own file beside the bundles, loaded on first use
+  // (src/tokenizers/tokenizer.ts): a run that counts by approximation never parses them.
+  ...['o200k_base', 'cl100k_base', 'llama3'].map((name) => ({ entryPoints: [`src/tokenizers/${name}.ts`], outfile: `dist/tokenizers/${name}.js`, platform: 'node', target: 'node20', format: 'cjs', sourcemap: false })),
   // The webview runs in the editor's Chromium.
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', target: 'es2022', format: 'iife' },
 ];
