@@ -55,6 +55,7 @@ export interface ChartSpec {
 export const OUTCOME_STACK: ReadonlyArray<{ outcome: Outcome; label: string; color: ColorRole }> = [
   { outcome: 'ok', label: 'ok', color: 'green' },
   { outcome: 'rate_limited', label: '429 rate limited', color: 'orange' },
+  { outcome: 'overloaded', label: '529 overloaded', color: 'red' },
   { outcome: 'server_error', label: '5xx', color: 'red' },
   { outcome: 'client_error', label: 'other 4xx', color: 'blue' },
   { outcome: 'timeout', label: 'timeout', color: 'yellow' },
@@ -63,7 +64,7 @@ export const OUTCOME_STACK: ReadonlyArray<{ outcome: Outcome; label: string; col
   { outcome: 'aborted', label: 'aborted (stop)', color: 'foreground' },
 ];
 
-const ERROR_KINDS: readonly Outcome[] = ['rate_limited', 'server_error', 'client_error', 'timeout', 'network'];
+const ERROR_KINDS: readonly Outcome[] = ['rate_limited', 'overloaded', 'server_error', 'client_error', 'timeout', 'network'];
 
 export function finishedIn(p: TickPoint): number {
   let n = 0;

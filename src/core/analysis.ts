@@ -26,7 +26,7 @@ export interface AnalysisInput {
   failoverEvents?: readonly FailoverEvent[] | null;
 }
 
-const JUDGED_ERRORS = ['rate_limited', 'server_error', 'client_error', 'timeout', 'network'] as const;
+const JUDGED_ERRORS = ['rate_limited', 'overloaded', 'server_error', 'client_error', 'timeout', 'network'] as const;
 
 function tickErrors(p: TickPoint): number {
   return JUDGED_ERRORS.reduce((n, o) => n + p.outcomes[o], 0);
@@ -95,7 +95,9 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
   for (let i = 0; i < ticks.length; i++) {
     const p = ticks[i];
     if (p.outcomes.rate_limited > 0) add('first-429', p, `first 429 (rate limited): ${p.outcomes.rate_limited} in that second`, p.outcomes.rate_limited);
-    if (p.outcomes.server_error > 0) add('first-5xx', p, `first 5xx: ${p.outcomes.server_error} in that second`, p.outcomes.server_error);
+    // An overloaded answer (Anthropic's 529) is a 5xx too: the same sign in any dialect.
+    const fives = p.outcomes.server_error + (p.outcomes.overloaded ?? 0);
+    if (fives > 0) add('first-5xx', p, `first 5xx: ${fives} in that second${p.outcomes.overloaded ? ` (${p.outcomes.overloaded} overloaded)` : ''}`, fives);
     if ((p.leakedCancellations ?? 0) > 0) add('cancellation-leak', p, `a cancelled stream kept generating (${p.leakedCancellations} leaked)`, p.leakedCancellations ?? null);
     const degraded = p.degradation ? p.degradation.slice(1).reduce((a, b) => a + b, 0) : 0;
     if (degraded > 0) add('degradation', p, `responses degraded (level ≥ 1: ${fmtPct(degraded)})`, degraded);

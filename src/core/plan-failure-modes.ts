@@ -6,7 +6,7 @@
 /** A fault window on a mock provider (or the fault proxy), on the run's clock (ms, run time). */
 export type PlanFault =
   | { kind: 'outage'; startMs: number; endMs: number; /** 503 answers, or refused connections */ mode: 'status' | 'refuse'; status: number }
-  | { kind: 'error-rate'; startMs: number; endMs: number; /** share of requests answered `status`, 0..1 */ rate: number; status: number }
+  | { kind: 'error-rate'; startMs: number; endMs: number; /** share of requests answered `status`, 0..1 */ rate: number; status: number; /** mock only: streamed answers start, then break off with the dialect's error event */ midStream?: boolean }
   | { kind: 'latency'; startMs: number; endMs: number; /** added before the first byte */ addMs: number }
   | { kind: 'rate-limit'; startMs: number; endMs: number; rpm?: number; tpm?: number }
   | { kind: 'slow-stream'; startMs: number; endMs: number; /** decode rate cap per stream */ tokensPerSecond: number };
@@ -66,7 +66,7 @@ export interface PlanHttpTarget {
 
 export interface PlanFailover {
   /** Outcome classes that count as failures for the circuit breaker. */
-  on: Array<'rate_limited' | 'server_error' | 'timeout' | 'network'>;
+  on: Array<'rate_limited' | 'overloaded' | 'server_error' | 'timeout' | 'network'>;
   /** Consecutive failures that open the breaker. */
   failureThreshold: number;
   /** Time the breaker stays open before a half-open probe. */

@@ -31,6 +31,14 @@ export interface PlanPricing {
 
 export type MockProfileName = 'instant' | 'small-gpu' | 'h100-8b' | 'rate-limited-api';
 
+/** A wire format: OpenAI chat completions, OpenAI Responses, Anthropic Messages, Gemini's
+ * Generative Language API. Every provider but `http` speaks one. */
+export type DialectId = 'openai' | 'openai-responses' | 'anthropic' | 'gemini';
+
+/** How prompt and answer text is counted in tokens: a model family's real tokenizer, or
+ * `approx` (4 characters per token). */
+export type TokenizerName = 'o200k_base' | 'cl100k_base' | 'llama3' | 'approx';
+
 interface PlanProviderBase {
   id: string;
   model: string;
@@ -38,10 +46,31 @@ interface PlanProviderBase {
   pricing: PlanPricing;
   /** Upper bound of open connections to this provider's origin. */
   maxConnections: number;
+  /** Counts generated prompts, prompt files and answers without usage; resolveScenario fills
+   * it from the dialect and model name (plans built by hand may leave it out). */
+  tokenizer?: TokenizerName;
 }
 
 export interface PlanOpenAIProvider extends PlanProviderBase {
   type: 'openai';
+  baseUrl: TemplatedString;
+  apiKey?: TemplatedString;
+  /** Chat completions (the default when absent) or the Responses API. */
+  api?: 'chat' | 'responses';
+}
+
+/** Anthropic's Messages API. */
+export interface PlanAnthropicProvider extends PlanProviderBase {
+  type: 'anthropic';
+  baseUrl: TemplatedString;
+  apiKey?: TemplatedString;
+  /** The `anthropic-version` header. */
+  apiVersion: string;
+}
+
+/** Gemini's Generative Language API (`generateContent`, `streamGenerateContent?alt=sse`). */
+export interface PlanGeminiProvider extends PlanProviderBase {
+  type: 'gemini';
   baseUrl: TemplatedString;
   apiKey?: TemplatedString;
 }
@@ -49,6 +78,8 @@ export interface PlanOpenAIProvider extends PlanProviderBase {
 export interface PlanMockProvider extends PlanProviderBase {
   type: 'mock';
   profile: MockProfileName;
+  /** The wire format the runner speaks to the mock (which serves every dialect); absent: openai. */
+  dialect?: DialectId;
   /** Profile parameters to override (names as documented in docs/mock.md). */
   overrides: Record<string, number | boolean | string>;
   /** Faults, response cache, agent and degradation behaviour (issue 4). */
@@ -61,7 +92,7 @@ export interface PlanHttpProvider extends PlanProviderBase {
   target: PlanHttpTarget;
 }
 
-export type PlanProvider = PlanOpenAIProvider | PlanMockProvider | PlanHttpProvider;
+export type PlanProvider = PlanOpenAIProvider | PlanAnthropicProvider | PlanGeminiProvider | PlanMockProvider | PlanHttpProvider;
 
 /** Prompt size in tokens, drawn per request from a seeded generator. */
 export type TokenDistribution =
@@ -90,7 +121,7 @@ export interface PlanMixEntry {
   stream: boolean;
   /** Provider id this entry is sent to first; defaults to the first provider. */
   provider: string;
-  /** Drive an OpenAI tool-call loop for this entry (issue 4). */
+  /** Drive a tool-call loop for this entry, in the provider's dialect (issue 4). */
   agent?: PlanAgent;
   /** Send the identical prompt every time (a cache key), e.g. for cache tests. */
   identicalPrompt?: boolean;
@@ -152,7 +183,7 @@ export interface PlanRetries {
   jitter: 'none' | 'full' | 'equal';
   respectRetryAfter: boolean;
   /** Outcome classes that are retried. */
-  on: Array<'rate_limited' | 'server_error' | 'timeout' | 'network'>;
+  on: Array<'rate_limited' | 'overloaded' | 'server_error' | 'timeout' | 'network'>;
 }
 
 export interface PlanResilience {

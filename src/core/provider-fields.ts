@@ -1,41 +1,51 @@
-// Which provider fields belong to which provider type, so a field on the wrong type is
+// Which provider fields belong to which provider types, so a field on the wrong type is
 // reported at its key rather than silently ignored.
 import type { PlanProvider } from './plan';
 
 type ProviderType = PlanProvider['type'];
 
-const OWNERS: Record<string, ProviderType> = {
-  baseUrl: 'openai',
-  apiKey: 'openai',
-  profile: 'mock',
-  overrides: 'mock',
-  faults: 'mock',
-  responseCache: 'mock',
-  agentSteps: 'mock',
-  degradation: 'mock',
-  leakOnDisconnect: 'mock',
-  url: 'http',
-  method: 'http',
-  body: 'http',
-  response: 'http',
-  contentPointer: 'http',
-  doneData: 'http',
-  extract: 'http',
-  serverTiming: 'http',
+const HOSTED: ProviderType[] = ['openai', 'anthropic', 'gemini'];
+
+const OWNERS: Record<string, ProviderType[]> = {
+  baseUrl: HOSTED,
+  apiKey: HOSTED,
+  api: ['openai'],
+  apiVersion: ['anthropic'],
+  dialect: ['mock'],
+  profile: ['mock'],
+  overrides: ['mock'],
+  faults: ['mock'],
+  responseCache: ['mock'],
+  agentSteps: ['mock'],
+  degradation: ['mock'],
+  leakOnDisconnect: ['mock'],
+  url: ['http'],
+  method: ['http'],
+  body: ['http'],
+  response: ['http'],
+  contentPointer: ['http'],
+  doneData: ['http'],
+  extract: ['http'],
+  serverTiming: ['http'],
 };
 
 const WHY: Partial<Record<ProviderType, string>> = {
   mock: 'the mock runs inside Stampede',
 };
 
+function list(types: ProviderType[]): string {
+  return types.length === 1 ? types[0] : `${types.slice(0, -1).join(', ')} and ${types[types.length - 1]}`;
+}
+
 /** Fields of `fields` that belong to another provider type, with a message for each. */
 export function misplacedProviderFields(type: ProviderType, fields: Record<string, unknown>): Array<{ field: string; message: string }> {
   const out: Array<{ field: string; message: string }> = [];
   for (const field of Object.keys(fields)) {
-    const owner = OWNERS[field];
-    if (!owner || owner === type || fields[field] === undefined) continue;
+    const owners = OWNERS[field];
+    if (!owners || owners.includes(type) || fields[field] === undefined) continue;
     const why = WHY[type] ? `: ${WHY[type]}` : '';
-    out.push({ field, message: `'${field}' applies to ${owner} providers only${why}` });
+    const hint = field === 'dialect' && HOSTED.includes(type) ? ` (the provider's type is its dialect${type === 'openai' ? '; for the Responses API write api: responses' : ''})` : '';
+    out.push({ field, message: `'${field}' applies to ${list(owners)} providers only${why}${hint}` });
   }
   return out;
 }

@@ -17,7 +17,7 @@ type FaultKind = PlanFault['kind'];
 
 const FIELDS: Record<FaultKind, { allowed: string[]; required: string[][] }> = {
   outage: { allowed: ['status', 'mode'], required: [] },
-  'error-rate': { allowed: ['status', 'rate'], required: [['rate']] },
+  'error-rate': { allowed: ['status', 'rate', 'midStream'], required: [['rate']] },
   latency: { allowed: ['add'], required: [['add']] },
   'rate-limit': { allowed: ['rpm', 'tpm'], required: [['rpm', 'tpm']] },
   'slow-stream': { allowed: ['tokensPerSecond'], required: [['tokensPerSecond']] },
@@ -65,7 +65,9 @@ function resolveFault(fault: Fields, path: PathSegment[], clock: RunClock, sink:
     case 'error-rate': {
       const rate = asStringOrNumber(fault.rate);
       const parsed = rate === undefined ? undefined : parseFraction(rate);
-      return { kind, startMs, endMs, rate: parsed?.ok ? parsed.value : 0, status: asNumber(fault.status) ?? 500 };
+      const out: PlanFault = { kind, startMs, endMs, rate: parsed?.ok ? parsed.value : 0, status: asNumber(fault.status) ?? 500 };
+      if (fault.midStream === true) out.midStream = true;
+      return out;
     }
     case 'latency':
       return { kind, startMs, endMs, addMs: durationMs(fault.add) ?? 0 };

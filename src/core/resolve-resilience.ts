@@ -7,13 +7,16 @@ import { parseDuration } from './units';
 
 type OutcomeClass = PlanRetries['on'][number];
 
-const OUTCOME_SHORTHANDS: Record<string, OutcomeClass> = {
-  rate_limited: 'rate_limited',
-  '429': 'rate_limited',
-  server_error: 'server_error',
-  '5xx': 'server_error',
-  timeout: 'timeout',
-  network: 'network',
+// `5xx` covers Anthropic's 529 overloaded too: it is a server's answer in the 500s.
+const OUTCOME_SHORTHANDS: Record<string, OutcomeClass[]> = {
+  rate_limited: ['rate_limited'],
+  '429': ['rate_limited'],
+  overloaded: ['overloaded'],
+  '529': ['overloaded'],
+  server_error: ['server_error'],
+  '5xx': ['server_error', 'overloaded'],
+  timeout: ['timeout'],
+  network: ['network'],
 };
 
 function durationOr(raw: unknown, fallbackMs: number): number {
@@ -23,7 +26,7 @@ function durationOr(raw: unknown, fallbackMs: number): number {
 }
 
 function outcomes(raw: unknown): OutcomeClass[] {
-  return [...new Set(asList(raw).map((v) => OUTCOME_SHORTHANDS[String(v)]).filter((v): v is OutcomeClass => v !== undefined))];
+  return [...new Set(asList(raw).flatMap((v) => OUTCOME_SHORTHANDS[String(v)] ?? []))];
 }
 
 function resolveFailover(raw: unknown, providerCount: number, sink: ProblemSink): PlanFailover | undefined {
@@ -37,7 +40,7 @@ function resolveFailover(raw: unknown, providerCount: number, sink: ProblemSink)
     sink.error('out-of-range', `the cooldown must be longer than 0`, ['resilience', 'failover', 'cooldown']);
   }
   return {
-    on: has(failover, 'on') ? outcomes(failover.on) : ['rate_limited', 'server_error', 'timeout', 'network'],
+    on: has(failover, 'on') ? outcomes(failover.on) : ['rate_limited', 'overloaded', 'server_error', 'timeout', 'network'],
     failureThreshold: asNumber(failover.failureThreshold) ?? 5,
     cooldownMs: cooldownMs > 0 ? cooldownMs : 30_000,
     halfOpenProbes: asNumber(failover.halfOpenProbes) ?? 1,
@@ -57,7 +60,7 @@ export function resolveResilience(raw: unknown, providerCount: number, sink: Pro
       capMs: durationOr(retries?.cap, 10_000),
       jitter: (asString(retries?.jitter) as PlanRetries['jitter'] | undefined) ?? 'full',
       respectRetryAfter: asBoolean(retries?.respectRetryAfter) ?? true,
-      on: has(retries, 'on') ? outcomes(retries?.on) : ['rate_limited', 'server_error'],
+      on: has(retries, 'on') ? outcomes(retries?.on) : ['rate_limited', 'overloaded', 'server_error'],
     },
   };
   const failover = resolveFailover(resilience?.failover, providerCount, sink);

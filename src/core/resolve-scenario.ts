@@ -2,6 +2,7 @@
 // consumes, plus the semantic problems a schema cannot express. No I/O: prompt and data files
 // are named, not read; ${env:…}/${secret:…} references stay unresolved.
 import type {
+  DialectId,
   MockProfileName,
   PlanBudget,
   PlanCancellations,
@@ -12,7 +13,9 @@ import type {
   PlanThreshold,
   ResolvedPlan,
   TokenDistribution,
+  TokenizerName,
 } from './plan';
+import { DEFAULT_ANTHROPIC_VERSION, DEFAULT_BASE_URLS, TOKENIZERS, defaultTokenizer } from './dialects';
 import type { Problem } from './problem';
 import { ProblemSink } from './problem-sink';
 import type { SourceLocator } from './yaml-source';
@@ -38,7 +41,7 @@ export const MOCK_DEFAULT_PRICING: PlanPricing = { input: 0.15, cachedInput: 0.0
 export const DEFAULT_PROMPT_TOKENS: TokenDistribution = { kind: 'lognormal', median: 400, p95: 1500 };
 const DEFAULT_MAX_TOKENS = 256;
 const DEFAULT_MAX_CONNECTIONS = 256;
-const SECRET_HEADER = /^(authorization|proxy-authorization|x-api-key|api-key)$/i;
+const SECRET_HEADER = /^(authorization|proxy-authorization|x-api-key|api-key|x-goog-api-key)$/i;
 
 export interface ResolveOptions {
   locator?: SourceLocator;
@@ -55,9 +58,33 @@ function resolvePricing(raw: unknown, defaults: PlanPricing): PlanPricing {
   };
 }
 
+function resolveTokenizer(provider: Fields, type: PlanProvider['type'], dialect: DialectId | null, model: string): TokenizerName {
+  const named = asString(provider.tokenizer);
+  return named !== undefined && (TOKENIZERS as readonly string[]).includes(named) ? (named as TokenizerName) : defaultTokenizer(type, dialect, model);
+}
+
+/** baseUrl and apiKey of a hosted provider (openai, anthropic, gemini), checked. */
+function resolveEndpoint(provider: Fields, path: Array<string | number>, example: string, sink: ProblemSink): { baseUrl: string | undefined; apiKey: string | undefined } {
+  const baseUrl = asString(provider.baseUrl);
+  if (baseUrl !== undefined && !hasReference(baseUrl) && !/^https?:\/\/[^\s/$.?#][^\s]*$/i.test(baseUrl)) {
+    sink.error('bad-url', `baseUrl is not an http(s) URL: write e.g. ${example} or \${env:NAME}`, [...path, 'baseUrl']);
+  }
+  const apiKey = asString(provider.apiKey);
+  if (apiKey !== undefined && !hasReference(apiKey)) {
+    sink.warning('literal-secret', `apiKey is written in the file: put secrets in \${secret:NAME} or \${env:NAME}`, [...path, 'apiKey']);
+  }
+  return { baseUrl, apiKey };
+}
+
+function warnNoPricing(provider: Fields, id: string | undefined, index: number, path: Array<string | number>, sink: ProblemSink): void {
+  if (!has(provider, 'pricing')) {
+    sink.warning('no-pricing', `provider '${id ?? index}' has no pricing: cost metrics and the budget will read $0 — add pricing: { input, output } in USD per 1M tokens`, [...path, 'type'], 'key');
+  }
+}
+
 function resolveProviders(raw: unknown, clock: RunClock, sink: ProblemSink): PlanProvider[] {
   if (raw === undefined) {
-    return [{ id: 'mock', type: 'mock', profile: 'small-gpu', model: MOCK_DEFAULT_MODEL, headers: {}, pricing: { ...MOCK_DEFAULT_PRICING }, maxConnections: DEFAULT_MAX_CONNECTIONS, overrides: {} }];
+    return [{ id: 'mock', type: 'mock', profile: 'small-gpu', dialect: 'openai', model: MOCK_DEFAULT_MODEL, headers: {}, pricing: { ...MOCK_DEFAULT_PRICING }, maxConnections: DEFAULT_MAX_CONNECTIONS, tokenizer: 'approx', overrides: {} }];
   }
   const providers: PlanProvider[] = [];
   const seen = new Set<string>();
@@ -80,22 +107,27 @@ function resolveProviders(raw: unknown, clock: RunClock, sink: ProblemSink): Pla
     }
     const maxConnections = asNumber(provider.maxConnections) ?? DEFAULT_MAX_CONNECTIONS;
     const type = provider.type;
-    if (type === 'mock' || type === 'openai' || type === 'http') {
+    if (type === 'mock' || type === 'openai' || type === 'http' || type === 'anthropic' || type === 'gemini') {
       for (const misplaced of misplacedProviderFields(type, provider)) sink.error('wrong-provider-type', misplaced.message, [...path, misplaced.field], 'key');
     }
+    const providerId = id ?? `provider${index + 1}`;
     if (type === 'mock') {
       const overrides: Record<string, number | boolean | string> = {};
       for (const [name, value] of Object.entries(asFields(provider.overrides) ?? {})) {
         if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') overrides[name] = value;
       }
+      const dialect = (asString(provider.dialect) as DialectId | undefined) ?? 'openai';
+      const model = asString(provider.model) ?? MOCK_DEFAULT_MODEL;
       const mock: PlanProvider = {
-        id: id ?? `provider${index + 1}`,
+        id: providerId,
         type: 'mock',
         profile: (asString(provider.profile) as MockProfileName | undefined) ?? 'small-gpu',
-        model: asString(provider.model) ?? MOCK_DEFAULT_MODEL,
+        dialect,
+        model,
         headers,
         pricing: resolvePricing(provider.pricing, MOCK_DEFAULT_PRICING),
         maxConnections,
+        tokenizer: resolveTokenizer(provider, 'mock', dialect, model),
         overrides,
       };
       const behaviour = resolveMockBehaviour(provider, path, clock, sink);
@@ -106,36 +138,49 @@ function resolveProviders(raw: unknown, clock: RunClock, sink: ProblemSink): Pla
       if (!has(provider, 'pricing') && !has(asFields(provider.extract), 'costUsd')) {
         sink.warning('no-pricing', `provider '${id ?? index}' has no pricing and no extract.costUsd: cost metrics and the budget will read $0 — add pricing: { input, output } in USD per 1M tokens, or extract.costUsd`, [...path, 'type'], 'key');
       }
+      const model = asString(provider.model) ?? '';
       providers.push({
-        id: id ?? `provider${index + 1}`,
+        id: providerId,
         type: 'http',
-        model: asString(provider.model) ?? '',
+        model,
         headers,
         pricing: resolvePricing(provider.pricing, { input: 0, cachedInput: 0, output: 0 }),
         maxConnections,
+        tokenizer: resolveTokenizer(provider, 'http', null, model),
         target,
       });
     } else if (type === 'openai') {
-      const baseUrl = asString(provider.baseUrl);
-      if (baseUrl !== undefined && !hasReference(baseUrl) && !/^https?:\/\/[^\s/$.?#][^\s]*$/i.test(baseUrl)) {
-        sink.error('bad-url', `baseUrl is not an http(s) URL: write e.g. https://api.openai.com/v1 or \${env:OPENAI_BASE_URL}`, [...path, 'baseUrl']);
-      }
-      const apiKey = asString(provider.apiKey);
-      if (apiKey !== undefined && !hasReference(apiKey)) {
-        sink.warning('literal-secret', `apiKey is written in the file: put secrets in \${secret:NAME} or \${env:NAME}`, [...path, 'apiKey']);
-      }
-      if (!has(provider, 'pricing')) {
-        sink.warning('no-pricing', `provider '${id ?? index}' has no pricing: cost metrics and the budget will read $0 — add pricing: { input, output } in USD per 1M tokens`, [...path, 'type'], 'key');
-      }
+      const { baseUrl, apiKey } = resolveEndpoint(provider, path, 'https://api.openai.com/v1', sink);
+      warnNoPricing(provider, id, index, path, sink);
+      const api = provider.api === 'responses' ? 'responses' : 'chat';
+      const model = asString(provider.model) ?? '';
       const plan: PlanProvider = {
-        id: id ?? `provider${index + 1}`,
+        id: providerId,
         type: 'openai',
         baseUrl: baseUrl ?? '',
-        model: asString(provider.model) ?? '',
+        api,
+        model,
         headers,
         pricing: resolvePricing(provider.pricing, { input: 0, cachedInput: 0, output: 0 }),
         maxConnections,
+        tokenizer: resolveTokenizer(provider, 'openai', api === 'responses' ? 'openai-responses' : 'openai', model),
       };
+      if (apiKey !== undefined) plan.apiKey = apiKey;
+      providers.push(plan);
+    } else if (type === 'anthropic' || type === 'gemini') {
+      const { baseUrl, apiKey } = resolveEndpoint(provider, path, DEFAULT_BASE_URLS[type], sink);
+      warnNoPricing(provider, id, index, path, sink);
+      const model = asString(provider.model) ?? '';
+      const common = {
+        id: providerId,
+        baseUrl: baseUrl ?? DEFAULT_BASE_URLS[type],
+        model,
+        headers,
+        pricing: resolvePricing(provider.pricing, { input: 0, cachedInput: 0, output: 0 }),
+        maxConnections,
+        tokenizer: resolveTokenizer(provider, type, type, model),
+      };
+      const plan: PlanProvider = type === 'anthropic' ? { ...common, type, apiVersion: asString(provider.apiVersion) ?? DEFAULT_ANTHROPIC_VERSION } : { ...common, type };
       if (apiKey !== undefined) plan.apiKey = apiKey;
       providers.push(plan);
     }
@@ -234,7 +279,7 @@ function resolveWorkload(raw: unknown, providers: readonly PlanProvider[], provi
     if (agent) {
       resolved.agent = agent;
       if (providers.find((p) => p.id === provider)?.type === 'http') {
-        sink.error('wrong-provider-type', `an agent loop drives OpenAI tool calls, which an http target does not speak: send this entry to an openai or mock provider`, [...path, 'agent'], 'key');
+        sink.error('wrong-provider-type', `an agent loop drives the provider's own tool calls, which an http target does not speak: send this entry to an openai, anthropic, gemini or mock provider`, [...path, 'agent'], 'key');
       }
     }
     const identical = asBoolean(entry.identicalPrompt);

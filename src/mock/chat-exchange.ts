@@ -1,24 +1,13 @@
-// One chat request from body to last byte. It reads the body without a closure per request
-// (state hangs off the request object), writes the OpenAI wire format, and is the engine's
-// listener for its sequence's tokens.
+// One model request from body to last byte. It reads the body without a closure per request
+// (state hangs off the request object), has its dialect's wire spell the answer, and is the
+// engine's listener for its sequence's tokens.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { ChatRequest } from './chat-request';
 import type { Sequence, SequenceListener } from './gpu-scheduler';
-import { messageJson, pieceDeltaJson, roleDeltaJson, type AnswerBody } from './answer-body';
-import {
-  DONE_EVENT,
-  chunkPrefix,
-  completionJson,
-  deltaChunk,
-  finishChunk,
-  roleChunk,
-  tokenChunk,
-  usageChunk,
-  type FinishReason,
-  type OpenAIErrorType,
-  type UsageFigures,
-} from './openai-wire';
+import type { AnswerBody } from './answer-body';
+import type { OpenAIErrorType } from './openai-wire';
+import type { AnswerView, MockFinishReason, MockRoute, MockWire } from './wire/mock-wire';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
 const EXCHANGE = Symbol('mockExchange');
@@ -29,6 +18,7 @@ type TrackedResponse = ServerResponse & { [EXCHANGE]?: ChatExchange };
 /** What an exchange needs from the server's engine. */
 export interface ExchangeHost {
   handleChat(ex: ChatExchange, body: string | null): void;
+  /** The id of an answer: the server's prefix and the request number. */
   sendError(
     res: ServerResponse,
     status: number,
@@ -40,18 +30,20 @@ export interface ExchangeHost {
     extraHeaders?: string[],
   ): void;
   clientGone(ex: ChatExchange): void;
+  /** The answer broke off with an error event (a mid-stream fault): its generation stops. */
+  streamBroken(ex: ChatExchange): void;
   prefilled(ex: ChatExchange): void;
   instantGenerated(ex: ChatExchange): void;
   delivered(ex: ChatExchange): void;
-  rateLimitHeaders(headers: string[]): void;
+  rateLimitHeaders(headers: string[], wire: MockWire): void;
   idFor(requestNumber: number): string;
   requestIdFor(requestNumber: number): string;
 }
 
-/** Starts reading a chat request's body; the host's handleChat runs when it is complete. */
-export function readChatBody(host: ExchangeHost, req: IncomingMessage, res: ServerResponse, requestNumber: number): void {
+/** Starts reading a model request's body; the host's handleChat runs when it is complete. */
+export function readChatBody(host: ExchangeHost, req: IncomingMessage, res: ServerResponse, requestNumber: number, wire: MockWire, route: MockRoute): void {
   const tracked = req as TrackedRequest;
-  tracked[EXCHANGE] = new ChatExchange(host, res as TrackedResponse, requestNumber);
+  tracked[EXCHANGE] = new ChatExchange(host, res as TrackedResponse, requestNumber, wire, route);
   tracked.on('data', onBodyData);
   tracked.on('end', onBodyEnd);
 }
@@ -78,7 +70,7 @@ function onResponseClose(this: TrackedResponse): void {
   if (ex && !ex.done) ex.engine.clientGone(ex);
 }
 
-export class ChatExchange implements SequenceListener {
+export class ChatExchange implements SequenceListener, AnswerView {
   private chunks: Buffer[] | null = null;
   private firstChunk: Buffer | null = null;
   private bodyBytes = 0;
@@ -101,11 +93,14 @@ export class ChatExchange implements SequenceListener {
   cacheStatus: 'HIT' | 'MISS' | null = null;
   /** x-degradation-level value when degradation is on; -1 when it is off. */
   degradationLevel = -1;
+  /** A mid-stream error fault: the status whose error event ends the stream after half the
+   * answer; 0 = none. */
+  streamErrorStatus = 0;
   private stream = false;
-  private includeUsage = false;
-  private modelLiteral = '';
-  private created = 0;
-  private prefix = '';
+  includeUsage = false;
+  modelLiteral = '';
+  created = 0;
+  prefix = '';
   /** Tokens written to the stream so far. */
   private sent = 0;
   /** Tokens generated so far (paced delivery only). */
@@ -119,7 +114,20 @@ export class ChatExchange implements SequenceListener {
     readonly engine: ExchangeHost,
     readonly res: TrackedResponse,
     private readonly number: number,
+    readonly wire: MockWire,
+    readonly route: MockRoute,
   ) {}
+
+  get baseId(): string {
+    return this.engine.idFor(this.number);
+  }
+
+  get piecesSent(): number {
+    return this.sent;
+  }
+
+  /** Whether the request asked for a stream: read from the body before the answer begins. */
+  requestStreams = false;
 
   addBodyChunk(chunk: Buffer): void {
     this.bodyBytes += chunk.length;
@@ -158,9 +166,10 @@ export class ChatExchange implements SequenceListener {
     (this.extraHeaders ??= []).push(name, value);
   }
 
-  begin(request: ChatRequest, maxTokens: number, modelLiteral: string, outputTokens: number): void {
+  /** `reportUsage` false: the profile sends no usage (where the dialect's format allows). */
+  begin(request: ChatRequest, maxTokens: number, modelLiteral: string, outputTokens: number, reportUsage = true): void {
     this.stream = request.stream;
-    this.includeUsage = request.includeUsage;
+    this.includeUsage = request.includeUsage && reportUsage;
     this.promptTokens = request.promptTokens;
     this.maxTokens = maxTokens;
     this.outputTokens = outputTokens;
@@ -173,20 +182,16 @@ export class ChatExchange implements SequenceListener {
     this.res.once('close', onResponseClose);
   }
 
-  private finishReason(): FinishReason {
+  get finishReason(): MockFinishReason {
     if (this.body !== null) return this.body.kind === 'tool' ? 'tool_calls' : 'stop';
     return this.outputTokens >= this.maxTokens ? 'length' : 'stop';
-  }
-
-  private usage(): UsageFigures {
-    return { promptTokens: this.promptTokens, completionTokens: this.outputTokens, cachedTokens: this.cachedTokens };
   }
 
   private headers(contentType: string, serverTiming: string): string[] {
     const headers = ['content-type', contentType, 'x-request-id', this.requestId(), 'server-timing', serverTiming];
     if (this.stream) headers.push('cache-control', 'no-cache');
     this.pushStageHeaders(headers);
-    this.engine.rateLimitHeaders(headers);
+    this.engine.rateLimitHeaders(headers, this.wire);
     return headers;
   }
 
@@ -211,46 +216,58 @@ export class ChatExchange implements SequenceListener {
 
   /** Sends everything not yet sent and ends the response. */
   private finish(timing: string): void {
+    if (this.stream && this.breakMidStream()) return;
     this.done = true;
     this.engine.delivered(this);
-    const id = this.engine.idFor(this.number);
     if (!this.stream) {
-      const body = completionJson(id, this.created, this.modelLiteral, this.finishReason(), this.usage(), this.body === null ? undefined : messageJson(this.body));
+      const body = this.wire.json(this);
       const headers = this.headers('application/json', timing);
       headers.push('content-length', String(Buffer.byteLength(body)));
       this.res.writeHead(200, headers);
       this.res.end(body);
       return;
     }
-    let text = this.res.headersSent ? '' : this.openStream(id, timing);
-    while (this.sent < this.outputTokens) text += this.pieceChunk(this.sent++);
-    text += this.closingEvents(this.prefix, id);
+    let text = this.res.headersSent ? '' : this.openStream(timing);
+    while (this.sent < this.outputTokens) text += this.wire.streamPiece(this, this.sent++);
+    text += this.wire.streamTail(this);
     this.res.end(text);
   }
 
-  private openStream(id: string, timing: string): string {
-    this.prefix = chunkPrefix(id, this.created, this.modelLiteral);
+  private openStream(timing: string): string {
     this.res.writeHead(200, this.headers('text/event-stream', timing));
-    return this.body === null ? roleChunk(this.prefix) : deltaChunk(this.prefix, roleDeltaJson(this.body));
+    return this.wire.streamHead(this);
   }
 
-  private pieceChunk(index: number): string {
-    return this.body === null ? tokenChunk(this.prefix, index) : deltaChunk(this.prefix, pieceDeltaJson(this.body, index));
+  /** Where a mid-stream error fault breaks the answer off: after half its tokens, at least one. */
+  private get breakAt(): number {
+    return this.streamErrorStatus > 0 ? Math.max(1, Math.floor(this.outputTokens / 2)) : Infinity;
+  }
+
+  /** Writes the pieces up to the break and the dialect's error event, then ends the answer;
+   * false when this answer has no mid-stream error. */
+  private breakMidStream(): boolean {
+    if (this.streamErrorStatus === 0) return false;
+    let text = this.res.headersSent ? '' : this.openStream(INSTANT_TIMING);
+    const end = Math.min(this.breakAt, this.outputTokens);
+    while (this.sent < end) text += this.wire.streamPiece(this, this.sent++);
+    text += this.wire.streamError(this, this.streamErrorStatus, MID_STREAM_MESSAGES[this.streamErrorStatus] ?? `The server failed while generating (status ${this.streamErrorStatus}).`);
+    this.done = true;
+    this.engine.streamBroken(this);
+    this.res.end(text);
+    return true;
   }
 
   /** Streams tokens [sent, upTo); the last token always waits for the closing events. */
   private writeUpTo(upTo: number, timing: string): void {
+    if (upTo >= this.breakAt) {
+      this.breakMidStream();
+      return;
+    }
     const end = Math.min(upTo, this.outputTokens - 1);
     if (end <= this.sent) return;
-    let text = this.res.headersSent ? '' : this.openStream(this.engine.idFor(this.number), timing);
-    while (this.sent < end) text += this.pieceChunk(this.sent++);
+    let text = this.res.headersSent ? '' : this.openStream(timing);
+    while (this.sent < end) text += this.wire.streamPiece(this, this.sent++);
     this.res.write(text);
-  }
-
-  private closingEvents(prefix: string, id: string): string {
-    let text = finishChunk(prefix, this.finishReason());
-    if (this.includeUsage) text += usageChunk(id, this.created, this.modelLiteral, this.usage());
-    return text + DONE_EVENT;
   }
 
   private timing(): string {
@@ -318,6 +335,14 @@ export class ChatExchange implements SequenceListener {
 }
 
 const INSTANT_TIMING = 'queue;dur=0, prefill;dur=0';
+
+/** What a mid-stream error says, by status (the wire picks its dialect's error type). */
+const MID_STREAM_MESSAGES: Record<number, string> = {
+  429: 'Rate limit reached while generating. Please retry later.',
+  500: 'The server had an error while generating the answer.',
+  503: 'The service became unavailable while generating the answer.',
+  529: 'Overloaded',
+};
 
 function onPace(ex: ChatExchange): void {
   ex.paceDue();

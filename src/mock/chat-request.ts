@@ -8,7 +8,7 @@ export interface ChatRequest {
   model: string | null;
   /** Role-tagged concatenation of every message, the text the prefix cache hashes. */
   promptText: string;
-  /** Sum of estimateTokens(content) over the messages. */
+  /** Sum of the messages' tokens (under the mock's tokenizer; 4 characters per token by default). */
   promptTokens: number;
   /** max_completion_tokens or max_tokens, or null when neither is given. */
   maxTokens: number | null;
@@ -24,7 +24,7 @@ export type ChatRequestParse =
   | { ok: true; request: ChatRequest }
   | { ok: false; message: string; param: string | null };
 
-export function parseChatRequest(body: string): ChatRequestParse {
+export function parseChatRequest(body: string, count: (text: string) => number = estimateTokens): ChatRequestParse {
   let json: unknown;
   try {
     json = JSON.parse(body);
@@ -54,7 +54,7 @@ export function parseChatRequest(body: string): ChatRequestParse {
     }
     if (message.role === 'tool') toolResults++;
     promptText += message.role + '\n' + content + '\n';
-    promptTokens += estimateTokens(content);
+    promptTokens += count(content);
   }
   const maxTokens = record.max_completion_tokens ?? record.max_tokens ?? null;
   if (maxTokens !== null && (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 1)) {
@@ -63,7 +63,8 @@ export function parseChatRequest(body: string): ChatRequestParse {
   }
   const stream = record.stream === true;
   const options = record.stream_options as Record<string, unknown> | null | undefined;
-  const includeUsage = stream && options !== null && typeof options === 'object' && options.include_usage === true;
+  // A JSON answer always carries usage; a stream only when asked (stream_options.include_usage).
+  const includeUsage = !stream || (options !== null && typeof options === 'object' && options.include_usage === true);
   const model = typeof record.model === 'string' && record.model !== '' ? record.model : null;
   let toolNames: string[] | null = null;
   if (record.tools !== undefined && record.tools !== null) {

@@ -19,7 +19,7 @@ export function emptyFaultCounts(): FaultCounts {
 export type FaultVerdict =
   | { action: 'pass' }
   | { action: 'refuse' }
-  | { action: 'status'; kind: 'outage' | 'error-rate'; status: number }
+  | { action: 'status'; kind: 'outage' | 'error-rate'; status: number; /** break a streamed answer off instead (mock only) */ midStream?: boolean }
   | { action: 'rate-limit'; decision: RateDecision; limiter: RateLimiter };
 
 const PASS: FaultVerdict = { action: 'pass' };
@@ -75,7 +75,7 @@ export class FaultSchedule {
     const errors = this.active('error-rate', now);
     if (errors !== undefined && this.rng.next() < errors.rate) {
       this.counts['error-rate']++;
-      return { action: 'status', kind: 'error-rate', status: errors.status };
+      return errors.midStream ? { action: 'status', kind: 'error-rate', status: errors.status, midStream: true } : { action: 'status', kind: 'error-rate', status: errors.status };
     }
     const limit = this.active('rate-limit', now);
     if (limit !== undefined) {

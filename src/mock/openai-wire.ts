@@ -27,12 +27,13 @@ export function completionJson(
   finishReason: FinishReason,
   usage: UsageFigures,
   messageJson?: string,
+  withUsage = true,
 ): string {
   const message = messageJson ?? `{"role":"assistant","content":"${fillerContent(usage.completionTokens)}"}`;
   return (
     `{"id":"${id}","object":"chat.completion","created":${created},"model":${modelLiteral},` +
     `"choices":[{"index":0,"message":${message},` +
-    `"logprobs":null,"finish_reason":"${finishReason}"}],"usage":${usageJson(usage)}}`
+    `"logprobs":null,"finish_reason":"${finishReason}"}]${withUsage ? `,"usage":${usageJson(usage)}` : ''}}`
   );
 }
 

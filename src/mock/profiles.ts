@@ -45,6 +45,9 @@ export interface MockProfile {
   agentBaseSteps: number;
   /** Extra tool-call steps at a full waiting queue (scaled by waiting / queue capacity). */
   agentUnderLoadSteps: number;
+  /** Send token usage with answers (false: none, where the dialect's format allows leaving it
+   * out — not Anthropic's — so a client must count the answer itself). */
+  reportUsage: boolean;
 }
 
 export const MOCK_PROFILES: Record<MockProfileName, MockProfile> = {
@@ -70,6 +73,7 @@ export const MOCK_PROFILES: Record<MockProfileName, MockProfile> = {
     degradedModel: '',
     agentBaseSteps: 2,
     agentUnderLoadSteps: 4,
+    reportUsage: true,
   },
   'small-gpu': {
     model: 'mock-8b-small-gpu',
@@ -93,6 +97,7 @@ export const MOCK_PROFILES: Record<MockProfileName, MockProfile> = {
     degradedModel: '',
     agentBaseSteps: 2,
     agentUnderLoadSteps: 4,
+    reportUsage: true,
   },
   'h100-8b': {
     model: 'mock-llama-3-8b-h100',
@@ -116,6 +121,7 @@ export const MOCK_PROFILES: Record<MockProfileName, MockProfile> = {
     degradedModel: '',
     agentBaseSteps: 2,
     agentUnderLoadSteps: 4,
+    reportUsage: true,
   },
   'rate-limited-api': {
     model: 'mock-hosted-mini',
@@ -139,6 +145,7 @@ export const MOCK_PROFILES: Record<MockProfileName, MockProfile> = {
     degradedModel: '',
     agentBaseSteps: 2,
     agentUnderLoadSteps: 4,
+    reportUsage: true,
   },
 };
 

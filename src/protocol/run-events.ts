@@ -4,6 +4,7 @@
 export type Outcome =
   | 'ok'
   | 'rate_limited'
+  | 'overloaded'
   | 'server_error'
   | 'client_error'
   | 'timeout'
@@ -14,6 +15,7 @@ export type Outcome =
 export const OUTCOMES: readonly Outcome[] = [
   'ok',
   'rate_limited',
+  'overloaded',
   'server_error',
   'client_error',
   'timeout',
@@ -23,7 +25,7 @@ export const OUTCOMES: readonly Outcome[] = [
 ];
 
 /** Outcomes that count as errors in `errors.rate`. */
-export const ERROR_OUTCOMES: readonly Outcome[] = ['rate_limited', 'server_error', 'client_error', 'timeout', 'network'];
+export const ERROR_OUTCOMES: readonly Outcome[] = ['rate_limited', 'overloaded', 'server_error', 'client_error', 'timeout', 'network'];
 
 export type OutcomeCounts = Record<Outcome, number>;
 
@@ -128,6 +130,18 @@ export interface TickPoint {
   /** Prometheus monitor series by name (gauges as values, counters as per-second rates), the
    * latest scrape at the end of the window; null when a scrape found no matching sample. */
   monitors?: Record<string, number | null>;
+  /** The lowest rate-limit headroom responses reported in this window (OpenAI's x-ratelimit-*,
+   * Anthropic's anthropic-ratelimit-* headers); absent when none did. */
+  rateLimit?: RateLimitView | null;
+}
+
+export interface RateLimitView {
+  requestsRemaining: number | null;
+  requestsLimit: number | null;
+  tokensRemaining: number | null;
+  tokensLimit: number | null;
+  /** The lower of remaining / limit for requests and tokens (0 = a limit reached). */
+  headroom: number | null;
 }
 
 /** One breaker trip of the primary and the first success on the provider that took over. */
@@ -145,6 +159,10 @@ export interface FailoverEvent {
 
 export interface ProviderSummary {
   id: string;
+  /** The wire format spoken (absent for http targets) and the tokenizer that sized its prompts
+   * and counted answers that came without usage. */
+  dialect?: string;
+  tokenizer?: string;
   attempts: number;
   outcomes: OutcomeCounts;
   /** Share of all attempts of the run. */
@@ -222,6 +240,8 @@ export interface RunSummary {
    * agent loops, degradation levels, verified cancellations, Server-Timing provider latency. */
   failover?: { events: FailoverEvent[]; failoverMs: number | null; failbackMs: number | null } | null;
   providers?: ProviderSummary[];
+  /** The lowest rate-limit headroom any response of the run reported; absent or null when none did. */
+  rateLimit?: RateLimitView | null;
   agent?: AgentSummary | null;
   degradation?: { levels: string[]; counts: number[]; share: number | null; maxLevel: number | null } | null;
   cancellations?: CancellationSummary;

@@ -13,6 +13,7 @@ import { renderChart, type ChartBand } from './svg-chart';
 const OUTCOME_CLASS: Record<string, string> = {
   ok: 'c-ok',
   rate_limited: 'c3',
+  overloaded: 'c1',
   server_error: 'c4',
   client_error: 'c5',
   timeout: 'c6',
@@ -292,7 +293,7 @@ function charts(doc: ResultsDocument): string {
 
 function scenarioSection(doc: ResultsDocument): string {
   const plan = doc.scenario.plan;
-  const planUrl = (p: (typeof plan.providers)[number]) => (p.type === 'openai' ? p.baseUrl : p.type === 'mock' ? `mock (${p.profile})` : p.target.url);
+  const planUrl = (p: (typeof plan.providers)[number]) => (p.type === 'mock' ? `mock (${p.profile})` : p.type === 'http' ? p.target.url : p.baseUrl);
   const providers = (doc.run?.providers ?? plan.providers.map((p) => ({ id: p.id, type: p.type, url: planUrl(p) })))
     .map((p) => `<tr><td>${e(p.id)}</td><td>${e(p.type)}</td><td><code>${e(p.url)}</code></td><td>${e(plan.providers.find((x) => x.id === p.id)?.model ?? '')}</td></tr>`)
     .join('');

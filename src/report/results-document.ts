@@ -2,7 +2,7 @@
 // Pure: building and reading the document; writing it to disk lives in results-writer.ts.
 // Compatibility rule: version 1 only ever gains fields; readers must ignore fields they do not know.
 import type { ResolvedPlan } from '../core/plan';
-import { ACHIEVED_RATE_SECONDS, type LogEntry, type RunEvent, type RunSummary, type StageInfo, type TickPoint } from '../protocol/run-events';
+import { ACHIEVED_RATE_SECONDS, OUTCOMES, type LogEntry, type OutcomeCounts, type RunEvent, type RunSummary, type StageInfo, type TickPoint } from '../protocol/run-events';
 
 export const RESULTS_VERSION = 1;
 
@@ -131,7 +131,22 @@ export function parseResults(text: string): ResultsDocument {
     throw new Error(`not a Stampede results file (version ${RESULTS_VERSION} with a series array expected)`);
   }
   fillAchievedRate(doc.series);
+  fillOutcomes(doc);
   return doc as ResultsDocument;
+}
+
+/** Files written before the `overloaded` outcome class existed count 0 of it. */
+function fillOutcomes(doc: Partial<ResultsDocument>): void {
+  const fill = (o: Partial<OutcomeCounts> | undefined) => {
+    if (o && typeof o === 'object') for (const k of OUTCOMES) if (typeof o[k] !== 'number') o[k] = 0;
+  };
+  for (const p of doc.series ?? []) fill(p?.outcomes);
+  const s = doc.summary;
+  if (s && typeof s === 'object') {
+    fill(s.outcomes);
+    for (const st of s.stages ?? []) fill(st?.outcomes);
+    for (const p of s.providers ?? []) fill(p?.outcomes);
+  }
 }
 
 /** Points written before `achievedRate` was added get it from their `sentRate`s, the way the

@@ -1,26 +1,30 @@
-// One HTTP attempt of a chat completion, driven through undici's low-level dispatch so every
+// One HTTP attempt of a model call, driven through undici's low-level dispatch so every
 // timestamp is taken in the handler callbacks: send (request written to a socket), response
-// headers, each content token of the stream, end.
+// headers, each content token of the stream, end. What the bytes mean is the dialect's business
+// (dialects/*.ts): it reports tokens, usage, the answer's end and errors back here.
 //
-// TTFT counts from send to the first SSE event whose delta carries non-empty `content`,
-// `reasoning_content` (reasoning models stream their thinking first) or `tool_calls` — the
-// moment the user sees the model respond. Events without any of these (role-only first chunk,
-// the usage chunk) are not tokens.
+// TTFT counts from send to the first token the dialect recognises — the first piece of text,
+// reasoning or tool call, the moment the user sees the model respond.
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type { Outcome } from '../protocol/run-events';
 import { scanChatUsage } from './chat-usage-scan';
+import { isObject, parseJson, snippet, type AnswerSink, type Dialect } from './dialects/dialect';
 import { rawHeadersRecord, rawHeaderValue } from './raw-headers';
 import { SseParser, type SseEvent } from './sse-parser';
-import { describeError, outcomeForError, outcomeForErrorObject, outcomeForStatus, retryAfterMs } from './outcome-classifier';
+import { describeError, outcomeForError, outcomeForStatus, retryAfterMs } from './outcome-classifier';
 
 export interface AttemptTarget {
   dispatcher: Dispatcher;
   origin: string;
   path: string;
+  /** Where requests that do not stream go, when that differs (Gemini's :generateContent). */
+  jsonPath?: string;
   headers: Record<string, string>;
-  /** HTTP method; POST when absent (chat completions). */
+  /** HTTP method; POST when absent (model calls). */
   method?: string;
+  /** How requests and answers are spelled; null for `type: http` targets (a reader instead). */
+  dialect: Dialect | null;
 }
 
 /** How a non-OpenAI (`type: http`) response is read: which SSE events are content tokens and
@@ -47,7 +51,7 @@ class AttemptAbort extends Error {
 
 const MAX_ERROR_BODY = 4096;
 
-export class Attempt implements Dispatcher.DispatchHandler {
+export class Attempt implements Dispatcher.DispatchHandler, AnswerSink {
   outcome: Outcome = 'ok';
   status = 0;
   detail = '';
@@ -68,9 +72,12 @@ export class Attempt implements Dispatcher.DispatchHandler {
    * they arrive. Read with header() or responseHeaders. */
   private rawHeaders: Buffer[] | null = null;
   private headerRecord: Record<string, string | string[]> | null = null;
-  /** Keep the response for later reading (agent loops, http targets, model names): the JSON
-   * body in `bodyText`, each SSE data payload in `events`. */
+  /** Keep the response for later reading (agent loops, http targets, model names, counting the
+   * answer's text): the JSON body in `bodyText`, each SSE data payload in `events`. */
   collect = false;
+  /** Output tokens counted from the answer's text by the provider's tokenizer, when the server
+   * reported no usage; -1 = not counted. */
+  countedTokens = -1;
   bodyText = '';
   events: string[] | null = null;
   /** Set for `type: http` targets. */
@@ -95,8 +102,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
   private rest: Buffer[] | null = null;
   private bodyBytes = 0;
   private sse = false;
-  private sawDone = false;
-  private sawFinish = false;
+  /** The dialect's end of the answer was seen. */
+  private sawEnd = false;
 
   constructor(
     private readonly target: AttemptTarget,
@@ -115,7 +122,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.totalDeadline = dispatchAt + this.totalMs;
     try {
       this.target.dispatcher.dispatch(
-        { origin: this.target.origin, path: this.target.path, method: this.target.method ?? 'POST', headers: this.target.headers, body: this.requestBody === '' ? null : this.requestBody },
+        { origin: this.target.origin, path: this.stream ? this.target.path : (this.target.jsonPath ?? this.target.path), method: this.target.method ?? 'POST', headers: this.target.headers, body: this.requestBody === '' ? null : this.requestBody },
         this,
       );
     } catch (error) {
@@ -151,6 +158,12 @@ export class Attempt implements Dispatcher.DispatchHandler {
    * from its text when it ends. */
   get streamedTokens(): number {
     return this.sse ? this.tokens : 0;
+  }
+
+  /** Output tokens: the server's usage (or an http target's extraction rule) when given, else
+   * the text counted by a tokenizer, else the content tokens seen. */
+  get outputTokens(): number {
+    return this.usageCompletion >= 0 ? this.usageCompletion : this.countedTokens >= 0 ? this.countedTokens : this.tokens;
   }
 
   /** Why a body could not be read when the server compressed it unasked (the request sends no
@@ -223,11 +236,11 @@ export class Attempt implements Dispatcher.DispatchHandler {
     if (this.sse) {
       this.parser!.end();
       if (this.done) return;
-      // A team's own endpoint may simply close the stream; only OpenAI streams must say [DONE].
+      // A team's own endpoint may simply close the stream; a dialect's stream has an end of its own.
       if (this.reader && this.tokens > 0) this.finish('ok', '');
-      else if (this.sawDone || this.sawFinish) this.finish('ok', '');
+      else if (this.sawEnd) this.finish('ok', '');
       else if (this.tokens === 0) this.finish('server_error', `malformed SSE: the stream ended without any data event${this.compressedNote()}`);
-      else this.finish('server_error', 'malformed SSE: the stream ended before [DONE]');
+      else this.finish('server_error', `malformed SSE: the stream ended before ${this.reader ? 'its done event' : END_MARKERS[this.target.dialect!.id]}`);
       return;
     }
     const body = this.first === null ? null : this.rest === null ? this.first : Buffer.concat([this.first, ...this.rest]);
@@ -239,7 +252,9 @@ export class Attempt implements Dispatcher.DispatchHandler {
       // undici's dispatch does not follow redirects, and a load test should not either: each
       // hop would be a request the scenario did not describe.
       const redirect = location ? ` redirect to ${location} (not followed: point the provider's URL at the final address)` : '';
-      this.finish(outcomeForStatus(this.status), `HTTP ${this.status}${redirect}${redirect ? '' : errorSnippet(text)}`);
+      const dialect = this.target.dialect;
+      if (dialect && this.retryAfter < 0 && this.status === 429) this.retryAfter = dialect.retryAfterFromBody(text);
+      this.finish(dialect ? dialect.errorOutcome(this.status, text) : outcomeForStatus(this.status), `HTTP ${this.status}${redirect}${redirect ? '' : errorSnippet(text)}`);
       return;
     }
     if (this.collect) this.bodyText = decodeBody(body);
@@ -249,8 +264,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
       this.finish('ok', '');
       return;
     }
-    // The usual compact body with usage is read from its bytes; anything else is parsed.
-    const usage = body === null ? null : scanChatUsage(body);
+    // The usual compact chat body with usage is read from its bytes; anything else is parsed.
+    const usage = body === null || this.target.dialect?.id !== 'openai' ? null : scanChatUsage(body);
     if (usage !== null) {
       this.usagePrompt = usage.prompt;
       this.usageCompletion = usage.completion;
@@ -270,48 +285,27 @@ export class Attempt implements Dispatcher.DispatchHandler {
   }
 
   private finishJsonBody(text: string): void {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
+    const value = parseJson(text);
+    if (value === undefined) {
       const compressed = this.compressedNote();
       this.finish('server_error', `HTTP ${this.status} with a body that is not JSON${compressed || snippet(text)}`);
       return;
     }
-    if (value === null || typeof value !== 'object') {
+    if (!isObject(value)) {
       this.finish('server_error', `HTTP ${this.status} with a body that is not a JSON object`);
       return;
     }
-    const obj = value as Record<string, unknown>;
-    if (obj.error !== undefined && obj.error !== null) {
-      this.finish(outcomeForErrorObject(obj.error), `HTTP ${this.status} with an error object${errorSnippet(text)}`);
-      return;
-    }
-    const choices = obj.choices;
-    if (!Array.isArray(choices)) {
-      this.finish('server_error', `HTTP ${this.status} with a JSON body that has no choices`);
-      return;
-    }
-    this.readUsage(obj.usage);
-    const message = (choices[0] as { message?: { content?: unknown } } | undefined)?.message;
-    const content = typeof message?.content === 'string' ? message.content : '';
-    // Without usage, a rough count of the answer (one token per 4 characters).
-    this.tokens = Math.ceil(content.length / 4);
+    this.target.dialect!.jsonAnswer(this, value);
+    if (this.done) return;
     this.firstTokenAt = this.endAt;
     this.lastTokenAt = this.endAt;
-    this.finish('ok', '');
+    if (this.sawEnd) this.finish('ok', '');
+    else this.finish('server_error', `HTTP ${this.status} with a JSON body that is not a complete answer${snippet(text)}`);
   }
 
-  private readUsage(usage: unknown): void {
-    if (usage === null || typeof usage !== 'object') return;
-    const u = usage as { prompt_tokens?: unknown; completion_tokens?: unknown; prompt_tokens_details?: { cached_tokens?: unknown } | null };
-    if (typeof u.prompt_tokens === 'number') this.usagePrompt = u.prompt_tokens;
-    if (typeof u.completion_tokens === 'number') this.usageCompletion = u.completion_tokens;
-    const cached = u.prompt_tokens_details?.cached_tokens;
-    if (typeof cached === 'number') this.usageCached = cached;
-  }
+  // ---- AnswerSink: what the dialect reads from the answer -------------------------------------
 
-  private token(now: number): void {
+  token(now: number): void {
     if (this.firstTokenAt === 0) {
       this.firstTokenAt = now;
       this.hooks.firstToken(this);
@@ -320,81 +314,41 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.tokens++;
   }
 
+  usage(prompt: number, completion: number, cached: number): void {
+    if (prompt >= 0) this.usagePrompt = prompt;
+    if (completion >= 0) this.usageCompletion = completion;
+    if (cached >= 0) this.usageCached = cached;
+  }
+
+  ended(): void {
+    this.sawEnd = true;
+  }
+
+  failed(outcome: Outcome, detail: string): void {
+    if (this.done) return;
+    this.endAt = performance.now();
+    // Mid-stream the socket is closed (the answer is over); a JSON body has already ended.
+    if (this.sse) this.abort(outcome, detail);
+    else this.finish(outcome, `HTTP ${this.status} with ${detail}`);
+  }
+
+  jsonAnswerChars(chars: number): void {
+    // Without usage, a rough count of the answer (one token per 4 characters); the request path
+    // replaces it with the tokenizer's count where the provider has a tokenizer.
+    this.tokens = Math.ceil(chars / 4);
+  }
+
   private onSse(event: SseEvent): void {
     if (this.done) return;
     const data = event.data;
     if (this.collect && data !== '[DONE]') (this.events ??= []).push(data);
     if (this.reader) {
       const kind = this.reader.sseEvent(data);
-      if (kind === 'done') this.sawDone = true;
+      if (kind === 'done') this.sawEnd = true;
       else if (kind === 'token') this.token(performance.now());
       return;
     }
-    if (data === '[DONE]') {
-      this.sawDone = true;
-      return;
-    }
-    if (event.event === 'error') {
-      this.failStream(data);
-      return;
-    }
-    if (data.charCodeAt(0) !== 123) {
-      if (data.trim() === '') return;
-      this.endAt = performance.now();
-      this.abort('server_error', `malformed SSE: data is not JSON${snippet(data)}`);
-      return;
-    }
-    const now = performance.now();
-    // Fast path for the usual compact chunk: find the delta's content without parsing. Both
-    // keys sit at the end of a chunk, so they are searched from the end (several times cheaper
-    // per token than from the start, past the id, model and timestamps).
-    const c = data.lastIndexOf('"content":"');
-    if (c >= 0 && data.charCodeAt(c + 11) !== 34) {
-      this.token(now);
-      const f = data.lastIndexOf('"finish_reason":');
-      if (f >= 0 && data.charCodeAt(f + 16) === 34) this.sawFinish = true;
-      return;
-    }
-    if (data.indexOf('"usage":{') < 0 && data.indexOf('"error"') < 0 && data.indexOf('"reasoning_content"') < 0 && data.indexOf('"tool_calls"') < 0 && data.indexOf('": ') < 0) {
-      if (data.indexOf('"finish_reason":"') >= 0) this.sawFinish = true;
-      return;
-    }
-    let obj: Record<string, unknown>;
-    try {
-      obj = JSON.parse(data) as Record<string, unknown>;
-    } catch {
-      this.endAt = now;
-      this.abort('server_error', `malformed SSE: data is not valid JSON${snippet(data)}`);
-      return;
-    }
-    if (obj.error !== undefined && obj.error !== null) {
-      this.failStream(data, obj.error);
-      return;
-    }
-    this.readUsage(obj.usage);
-    const choice = Array.isArray(obj.choices) ? (obj.choices[0] as Record<string, unknown> | undefined) : undefined;
-    if (!choice) return;
-    if (typeof choice.finish_reason === 'string') this.sawFinish = true;
-    const delta = choice.delta as Record<string, unknown> | undefined;
-    if (!delta) return;
-    const isToken =
-      (typeof delta.content === 'string' && delta.content.length > 0) ||
-      (typeof delta.reasoning_content === 'string' && delta.reasoning_content.length > 0) ||
-      (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0);
-    if (isToken) this.token(now);
-  }
-
-  private failStream(data: string, error?: unknown): void {
-    let err = error;
-    if (err === undefined) {
-      try {
-        err = (JSON.parse(data) as { error?: unknown }).error ?? JSON.parse(data);
-      } catch {
-        err = undefined;
-      }
-    }
-    this.endAt = performance.now();
-    this.abort(outcomeForErrorObject(err), `error event in the stream${snippet(data)}`);
+    this.target.dialect!.streamEvent(this, event.event, data);
   }
 
   private finish(outcome: Outcome, detail: string): void {
@@ -414,12 +368,13 @@ function decodeBody(body: Buffer | null): string {
   return body === null ? '' : body.toString('utf8');
 }
 
-function snippet(text: string): string {
-  // Bytes that are not UTF-8 text would print as noise.
-  if (/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text)) return `: ${Buffer.byteLength(text)} bytes that are not text`;
-  const t = text.replace(/\s+/g, ' ').trim();
-  return t ? `: ${t.length > 120 ? t.slice(0, 120) + '…' : t}` : '';
-}
+/** What each dialect's complete stream ends with, for the message about one cut short. */
+const END_MARKERS: Record<Dialect['id'], string> = {
+  openai: '[DONE]',
+  'openai-responses': 'response.completed',
+  anthropic: 'message_stop',
+  gemini: 'a chunk with a finishReason',
+};
 
 function errorSnippet(text: string): string {
   try {

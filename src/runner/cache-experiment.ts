@@ -24,8 +24,8 @@ function switchProvider(p: PlanProvider, kind: 'header' | 'query' | 'body', name
   }
   if (kind === 'header') return { ...p, headers: { ...p.headers, [name]: value } };
   if (kind === 'query') {
-    if (p.type === 'openai') return { ...p, baseUrl: withQuery(p.baseUrl, name, value) };
-    return { ...p, target: { ...p.target, url: withQuery(p.target.url, name, value) } };
+    if (p.type === 'http') return { ...p, target: { ...p.target, url: withQuery(p.target.url, name, value) } };
+    return { ...p, baseUrl: withQuery(p.baseUrl, name, value) };
   }
   if (p.type === 'http' && p.target.body !== undefined && p.target.bodyEncoding === 'json') {
     const body = p.target.body.trimStart();

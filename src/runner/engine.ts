@@ -19,7 +19,6 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { levelAt, segmentAt } from '../core/load-shape';
 import type { PlanMixEntry, PlanThreshold, ResolvedPlan } from '../core/plan';
-import { estimateTokens } from '../core/token-estimate';
 import { ACHIEVED_RATE_SECONDS, type Breach, type LogEntry, type RunEvent, type RunSummary, type StageInfo, type StageSummary, type ThresholdState, type TickPoint } from '../protocol/run-events';
 import { SlotList, type Slotted } from './slot-list';
 import { Attempt, type AttemptHooks } from './attempt';
@@ -33,7 +32,8 @@ import { withAnalysis } from './summary-analysis';
 import { startCacheAB } from './cache-experiment';
 import { HerdProbe, herdPromptJson, herdResult, withHerd } from './herd-probe';
 import { runWarmup } from './cache-warmup';
-import { PromptMaker, RunConfigError, buildFillerText } from './prompt-source';
+import { RunConfigError } from './prompt-source';
+import { prepareMixRequests, type MixRequest } from './mix-requests';
 import { startProviders, type ProviderRuntime } from './provider-runtime';
 import { isRetryable, retryDelayMs } from './retry-policy';
 import type { RunHandle, RunOptions } from './run-options';
@@ -52,14 +52,10 @@ const MAX_DRAIN_MS = 10_000;
 type Phase = 'starting' | 'running' | 'draining' | 'ending' | 'ended';
 type EndReason = RunSummary['endReason'];
 
-interface MixRuntime {
+interface MixRuntime extends MixRequest {
   entry: PlanMixEntry;
-  maker: PromptMaker;
+  index: number;
   provider: ProviderRuntime;
-  /** JSON of the request body before and after the user message, prebuilt once. */
-  bodyHead: string;
-  bodyTail: string;
-  systemTokens: number;
 }
 
 interface Request extends PathRequest, Slotted {
@@ -84,9 +80,9 @@ interface ClosedUser {
 }
 
 /** An attempt's output tokens: the server's usage (or an http target's extraction rule) when
- * given, else the content tokens counted. */
+ * given, else its text counted by the provider's tokenizer, else the content tokens seen. */
 function outputTokensOf(a: Attempt): number {
-  return a.usageCompletion >= 0 ? a.usageCompletion : a.tokens;
+  return a.outputTokens;
 }
 
 function addTokens(s: RunStats, output: number, input: number, cached: number, cacheKnown: boolean, usage: boolean, cost: number): void {
@@ -286,8 +282,7 @@ class Run implements AttemptHooks {
     if (plan.workload.mix.length === 0) throw new RunConfigError('workload.mix: the plan has no request mix');
     if (plan.load.segments.length === 0 || !(plan.load.durationMs > 0)) throw new RunConfigError('load.stages: the plan has no stage to run');
     const baseDir = this.options.baseDir ?? process.cwd();
-    const filler = buildFillerText(new SeededRandom(plan.seed ^ 0x5eed));
-    const makers = plan.workload.mix.map((entry, i) => new PromptMaker(entry, i, baseDir, filler));
+    const requests = prepareMixRequests(plan, baseDir);
     const env = this.options.env ?? process.env;
     // Each secret is asked for once, however many fields use it (the editor may prompt).
     const asked = new Map<string, Promise<string | undefined>>();
@@ -303,7 +298,7 @@ class Run implements AttemptHooks {
     // Resolve every reference before starting any server, so a missing one costs nothing.
     for (const [i, p] of plan.providers.entries()) {
       const field = `providers[${i}] (${p.id})`;
-      if (p.type === 'openai') {
+      if (p.type === 'openai' || p.type === 'anthropic' || p.type === 'gemini') {
         await resolveTemplate(p.baseUrl, `${field}.baseUrl`, sources);
         if (p.apiKey) await resolveTemplate(p.apiKey, `${field}.apiKey`, sources);
       }
@@ -314,19 +309,9 @@ class Run implements AttemptHooks {
     const byId = new Map(this.providers.map((p) => [p.id, p]));
     let acc = 0;
     this.mixes = plan.workload.mix.map((entry, i) => {
-      const provider = byId.get(entry.provider) ?? this.providers[0];
-      const messagesHead = entry.system !== undefined ? `[${JSON.stringify({ role: 'system', content: entry.system })},{"role":"user","content":` : '[{"role":"user","content":';
-      const streamPart = entry.stream ? ',"stream":true,"stream_options":{"include_usage":true}' : ',"stream":false';
       acc += entry.share;
       this.cumulativeShares.push(acc);
-      return {
-        entry,
-        maker: makers[i],
-        provider,
-        bodyHead: `{"model":${JSON.stringify(provider.model)},"messages":${messagesHead}`,
-        bodyTail: `}],"max_tokens":${Math.max(1, Math.floor(entry.maxTokens))}${streamPart}}`,
-        systemTokens: entry.system !== undefined ? estimateTokens(entry.system) : 0,
-      };
+      return { entry, index: i, provider: byId.get(entry.provider) ?? this.providers[0], ...requests[i]! };
     });
     this.path = new RequestPath(plan, this.providers, () => this.now(), (level, message) => this.log(level, message), latestMonitorValue);
     const firstMock = this.providers.find((p) => p.type === 'mock');
@@ -693,6 +678,7 @@ class Run implements AttemptHooks {
       promptJson,
       row: mix.maker.lastRow,
       homeBody: body,
+      entryIndex: mix.index,
       lastProviderIndex: -1,
       agent: this.path!.newAgentTask(mix.entry, promptJson),
       preCancelLevel: cancelAfterMs >= 0 ? this.path!.levelBeforeSend() : null,

@@ -31,6 +31,7 @@ export function metricValues(s: RunStats, seconds: number, latencyWanted?: Reado
   out['errors.count'] = s.errors();
   out['errors.rate'] = ratio(s.errors(), judged);
   out['rateLimited.rate'] = ratio(s.outcomes[OUTCOME_INDEX.rate_limited], judged);
+  out['overloaded.rate'] = ratio(s.outcomes[OUTCOME_INDEX.overloaded], judged);
   out['serverErrors.rate'] = ratio(s.outcomes[OUTCOME_INDEX.server_error], judged);
   out['timeouts.rate'] = ratio(s.outcomes[OUTCOME_INDEX.timeout], judged);
   out['dropped.count'] = s.dropped;

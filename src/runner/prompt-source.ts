@@ -1,15 +1,18 @@
 // Builds each request's prompt: synthetic text of a drawn token count, or a file / template
 // with {{column}} placeholders filled from CSV or JSONL rows. Files are read once, before the
-// first request, relative to the scenario's folder.
+// first request, relative to the scenario's folder. Everything a tokenizer has to count is
+// counted here, once, before the run: making a prompt during the run is a slice and a lookup.
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { PlanMixEntry, TokenDistribution } from '../core/plan';
-import { estimateTokens } from '../core/token-estimate';
+import { loadTokenizer, type Tokenizer } from '../tokenizers/tokenizer';
 import { SeededRandom } from './seeded-random';
 
 // Three-letter words joined by single spaces: every word is 4 characters with its space, so
-// both common estimators (characters / 4 and one token per word) agree that n words are n
-// tokens, and a slice of n words can be cut at a fixed offset without scanning.
+// under characters / 4 n words are n tokens, and a slice of n words can be cut at a fixed offset
+// without scanning. Under a real tokenizer only words that are one token both with and without
+// their leading space are used: BPE tokenizers split text at each space-led word before merging,
+// so n such words are exactly n tokens wherever the slice starts.
 const FILLER_WORDS = (
   'the and for are but not you all any can had her was one our out day get has him his how ' +
   'man new now old see two way who boy did its let put say she too use act add age ago air ' +
@@ -19,10 +22,25 @@ const FILLER_WORD_COUNT = 1 << 15;
 
 export class RunConfigError extends Error {}
 
-export function buildFillerText(rng: SeededRandom): string {
+/** The filler words that are single tokens under `tokenizer` (all of them for approx). */
+export function fillerWordsFor(tokenizer: Tokenizer): string[] {
+  if (tokenizer.vocabulary === null) return FILLER_WORDS;
+  const words = FILLER_WORDS.filter((w) => tokenizer.count(w) === 1 && tokenizer.count(' ' + w) === 1);
+  if (words.length === 0) throw new RunConfigError(`the ${tokenizer.name} tokenizer splits every filler word: synthetic prompts cannot be sized under it (use tokenizer: approx)`);
+  return words;
+}
+
+export function buildFillerText(rng: SeededRandom, tokenizer: Tokenizer = loadTokenizer('approx')): string {
+  const words = fillerWordsFor(tokenizer);
   const parts = new Array<string>(FILLER_WORD_COUNT);
-  for (let i = 0; i < FILLER_WORD_COUNT; i++) parts[i] = FILLER_WORDS[Math.floor(rng.next() * FILLER_WORDS.length)];
-  return parts.join(' ') + ' ';
+  for (let i = 0; i < FILLER_WORD_COUNT; i++) parts[i] = words[Math.floor(rng.next() * words.length)];
+  const filler = parts.join(' ') + ' ';
+  if (tokenizer.vocabulary !== null) {
+    // The property the words were chosen for, checked once on a sample.
+    const sample = syntheticPrompt(filler, 500, new SeededRandom(7));
+    if (tokenizer.count(sample) !== 500) throw new RunConfigError(`the ${tokenizer.name} tokenizer merges filler words across spaces: synthetic prompts cannot be sized under it (use tokenizer: approx)`);
+  }
+  return filler;
 }
 
 /** The schema's cap on prompt sizes (about the largest context window offered today): a wide
@@ -152,10 +170,19 @@ export function fillTemplate(template: string, row: DataRow | undefined): string
   return template.replace(PLACEHOLDER, (whole, name: string) => (name in row ? row[name] : whole));
 }
 
-/** Per mix entry: everything needed to make a prompt without I/O. */
+/** A prompt of a file or template, ready to send: JSON-encoded and counted. */
+interface PreparedPrompt {
+  json: string;
+  tokens: number;
+  row: DataRow | undefined;
+}
+
+/** Per mix entry: everything needed to make a prompt without I/O or counting. */
 export class PromptMaker {
   private readonly template: string | undefined;
   private readonly rows: DataRow[] | undefined;
+  /** The template filled from each row (or the template alone), encoded and counted. */
+  private readonly prepared: PreparedPrompt[] = [];
   private readonly random: boolean;
   private cursor = 0;
 
@@ -164,6 +191,7 @@ export class PromptMaker {
     entryIndex: number,
     baseDir: string,
     private readonly filler: string,
+    readonly tokenizer: Tokenizer = loadTokenizer('approx'),
   ) {
     const src = entry.prompt;
     const field = `workload.mix[${entryIndex}] (${entry.name}).prompt`;
@@ -174,9 +202,18 @@ export class PromptMaker {
       if (this.rows.length === 0) throw new RunConfigError(`${field}.data.file: ${src.data.file} has no data rows`);
     }
     this.random = src?.data?.order === 'random';
+    if (this.template !== undefined) {
+      const template = this.template;
+      const prepare = (row: DataRow | undefined): PreparedPrompt => {
+        const text = fillTemplate(template, row);
+        return { json: JSON.stringify(text), tokens: tokenizer.count(text), row };
+      };
+      if (this.rows) for (const row of this.rows) this.prepared.push(prepare(row));
+      else this.prepared.push(prepare(undefined));
+    }
   }
 
-  /** Tokens of the last prompt made, under the shared estimate. */
+  /** Tokens of the last prompt made, under the entry's tokenizer. */
   lastTokens = 0;
   /** The data row the last prompt was filled from (an http target's body uses its columns too). */
   lastRow: DataRow | undefined;
@@ -205,17 +242,18 @@ export class PromptMaker {
       // Filler words are plain lowercase letters and spaces: nothing to escape.
       return '"' + syntheticPrompt(this.filler, tokens, rng) + '"';
     }
-    const text = this.make(rng);
-    this.lastTokens = estimateTokens(text);
-    return JSON.stringify(text);
+    const n = this.prepared.length;
+    const p = this.prepared[!this.rows ? 0 : this.random ? Math.floor(rng.next() * n) : this.cursor++ % n]!;
+    this.lastTokens = p.tokens;
+    this.lastRow = p.row;
+    return p.json;
   }
 
-  make(rng: SeededRandom): string {
-    if (this.template === undefined) return syntheticPrompt(this.filler, drawTokens(this.entry.promptTokens, rng), rng);
-    if (!this.rows) return this.template;
-    const i = this.random ? Math.floor(rng.next() * this.rows.length) : this.cursor++ % this.rows.length;
-    this.lastRow = this.rows[i];
-    return fillTemplate(this.template, this.rows[i]);
+  /** The mean size of this entry's file or template prompts, or null for synthetic prompts
+   * (whose sizes are drawn). */
+  meanPreparedTokens(): number | null {
+    if (this.prepared.length === 0) return null;
+    return this.prepared.reduce((sum, p) => sum + p.tokens, 0) / this.prepared.length;
   }
 }
 

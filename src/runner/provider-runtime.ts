@@ -1,13 +1,19 @@
-// Per-provider runtime: the resolved endpoint, one undici Pool per origin, the embedded mock
-// when the provider is `type: mock`. Per-provider resilience state (issue 4's circuit breaker)
-// belongs on this object.
+// Per-provider runtime: the resolved endpoint, one undici Pool per origin, the dialect it speaks
+// and the tokenizer that counts its text, the embedded mock when the provider is `type: mock`.
+// Per-provider resilience state (issue 4's circuit breaker) belongs on this object.
 import { Pool } from 'undici';
-import type { PlanPricing, PlanProvider, ResolvedPlan } from '../core/plan';
+import { defaultTokenizer, dialectOf } from '../core/dialects';
+import type { PlanPricing, PlanProvider, ResolvedPlan, TokenizerName } from '../core/plan';
 import type { PlanHttpTarget } from '../core/plan-failure-modes';
 import { startMockServer, type MockServer } from '../mock/mock-server';
 import type { AttemptTarget } from './attempt';
+import { loadTokenizer, type Tokenizer } from '../tokenizers/tokenizer';
+import type { Dialect } from './dialects/dialect';
+import { dialectFor } from './dialects/dialects';
 import { hasSecretRef, resolveTemplate, type TemplateSources } from './plan-templates';
 import { RunConfigError } from './prompt-source';
+
+export { completionsUrl } from './dialects/endpoints';
 
 export interface ProviderRuntime {
   id: string;
@@ -26,21 +32,19 @@ export interface ProviderRuntime {
   mock: MockServer | null;
   /** The request and response format of a `type: http` target. */
   http: PlanHttpTarget | null;
+  /** The wire format; null for `type: http`. */
+  dialect: Dialect | null;
+  tokenizer: TokenizerName;
+  /** The tokenizer itself, loaded before the run. */
+  counter: Tokenizer;
+  /** Whether answers' text is kept to be counted by the tokenizer: while the provider has not
+   * shown that it reports usage (once it has, counting would be wasted work). */
+  countText: boolean;
+  /** performance.now() before which rate-limit headers are not read again (a sample every
+   * 100 ms per provider is plenty for a per-second view, and keeps header scans off most
+   * responses). */
+  nextRateLimitRead: number;
   close(): Promise<void>;
-}
-
-/**
- * The chat completions URL from a base URL, as OpenAI's SDKs build it: the base as given plus
- * `/chat/completions` (https://api.openai.com/v1, Gemini's …/v1beta/openai), its query kept
- * (Azure's ?api-version=…). A bare origin gets `/v1` first, where vLLM, Ollama and TGI serve
- * it; a base that already ends in `/chat/completions` is used as it is.
- */
-export function completionsUrl(baseUrl: string): URL {
-  const url = new URL(baseUrl);
-  const path = url.pathname.replace(/\/+$/, '');
-  if (/\/chat\/completions$/.test(path)) url.pathname = path;
-  else url.pathname = `${path === '' ? '/v1' : path}/chat/completions`;
-  return url;
 }
 
 export async function startProviders(plan: ResolvedPlan, sources: TemplateSources, totalTimeoutMs: number): Promise<ProviderRuntime[]> {
@@ -64,10 +68,14 @@ async function startProvider(plan: ResolvedPlan, index: number, sources: Templat
   let closeMock: (() => Promise<void> | void) | null = null;
   let mockServer: MockServer | null = null;
   let method: string | undefined;
-  if (p.type === 'openai') {
+  const dialectId = dialectOf(p);
+  const dialect = dialectId === null ? null : dialectFor(dialectId);
+  if (p.type === 'openai' || p.type === 'anthropic' || p.type === 'gemini') {
     baseUrl = await resolveTemplate(p.baseUrl, `${field}.baseUrl`, sources);
     displayUrl = hasSecretRef(p.baseUrl) ? p.baseUrl : baseUrl;
-    if (p.apiKey !== undefined && p.apiKey !== '') headers.authorization = `Bearer ${await resolveTemplate(p.apiKey, `${field}.apiKey`, sources)}`;
+    const apiKey = p.apiKey !== undefined && p.apiKey !== '' ? await resolveTemplate(p.apiKey, `${field}.apiKey`, sources) : undefined;
+    // The provider's own headers (a gateway's key, say) win over the dialect's.
+    for (const [name, value] of Object.entries(dialect!.authHeaders(apiKey, p.type === 'anthropic' ? p.apiVersion : undefined))) headers[name] ??= value;
   } else if (p.type === 'http') {
     baseUrl = await resolveTemplate(p.target.url, `${field}.target.url`, sources);
     displayUrl = hasSecretRef(p.target.url) ? p.target.url : baseUrl;
@@ -80,24 +88,37 @@ async function startProvider(plan: ResolvedPlan, index: number, sources: Templat
       else if (p.target.bodyEncoding === 'text') headers['content-type'] = 'text/plain; charset=utf-8';
     }
   } else {
-    const mock = await startMockServer({ port: 0, profile: p.profile, seed: plan.seed + index, overrides: p.overrides, behaviour: p.behaviour });
+    const mock = await startMockServer({ port: 0, profile: p.profile, seed: plan.seed + index, overrides: p.overrides, behaviour: p.behaviour, ...(p.tokenizer ? { tokenizer: p.tokenizer } : {}) });
     mockServer = mock;
     baseUrl = mock.url;
-    displayUrl = `${mock.url} (embedded mock, profile ${p.profile})`;
+    displayUrl = `${mock.url} (embedded mock, profile ${p.profile}${dialectId !== 'openai' ? `, ${dialectId}` : ''})`;
     closeMock = () => mock.close();
+    if (dialectId === 'anthropic') headers['anthropic-version'] ??= '2023-06-01';
   }
   let url: URL;
+  let jsonPath: string | undefined;
   const urlField = p.type === 'http' ? `${field}.target.url` : `${field}.baseUrl`;
   try {
-    url = p.type === 'http' ? new URL(baseUrl) : completionsUrl(baseUrl);
+    // Streaming is a mix entry's choice, but a provider has one URL: Gemini's differs, so a
+    // provider answering both gets its streaming URL and requests that do not stream are
+    // pointed at :generateContent by the request path.
+    url = p.type === 'http' ? new URL(baseUrl) : dialect!.url(baseUrl, p.model, true);
+    if (dialect?.id === 'gemini') {
+      const json = dialect.url(baseUrl, p.model, false);
+      jsonPath = json.pathname + json.search;
+    }
   } catch {
     await closeMock?.();
-    throw new RunConfigError(`${urlField}: not a valid URL${hasSecretRef(p.type === 'openai' ? p.baseUrl : p.type === 'http' ? p.target.url : '') ? '' : `: ${baseUrl}`}`);
+    const template = p.type === 'http' ? p.target.url : p.type === 'mock' ? '' : p.baseUrl;
+    throw new RunConfigError(`${urlField}: not a valid URL${hasSecretRef(template) ? '' : `: ${baseUrl}`}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     await closeMock?.();
     throw new RunConfigError(`${urlField}: only http and https URLs are supported`);
   }
+  const tokenizer = p.tokenizer ?? defaultTokenizer(p.type, dialectId, p.model);
+  // Loaded (and checked) with the prompts before any provider started.
+  const counter = loadTokenizer(tokenizer);
   const pool = new Pool(url.origin, {
     connections: Math.max(1, p.maxConnections),
     pipelining: 1,
@@ -112,11 +133,16 @@ async function startProvider(plan: ResolvedPlan, index: number, sources: Templat
     pricing: p.pricing,
     displayUrl,
     origin: url.origin,
-    target: { dispatcher: pool, origin: url.origin, path: url.pathname + url.search, headers, ...(method ? { method } : {}) },
+    target: { dispatcher: pool, origin: url.origin, path: url.pathname + url.search, headers, dialect, ...(jsonPath ? { jsonPath } : {}), ...(method ? { method } : {}) },
     pool,
     index,
     mock: mockServer,
     http: p.type === 'http' ? p.target : null,
+    dialect,
+    tokenizer,
+    counter,
+    countText: tokenizer !== 'approx',
+    nextRateLimitRead: 0,
     async close() {
       await pool.destroy().catch(() => undefined);
       await closeMock?.();

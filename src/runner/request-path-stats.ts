@@ -25,6 +25,12 @@ export class PathStats {
   leaked = 0;
   /** Largest queue depth an http target's `extract.queueDepth` reported, -1 when none. */
   queueDepthMax = -1;
+  /** Rate-limit headroom from the dialects' headers: the lowest remaining requests and tokens
+   * seen, with the limits they were read with; -1 when no response said. */
+  requestsRemaining = -1;
+  requestsLimit = -1;
+  tokensRemaining = -1;
+  tokensLimit = -1;
   /** Agent steps are counts, stored as whole "milliseconds" so the latency histogram serves. */
   readonly agentSteps: Histogram = newHistogram();
   readonly providerLatency: Histogram = newHistogram();
@@ -36,6 +42,7 @@ export class PathStats {
     this.agentTasks = this.agentCapped = this.agentTokens = this.agentCost = this.agentLoopRetries = 0;
     this.toolCalls = this.toolFailures = this.leaked = 0;
     this.queueDepthMax = -1;
+    this.requestsRemaining = this.requestsLimit = this.tokensRemaining = this.tokensLimit = -1;
     if (this.agentSteps.totalCount > 0) this.agentSteps.reset();
     if (this.providerLatency.totalCount > 0) this.providerLatency.reset();
   }
@@ -54,6 +61,7 @@ export class PathStats {
     this.toolFailures += o.toolFailures;
     this.leaked += o.leaked;
     this.queueDepthMax = Math.max(this.queueDepthMax, o.queueDepthMax);
+    this.rateLimit(o.requestsRemaining, o.requestsLimit, o.tokensRemaining, o.tokensLimit);
     if (o.agentSteps.totalCount > 0) this.agentSteps.add(o.agentSteps);
     if (o.providerLatency.totalCount > 0) this.providerLatency.add(o.providerLatency);
   }
@@ -65,6 +73,33 @@ export class PathStats {
   addDegradation(level: number, n = 1): void {
     while (this.degradation.length <= level) this.degradation.push(0);
     this.degradation[level] += n;
+  }
+
+  /** Keeps the lowest remaining figures (-1 = unknown, ignored). */
+  rateLimit(requestsRemaining: number, requestsLimit: number, tokensRemaining: number, tokensLimit: number): void {
+    if (requestsRemaining >= 0 && (this.requestsRemaining < 0 || requestsRemaining < this.requestsRemaining)) {
+      this.requestsRemaining = requestsRemaining;
+      if (requestsLimit >= 0) this.requestsLimit = requestsLimit;
+    }
+    if (tokensRemaining >= 0 && (this.tokensRemaining < 0 || tokensRemaining < this.tokensRemaining)) {
+      this.tokensRemaining = tokensRemaining;
+      if (tokensLimit >= 0) this.tokensLimit = tokensLimit;
+    }
+  }
+
+  /** The lower of remaining / limit for requests and tokens: 0 = a limit is reached; null
+   * when no response reported its limits. */
+  rateLimitHeadroom(): number | null {
+    const r = this.requestsRemaining >= 0 && this.requestsLimit > 0 ? this.requestsRemaining / this.requestsLimit : null;
+    const t = this.tokensRemaining >= 0 && this.tokensLimit > 0 ? this.tokensRemaining / this.tokensLimit : null;
+    return r === null ? t : t === null ? r : Math.min(r, t);
+  }
+
+  /** The tick's and the summary's rate-limit view, null when no response reported one. */
+  rateLimitView(): { requestsRemaining: number | null; requestsLimit: number | null; tokensRemaining: number | null; tokensLimit: number | null; headroom: number | null } | null {
+    if (this.requestsRemaining < 0 && this.tokensRemaining < 0) return null;
+    const v = (n: number) => (n >= 0 ? n : null);
+    return { requestsRemaining: v(this.requestsRemaining), requestsLimit: v(this.requestsLimit), tokensRemaining: v(this.tokensRemaining), tokensLimit: v(this.tokensLimit), headroom: this.rateLimitHeadroom() };
   }
 
   agentTask(steps: number): void {
@@ -139,4 +174,5 @@ export function pathMetricValues(s: PathStats, out: Record<string, number | null
   }
   if (s.queueDepthMax >= 0) out['queue.depth.max'] = s.queueDepthMax;
   if (s.cacheResponses > 0) out['cache.hitRate'] = s.cacheHits / s.cacheResponses;
+  out['rateLimit.headroom'] = s.rateLimitHeadroom();
 }

@@ -3,6 +3,7 @@
 // level, cache hit, Server-Timing, http extraction rules) and whether cancelled streams really
 // stopped (mock counters or a monitor). The engine calls in at launch, send, finish, tick and
 // summary; all state lives here.
+import { performance } from 'node:perf_hooks';
 import type { PlanMixEntry, ResolvedPlan } from '../core/plan';
 import type { AgentSummary, CancellationSummary, FailoverEvent, Percentiles, ProviderSummary, RunSummary, TickPoint } from '../protocol/run-events';
 import { AgentTask, toolCallsOf } from './agent-loop';
@@ -25,8 +26,10 @@ export interface PathRequest {
   /** The prompt as a JSON string literal, and the data row it came from. */
   promptJson: string;
   row: DataRow | undefined;
-  /** The prebuilt chat body for `home` (used when nothing else applies). */
+  /** The prebuilt body for `home` (used when nothing else applies). */
   homeBody: string;
+  /** Position of `entry` in the plan's mix (keys the bodies prebuilt for other providers). */
+  entryIndex: number;
   attempts: number;
   /** Provider index of the previous attempt (-1 before the first). */
   lastProviderIndex: number;
@@ -49,6 +52,9 @@ export class RequestPath {
   private readonly ids: string[];
   /** One pick per provider for the usual case without failover (no object per request). */
   private readonly homePicks: readonly PathPick[];
+  /** Per mix entry and provider: the body around the prompt, for attempts that fail over to a
+   * provider other than the entry's own (built on first use). */
+  private readonly otherBodies = new Map<string, { head: string; tail: string }>();
 
   constructor(
     private readonly plan: ResolvedPlan,
@@ -74,11 +80,7 @@ export class RequestPath {
   }
 
   newAgentTask(entry: PlanMixEntry, promptJson: string): AgentTask | null {
-    if (!entry.agent) return null;
-    const first: string[] = [];
-    if (entry.system !== undefined) first.push(JSON.stringify({ role: 'system', content: entry.system }));
-    first.push(`{"role":"user","content":${promptJson}}`);
-    return new AgentTask(entry.agent, first);
+    return entry.agent ? new AgentTask(entry.agent, entry.system, promptJson) : null;
   }
 
   /** The provider of the next attempt; a retry avoids the provider that just failed. */
@@ -99,11 +101,13 @@ export class RequestPath {
       const values: Record<string, string | number | boolean> = { ...(req.row ?? {}), prompt: JSON.parse(req.promptJson) as string, maxTokens: entry.maxTokens, model: provider.model, stream: entry.stream };
       return buildHttpBody(t.body, t.bodyEncoding ?? 'json', values);
     }
-    if (req.agent) return req.agent.body(provider.model, entry.maxTokens, entry.stream);
+    const spec = { model: provider.model, system: entry.system, maxTokens: entry.maxTokens, stream: entry.stream };
+    if (req.agent) return req.agent.body(provider.dialect!, spec);
     if (provider === req.home) return req.homeBody;
-    const messages = `${entry.system !== undefined ? JSON.stringify({ role: 'system', content: entry.system }) + ',' : ''}{"role":"user","content":${req.promptJson}}`;
-    const streamPart = entry.stream ? ',"stream":true,"stream_options":{"include_usage":true}' : ',"stream":false';
-    return `{"model":${JSON.stringify(provider.model)},"messages":[${messages}],"max_tokens":${Math.max(1, Math.floor(entry.maxTokens))}${streamPart}}`;
+    const key = `${req.entryIndex}\u0000${provider.index}`;
+    let parts = this.otherBodies.get(key);
+    if (!parts) this.otherBodies.set(key, (parts = provider.dialect!.bodyParts(spec)));
+    return parts.head + req.promptJson + parts.tail;
   }
 
   /** Sets what the attempt keeps and how it reads the response. */
@@ -113,14 +117,21 @@ export class RequestPath {
     if (pick.provider.http) {
       a.reader = httpResponseReader(pick.provider.http);
       a.collect = true;
-    } else if (req.agent || this.needModel) a.collect = true;
+    } else if (req.agent || this.needModel || pick.provider.countText) a.collect = true;
   }
 
   /** Reads what an attempt's response says and counts it into `spans`. */
   attemptFinished(a: Attempt, provider: ProviderRuntime, spans: readonly RunStats[]): void {
     this.router?.record(a.providerIndex, a.probe, a.outcome);
     for (const s of spans) s.path.attempt(a.providerIndex, a.outcome);
-    if (a.outcome === 'canceled' || a.outcome === 'aborted' || !a.hasHeaders) return;
+    if (provider.countText && provider.dialect) countAnswer(a, provider);
+    if (a.outcome === 'aborted' || !a.hasHeaders) return;
+    if (provider.dialect && (a.status === 429 || performance.now() >= provider.nextRateLimitRead)) {
+      provider.nextRateLimitRead = performance.now() + RATE_LIMIT_READ_MS;
+      const r = provider.dialect.rateLimit((name) => a.header(name));
+      if (r) for (const s of spans) s.path.rateLimit(r.requestsRemaining ?? -1, r.requestsLimit ?? -1, r.tokensRemaining ?? -1, r.tokensLimit ?? -1);
+    }
+    if (a.outcome === 'canceled') return;
     let level: number | null = null;
     let cacheHit = cacheHitFromHeader(a.header('x-cache'));
     let providerLatency: number | null = null;
@@ -161,7 +172,7 @@ export class RequestPath {
    */
   agentNext(task: AgentTask, a: Attempt, input: number, cached: number, output: number, cost: number, usage: boolean, rng: SeededRandom): number {
     task.steps++;
-    const calls = toolCallsOf(a);
+    const calls = toolCallsOf(a, this.providers[a.providerIndex]?.dialect ?? null);
     if (calls.length === 0) return -1;
     if (task.steps >= task.agent.maxSteps) {
       task.capped = true;
@@ -216,6 +227,7 @@ export class RequestPath {
       leakedCancellations: p.leaked,
       providerLatency: p.providerLatency.totalCount > 0 ? percentilesOf(p.providerLatency) : null,
       ...(p.cacheResponses > 0 ? { cacheHitRate: p.cacheHits / p.cacheResponses } : {}),
+      ...(p.requestsRemaining >= 0 || p.tokensRemaining >= 0 ? { rateLimit: p.rateLimitView() } : {}),
     };
   }
 
@@ -247,7 +259,14 @@ export class RequestPath {
     } else cancellations = { count: canceled, stoppedByServer: null, leaked: null, method: 'none' };
     metrics['cancellations.leaked'] = cancellations.leaked;
     const totalAttempts = this.ids.reduce((n, _, i) => n + p.providerAttempts(i), 0);
-    const providers: ProviderSummary[] = this.ids.map((id, i) => ({ id, attempts: p.providerAttempts(i), outcomes: p.providerOutcomeCounts(i), share: totalAttempts > 0 ? p.providerAttempts(i) / totalAttempts : 0 }));
+    const providers: ProviderSummary[] = this.providers.map((pr, i) => ({
+      id: pr.id,
+      ...(pr.dialect ? { dialect: pr.dialect.id } : {}),
+      tokenizer: pr.tokenizer,
+      attempts: p.providerAttempts(i),
+      outcomes: p.providerOutcomeCounts(i),
+      share: totalAttempts > 0 ? p.providerAttempts(i) / totalAttempts : 0,
+    }));
     let failover: RunSummary['failover'] = null;
     if (this.router) {
       const longest = this.router.longest();
@@ -278,9 +297,26 @@ export class RequestPath {
       degradation: deg ? { levels: deg.levels, counts: deg.levels.map((_, i) => p.degradation[i] ?? 0), share: p.degradationShare(), maxLevel: p.degradationMaxLevel() } : null,
       cancellations,
       providerLatency,
+      rateLimit: p.rateLimitView(),
       ...(p.cacheResponses > 0 ? { cacheHitRate: p.cacheHits / p.cacheResponses } : {}),
     };
   }
+}
+
+/** Rate-limit headers are read at most this often per provider (and on every 429). */
+const RATE_LIMIT_READ_MS = 100;
+
+/**
+ * Output tokens counted from the answer's text by the provider's tokenizer, when the server sent
+ * no usage. Once a provider has reported usage its answers are no longer kept for counting.
+ */
+function countAnswer(a: Attempt, provider: ProviderRuntime): void {
+  if (a.usageCompletion >= 0) {
+    provider.countText = false;
+    return;
+  }
+  if (a.outcome !== 'ok' && a.outcome !== 'canceled') return;
+  a.countedTokens = provider.counter.count(provider.dialect!.answerText(a.events, a.bodyText));
 }
 
 /** p95 agent steps of the worst stage over that of the first stage with agent tasks. */

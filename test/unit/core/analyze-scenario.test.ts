@@ -22,7 +22,7 @@ test('a minimal scenario is fully defaulted', () => {
   assert.equal(plan.sourcePath, 'minimal.stampede.yaml');
   assert.equal(plan.seed, 1);
   assert.deepEqual(plan.providers, [
-    { id: 'mock', type: 'mock', profile: 'small-gpu', model: 'mock-llama-3-8b', headers: {}, pricing: { input: 0.15, cachedInput: 0.075, output: 0.6 }, maxConnections: 256, overrides: {} },
+    { id: 'mock', type: 'mock', profile: 'small-gpu', dialect: 'openai', model: 'mock-llama-3-8b', headers: {}, pricing: { input: 0.15, cachedInput: 0.075, output: 0.6 }, maxConnections: 256, tokenizer: 'approx', overrides: {} },
   ]);
   assert.deepEqual(plan.workload.mix, [
     { name: 'chat', weight: 1, share: 1, promptTokens: { kind: 'lognormal', median: 400, p95: 1500 }, maxTokens: 256, stream: true, provider: 'mock' },
@@ -30,7 +30,7 @@ test('a minimal scenario is fully defaulted', () => {
   assert.deepEqual(plan.workload.cancellations, { fraction: 0, afterMinMs: 1000, afterMaxMs: 2000 });
   assert.deepEqual(plan.resilience, {
     timeouts: { ttftMs: 30_000, totalMs: 120_000 },
-    retries: { max: 0, backoff: 'exponential', baseMs: 250, capMs: 10_000, jitter: 'full', respectRetryAfter: true, on: ['rate_limited', 'server_error'] },
+    retries: { max: 0, backoff: 'exponential', baseMs: 250, capMs: 10_000, jitter: 'full', respectRetryAfter: true, on: ['rate_limited', 'overloaded', 'server_error'] },
   });
   assert.equal(plan.budget, undefined);
   assert.deepEqual(plan.thresholds, []);

@@ -65,7 +65,7 @@ test('burst: campaign at 10x and a 30x spike, compressed with timeScale', () => 
   assert.equal(byStage['news-spike'].from, 30 * plan.load.baseline);
   assert.equal(byStage.campaign.endMs - byStage.campaign.startMs, 60_000, 'one hour at timeScale 60 is one minute');
   assert.equal(levelAt(plan.load, plan.load.durationMs), 0);
-  assert.deepEqual(plan.resilience.retries.on, ['rate_limited', 'server_error', 'timeout']);
+  assert.deepEqual(plan.resilience.retries.on, ['rate_limited', 'server_error', 'overloaded', 'timeout']);
   assert.equal(plan.thresholds.find((t) => t.metric === 'errors.rate')?.abortOnFail, true);
 });
 

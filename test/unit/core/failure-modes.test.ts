@@ -145,11 +145,11 @@ test('agent tools: names and maps, default latency 50ms..200ms and failure rate 
 
 test('failover: defaults filled; cooldown is client time, not scaled', () => {
   const plan = planOf('failover.stampede.yaml');
-  assert.deepEqual(plan.resilience.failover, { on: ['server_error', 'network'], failureThreshold: 3, cooldownMs: 10_000, halfOpenProbes: 1 });
+  assert.deepEqual(plan.resilience.failover, { on: ['server_error', 'overloaded', 'network'], failureThreshold: 3, cooldownMs: 10_000, halfOpenProbes: 1 });
   const defaults = analyzeScenario(
     scenario('resilience: { failover: {} }\n', 'load:\n  timeScale: 10\n  stages:\n    - { for: 60s, rate: 2/s }\n').replace('name: t\n', 'name: t\nproviders: [{ id: a, type: mock }, { id: b, type: mock }]\n'),
   ).plan;
-  assert.deepEqual(defaults?.resilience.failover, { on: ['rate_limited', 'server_error', 'timeout', 'network'], failureThreshold: 5, cooldownMs: 30_000, halfOpenProbes: 1 });
+  assert.deepEqual(defaults?.resilience.failover, { on: ['rate_limited', 'overloaded', 'server_error', 'timeout', 'network'], failureThreshold: 5, cooldownMs: 30_000, halfOpenProbes: 1 });
 });
 
 test('breaking point: one constant segment per step, the last landing on `to`, plus plan.breakingPoint', () => {
