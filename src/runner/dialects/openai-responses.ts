@@ -29,7 +29,10 @@ function readUsage(sink: AnswerSink, usage: unknown): void {
 function errorOutcomeOf(error: unknown): ReturnType<typeof outcomeForErrorObject> {
   if (!isObject(error)) return 'server_error';
   const code = String(error.code ?? error.type ?? '');
-  if (/invalid_prompt|invalid_request|context_length/.test(code)) return 'client_error';
+  if (/rate_limit/.test(code)) return 'rate_limited';
+  if (/server_error|timeout/.test(code)) return 'server_error';
+  // The documented codes besides these are about the request (invalid_prompt, invalid_image…).
+  if (/^(invalid_|image_|unsupported_|empty_|failed_to_download|bio_policy|data_residency)|context_length/.test(code)) return 'client_error';
   return outcomeForErrorObject({ ...error, code });
 }
 
