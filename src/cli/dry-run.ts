@@ -1,7 +1,10 @@
 // `stampede run --dry-run FILE`: what the run would send and cost, per stage and in total,
 // without sending anything.
+import { dirname } from 'node:path';
+import { defaultTokenizer, dialectOf } from '../core/dialects';
 import type { ResolvedPlan } from '../core/plan';
 import { estimateRun, formatUsdEstimate } from '../core/run-estimate';
+import { measurePrompts } from '../runner/prompt-measure';
 
 function seconds(ms: number): string {
   const s = ms / 1000;
@@ -10,8 +13,9 @@ function seconds(ms: number): string {
 
 const n = (v: number) => Math.round(v).toLocaleString('en-US');
 
-export function formatDryRun(plan: ResolvedPlan): string[] {
-  const e = estimateRun(plan);
+/** `scenarioFile` locates prompt and data files, which are measured with each provider's tokenizer. */
+export function formatDryRun(plan: ResolvedPlan, scenarioFile?: string): string[] {
+  const e = estimateRun(plan, measurePrompts(plan, scenarioFile ? dirname(scenarioFile) : process.cwd()));
   const rows: string[][] = [['stage', 'duration', 'requests', 'input tokens', 'output tokens', 'cost']];
   for (const s of e.stages) rows.push([s.name, seconds(s.durationMs), n(s.requests), n(s.inputTokens), n(s.outputTokens), formatUsdEstimate(s.costUsd)]);
   rows.push(['total', seconds(e.durationMs), n(e.requests), n(e.inputTokens), n(e.outputTokens), formatUsdEstimate(e.costUsd)]);
@@ -23,6 +27,7 @@ export function formatDryRun(plan: ResolvedPlan): string[] {
     out.push(line(r));
   });
   out.push('Estimate: every request generates its full maxTokens and no prompt is cached, so cost errs high.');
+  out.push(`Tokens counted with: ${plan.providers.map((p) => `${p.tokenizer ?? defaultTokenizer(p.type, dialectOf(p), p.model)} (${p.id})`).join(', ')}.`);
   if (plan.budget) out.push(`Budget: $${plan.budget.maxCostUsd} (${plan.budget.onExceed})${e.costUsd > plan.budget.maxCostUsd ? ' — the estimate exceeds it' : ''}.`);
   if (e.realProviders.length) out.push(`Real providers (may cost money): ${e.realProviders.join(', ')}.`);
   return out;

@@ -147,7 +147,7 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   if ('code' in analyzed) return analyzed.code;
   const plan = analyzed.plan;
   if (args.dryRun) {
-    for (const line of formatDryRun(plan)) process.stdout.write(line + '\n');
+    for (const line of formatDryRun(plan, args.file)) process.stdout.write(line + '\n');
     return 0;
   }
 

@@ -5,7 +5,9 @@
 // takes about LATENCY_BASE_MS + maxTokens x MS_PER_OUTPUT_TOKEN (a streaming model at ~50
 // tokens/s) plus the mean think time; cost assumes every request generates its full maxTokens
 // and no prompt is served from a cache, so it errs high. Agent entries count one model call
-// per step up to maxSteps, so they err high too.
+// per step up to maxSteps, so they err high too. Prompt sizes are the drawn sizes' mean, or —
+// when the caller measured them with each provider's tokenizer (prompt files, templates,
+// system prompts) — those counts.
 import type { PlanSegment, ResolvedPlan, TokenDistribution } from './plan';
 
 export const LATENCY_BASE_MS = 300;
@@ -19,6 +21,14 @@ export interface StageEstimate {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+}
+
+/** Token counts of each mix entry's fixed text, measured under its provider's tokenizer (by
+ * the runner's measurePrompts; core cannot read files). */
+export interface MeasuredPrompts {
+  /** Per mix entry, in plan order: the mean tokens of its file or template prompt (null for a
+   * synthetic prompt, whose size is drawn), and of its system prompt. */
+  entries: Array<{ promptTokens: number | null; systemTokens: number }>;
 }
 
 export interface RunEstimate {
@@ -60,23 +70,24 @@ export function meanTokens(distribution: TokenDistribution): number {
   }
 }
 
-export function estimateRun(plan: ResolvedPlan): RunEstimate {
+export function estimateRun(plan: ResolvedPlan, measured?: MeasuredPrompts): RunEstimate {
   const providers = new Map(plan.providers.map((p) => [p.id, p]));
   let costPerRequest = 0;
   let inputPerRequest = 0;
   let outputPerRequest = 0;
   let latencyMs = 0;
-  for (const entry of plan.workload.mix) {
+  plan.workload.mix.forEach((entry, i) => {
     const provider = providers.get(entry.provider) ?? plan.providers[0];
     const pricing = provider?.pricing ?? { input: 0, cachedInput: 0, output: 0 };
     const calls = entry.agent ? Math.max(1, entry.agent.maxSteps) : 1;
-    const input = meanTokens(entry.promptTokens) * calls;
+    const m = measured?.entries[i];
+    const input = ((m?.promptTokens ?? meanTokens(entry.promptTokens)) + (m?.systemTokens ?? 0)) * calls;
     const output = entry.maxTokens * calls;
     inputPerRequest += entry.share * input;
     outputPerRequest += entry.share * output;
     costPerRequest += entry.share * ((input * pricing.input + output * pricing.output) / 1e6);
     latencyMs += entry.share * calls * (LATENCY_BASE_MS + entry.maxTokens * MS_PER_OUTPUT_TOKEN);
-  }
+  });
   const cycleS = (latencyMs + (plan.load.thinkTimeMinMs + plan.load.thinkTimeMaxMs) / 2) / 1000;
   const requestsOf = (area: number) => (plan.load.model === 'open' ? area : cycleS > 0 ? area / cycleS : 0);
   const byStage = new Map<number, StageEstimate>();

@@ -142,14 +142,15 @@ and \`stampede validate\`, use the same schema.
 name: Support bot — launch day
 providers:                        # first is primary; the rest are failover targets
   - id: primary
-    type: openai                  # any OpenAI-compatible chat-completions endpoint
+    type: openai                  # OpenAI or any compatible endpoint; also anthropic, gemini
     baseUrl: \${env:OPENAI_BASE_URL}
     apiKey: \${secret:OPENAI_API_KEY}
     model: gpt-4o-mini
     pricing: { input: 0.15, cachedInput: 0.075, output: 0.60 }   # USD per 1M tokens
   - id: fallback
-    type: mock                    # the embedded mock provider
+    type: mock                    # the embedded mock provider, in any dialect
     profile: small-gpu
+    dialect: anthropic
 resilience:
   retries: { max: 2, backoff: exponential, base: 250ms, jitter: full, on: [429, 5xx] }
   timeouts: { ttft: 10s, total: 60s }
@@ -324,7 +325,12 @@ be used here\`. Any other \`\${…}\` form is an error too, except in prompt tex
 
 - No \`providers\`: one embedded mock, \`{ id: mock, type: mock, profile: small-gpu }\`.
 - Mock pricing defaults to 0.15 / 0.075 / 0.60 USD per 1M input / cached input / output tokens,
-  so the demos show a cost. An \`openai\` provider without \`pricing\` costs $0, with a warning.
+  so the demos show a cost. An \`openai\`, \`anthropic\` or \`gemini\` provider without \`pricing\`
+  costs $0, with a warning.
+- A provider's \`tokenizer\` defaults from its dialect and model: \`o200k_base\` for \`gpt-4o…\`,
+  \`gpt-4.1…\`, \`gpt-5…\` and o-series, \`cl100k_base\` for other \`gpt-4…\` and \`gpt-3.5…\`, \`llama3\`
+  for models named \`…llama-3…\`, \`approx\` (4 characters per token) otherwise — Anthropic, Gemini
+  and the mock. The dialects are described in docs/providers.md.
 - A mix entry without \`prompt\` or \`promptTokens\` draws prompt sizes from
   \`{ median: 400, p95: 1500 }\` (log-normal). \`prompt\` and \`promptTokens\` are exclusive.
 - A CSV data file has a header row; its columns fill \`{{column}}\` placeholders. A JSONL file has

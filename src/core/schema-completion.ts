@@ -248,9 +248,24 @@ const ITEM_SNIPPETS: Record<string, readonly ItemSnippet[]> = {
       body: 'id: ${1:primary}\ntype: openai\nbaseUrl: ${2:\\${env:OPENAI_BASE_URL\\}}\napiKey: ${3:\\${secret:OPENAI_API_KEY\\}}\nmodel: ${4:gpt-4o-mini}\npricing: { input: ${5:0.15}, cachedInput: ${6:0.075}, output: ${7:0.60} }',
     },
     {
+      label: 'provider: OpenAI Responses API',
+      description: 'OpenAI\'s Responses API (typed stream events), with the key kept in secret storage.',
+      body: 'id: ${1:primary}\ntype: openai\napi: responses\nbaseUrl: ${2:https://api.openai.com/v1}\napiKey: ${3:\\${secret:OPENAI_API_KEY\\}}\nmodel: ${4:gpt-4.1-mini}\npricing: { input: ${5:0.40}, cachedInput: ${6:0.10}, output: ${7:1.60} }',
+    },
+    {
+      label: 'provider: Anthropic',
+      description: 'Anthropic\'s Messages API (x-api-key and anthropic-version), with the key kept in secret storage.',
+      body: 'id: ${1:claude}\ntype: anthropic\napiKey: ${2:\\${secret:ANTHROPIC_API_KEY\\}}\nmodel: ${3:claude-sonnet-4-5}\npricing: { input: ${4:3}, cachedInput: ${5:0.30}, output: ${6:15} }',
+    },
+    {
+      label: 'provider: Gemini',
+      description: 'Google\'s Gemini API (streamGenerateContent over SSE, x-goog-api-key), with the key kept in secret storage.',
+      body: 'id: ${1:gemini}\ntype: gemini\napiKey: ${2:\\${secret:GEMINI_API_KEY\\}}\nmodel: ${3:gemini-2.5-flash}\npricing: { input: ${4:0.30}, cachedInput: ${5:0.075}, output: ${6:2.50} }',
+    },
+    {
       label: 'provider: mock',
-      description: 'The embedded mock provider (costs nothing).',
-      body: 'id: ${1:mock}\ntype: mock\nprofile: ${2|small-gpu,instant,h100-8b,rate-limited-api|}',
+      description: 'The embedded mock provider (costs nothing), in any dialect.',
+      body: 'id: ${1:mock}\ntype: mock\nprofile: ${2|small-gpu,instant,h100-8b,rate-limited-api|}\ndialect: ${3|openai,openai-responses,anthropic,gemini|}',
     },
   ],
   'workload.mix': [

@@ -111,7 +111,8 @@ function problemFor(original: ErrorObject, root: unknown, locator: SourceLocator
     }
     case 'required': {
       const field = String((error.params as { missingProperty: string }).missingProperty);
-      const conditional = /\/then\/required$/.test(error.schemaPath) ? ' (required for openai providers)' : '';
+      const type = (error.data as { type?: unknown } | null)?.type;
+      const conditional = /\/then\/required$/.test(error.schemaPath) && typeof type === 'string' ? ` (required for ${type} providers)` : '';
       return { ...at('missing-field', `missing required field '${field}' in ${label}${conditional}`, locator.keyRange(path), formatPath([...path, field])), priority: -1 };
     }
   }

@@ -1,7 +1,7 @@
 // The CodeLens line above each scenario: run it, run it against the mock (when it targets real
 // providers), and the dry-run estimate of requests and cost.
 import * as vscode from 'vscode';
-import { formatEstimate, estimateRun } from '../core/run-estimate';
+import { formatEstimate } from '../core/run-estimate';
 import { targetsRealProviders } from './mock-plan';
 import type { ScenarioAnalyses } from './scenario-analysis';
 
@@ -37,12 +37,13 @@ export class ScenarioCodeLenses implements vscode.CodeLensProvider, vscode.Dispo
     if (targetsRealProviders(plan)) {
       lenses.push(new vscode.CodeLens(top, { title: 'Run against mock', command: 'stampede.runScenarioAgainstMock', arguments: [document.uri], tooltip: 'Run the same load shape against the embedded mock provider: no traffic to real providers, no cost' }));
     }
-    const estimate = estimateRun(plan);
+    const estimate = this.analyses.estimate(document) ?? undefined;
+    if (!estimate) return lenses;
     lenses.push(
       new vscode.CodeLens(top, {
         title: formatEstimate(estimate),
         command: '',
-        tooltip: 'Estimated from the load shape and prices, without sending anything: the open model counts expected arrivals; the closed model assumes ~50 tokens/s per request; cost assumes every request uses its full maxTokens and no cached input.',
+        tooltip: 'Estimated from the load shape and prices, without sending anything: the open model counts expected arrivals; the closed model assumes ~50 tokens/s per request; prompt files and system prompts are counted with each provider\'s tokenizer; cost assumes every request uses its full maxTokens and no cached input.',
       }),
     );
     return lenses;

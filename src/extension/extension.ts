@@ -89,7 +89,7 @@ async function validate(uri: vscode.Uri | undefined, analyses: ScenarioAnalyses,
   const { plan } = analyses.get(document);
   if (plan) {
     const note = warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : '';
-    void vscode.window.showInformationMessage(`Stampede: ✔ ${plan.name} is valid${note} — ${plan.load.segments.length} segment(s), ${Math.round(plan.load.durationMs / 1000)} s, ${formatEstimate(estimateRun(plan))}.`);
+    void vscode.window.showInformationMessage(`Stampede: ✔ ${plan.name} is valid${note} — ${plan.load.segments.length} segment(s), ${Math.round(plan.load.durationMs / 1000)} s, ${formatEstimate(analyses.estimate(document) ?? estimateRun(plan))}.`);
   } else {
     void vscode.window.showErrorMessage(`Stampede: ${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''} in ${vscode.workspace.asRelativePath(document.uri)}.`);
     await vscode.commands.executeCommand('workbench.actions.view.problems');

@@ -17,7 +17,8 @@ import { ResultsWriter } from '../report/results-writer';
 import { formatLiveLine, formatLogLine, emptyOutcomes, type LiveState } from '../report/text-progress';
 import { formatVerdict } from '../report/text-verdict';
 import { plainPalette } from '../report/text-style';
-import { estimateRun, formatEstimate } from '../core/run-estimate';
+import { formatEstimate } from '../core/run-estimate';
+import { estimateScenario } from './scenario-estimate';
 import { planAgainstMock } from './mock-plan';
 import { newestReport, resultsRoot } from './results-location';
 import { newRunFolder } from '../report/run-folder';
@@ -101,7 +102,8 @@ export class RunController implements vscode.Disposable {
       await vscode.commands.executeCommand('workbench.actions.view.problems');
       return undefined;
     }
-    const plan = await this.confirmCost(options.againstMock ? planAgainstMock(analyzed) : analyzed);
+    const scenarioFile = document.uri.scheme === 'file' ? document.uri.fsPath : undefined;
+    const plan = await this.confirmCost(options.againstMock ? planAgainstMock(analyzed) : analyzed, scenarioFile);
     if (!plan) return undefined;
 
     const secretValues = new Map<string, string>();
@@ -205,7 +207,7 @@ export class RunController implements vscode.Disposable {
     }
     this.active = { handle, name: plan.name, writer };
     await vscode.commands.executeCommand('setContext', 'stampede.running', true);
-    this.log.info(`▶ ${plan.name} — ${formatEstimate(estimateRun(plan))}; results: ${folder}`);
+    this.log.info(`▶ ${plan.name} — ${formatEstimate(estimateScenario(plan, fileName))}; results: ${folder}`);
     this.log.show(true);
 
     const summary = await vscode.window.withProgress(
@@ -257,8 +259,8 @@ export class RunController implements vscode.Disposable {
   }
 
   /** The plan to run: as given, swapped to the mock, or undefined when the user declines. */
-  private async confirmCost(plan: ResolvedPlan): Promise<ResolvedPlan | undefined> {
-    const estimate = estimateRun(plan);
+  private async confirmCost(plan: ResolvedPlan, scenarioFile: string | undefined): Promise<ResolvedPlan | undefined> {
+    const estimate = estimateScenario(plan, scenarioFile);
     if (estimate.realProviders.length === 0) return plan;
     const limit = this.setting<number>('confirmCostAboveUsd') ?? 1;
     if (estimate.costUsd <= limit && limit > 0) return plan;

@@ -2,6 +2,8 @@
 // costs one parse however many features look at the file.
 import * as vscode from 'vscode';
 import { analyzeScenario, type ScenarioAnalysis } from '../core/analyze-scenario';
+import type { RunEstimate } from '../core/run-estimate';
+import { estimateScenario } from './scenario-estimate';
 
 export const LANGUAGE_ID = 'stampede';
 
@@ -10,7 +12,7 @@ export function isScenarioDocument(document: vscode.TextDocument): boolean {
 }
 
 export class ScenarioAnalyses implements vscode.Disposable {
-  private readonly cache = new Map<string, { version: number; analysis: ScenarioAnalysis }>();
+  private readonly cache = new Map<string, { version: number; analysis: ScenarioAnalysis; estimate?: RunEstimate | null }>();
   private readonly closeListener = vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString()));
 
   get(document: vscode.TextDocument): ScenarioAnalysis {
@@ -30,6 +32,17 @@ export class ScenarioAnalyses implements vscode.Disposable {
     }
     this.cache.set(key, { version: document.version, analysis });
     return analysis;
+  }
+
+  /** The run estimate of the document's plan (null without one), once per version: prompt
+   * files are read and counted with the providers' tokenizers. */
+  estimate(document: vscode.TextDocument): RunEstimate | null {
+    const plan = this.get(document).plan;
+    const cached = this.cache.get(document.uri.toString())!;
+    if (cached.estimate === undefined) {
+      cached.estimate = plan ? estimateScenario(plan, document.uri.scheme === 'file' ? document.uri.fsPath : undefined) : null;
+    }
+    return cached.estimate;
   }
 
   dispose(): void {

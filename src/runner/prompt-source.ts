@@ -192,6 +192,8 @@ export class PromptMaker {
     baseDir: string,
     private readonly filler: string,
     readonly tokenizer: Tokenizer = loadTokenizer('approx'),
+    /** Prepare at most this many data rows, spread over the file (an estimate's sample). */
+    sampleRows = Infinity,
   ) {
     const src = entry.prompt;
     const field = `workload.mix[${entryIndex}] (${entry.name}).prompt`;
@@ -208,8 +210,9 @@ export class PromptMaker {
         const text = fillTemplate(template, row);
         return { json: JSON.stringify(text), tokens: tokenizer.count(text), row };
       };
-      if (this.rows) for (const row of this.rows) this.prepared.push(prepare(row));
-      else this.prepared.push(prepare(undefined));
+      if (!this.rows) this.prepared.push(prepare(undefined));
+      else if (this.rows.length <= sampleRows) for (const row of this.rows) this.prepared.push(prepare(row));
+      else for (let k = 0; k < sampleRows; k++) this.prepared.push(prepare(this.rows[Math.floor((k * this.rows.length) / sampleRows)]));
     }
   }
 

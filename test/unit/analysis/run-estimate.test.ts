@@ -31,3 +31,34 @@ test('the dry-run text has a row per stage and a total', () => {
   assert.equal(lines.filter((l) => /^\s+step \d+: /.test(l)).length, 12);
   assert.ok(lines.some((l) => /^\s+total\s+1m12s\s+468\s/.test(l)));
 });
+
+test('the dry-run estimate counts prompt files and system prompts with the provider\'s tokenizer', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const o200k = await import('gpt-tokenizer/encoding/o200k_base');
+  const dir = mkdtempSync(join(tmpdir(), 'stampede-estimate-'));
+  const prompt = 'Résumé de la réunion — 東京オフィスの議事録。 function total(xs) { return xs.reduce((a, b) => a + b, 0); } '.repeat(40);
+  const system = 'Answer in French. Cite the minutes by paragraph number; never invent numbers.';
+  writeFileSync(join(dir, 'minutes.txt'), prompt);
+  const file = join(dir, 'estimate.stampede.yaml');
+  const text = `name: estimate
+providers:
+  - { id: live, type: openai, baseUrl: "https://api.openai.com/v1", model: gpt-4o-mini, pricing: { input: 1, output: 1 } }
+workload:
+  mix:
+    - { name: minutes, prompt: { file: minutes.txt }, system: "${system}", maxTokens: 10 }
+load:
+  stages:
+    - { for: 10s, rate: 1/s }
+`;
+  writeFileSync(file, text);
+  const plan = analyzeScenario(text, { fileName: file }).plan!;
+  const exact = o200k.encode(prompt).length + o200k.encode(system).length;
+  const { measurePrompts } = await import('../../../src/runner/prompt-measure');
+  const e = estimateRun(plan, measurePrompts(plan, dir));
+  assert.equal(e.inputTokens, 10 * exact);
+  assert.notEqual(e.inputTokens, estimateRun(plan).inputTokens, 'without measuring, the estimate would draw default prompt sizes');
+  const lines = formatDryRun(plan, file);
+  assert.ok(lines.some((l) => new RegExp(`^\\s+total\\s+10s\\s+10\\s+${(10 * exact).toLocaleString('en-US')}\\s`).test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /Tokens counted with: o200k_base \(live\)/.test(l)));
+});

@@ -29,3 +29,21 @@ test('run against mock swaps real providers, keeping ids and prices, and drops c
   assert.deepEqual(secretNames(mocked), [], 'a mock run must not ask for secrets');
   assert.equal(plan.providers[0].type, 'openai', 'the original plan is not changed');
 });
+
+test('run against mock keeps each provider\'s dialect and tokenizer', () => {
+  const { plan } = analyzeScenario(`name: x
+providers:
+  - { id: claude, type: anthropic, model: claude-sonnet-4-5, apiKey: "\${secret:ANTHROPIC_API_KEY}", pricing: { input: 3, output: 15 } }
+  - { id: gem, type: gemini, model: gemini-2.5-flash, pricing: { input: 0.3, output: 2.5 } }
+  - { id: resp, type: openai, api: responses, baseUrl: "https://api.openai.com/v1", model: gpt-4.1, pricing: { input: 2, output: 8 } }
+workload:
+  mix:
+    - { name: a, provider: claude }
+load:
+  stages:
+    - { for: 1s, rate: 1/s }
+`);
+  assert.ok(plan);
+  const mocked = planAgainstMock(plan).providers.map((p) => (p.type === 'mock' ? [p.id, p.dialect, p.tokenizer] : []));
+  assert.deepEqual(mocked, [['claude', 'anthropic', 'approx'], ['gem', 'gemini', 'approx'], ['resp', 'openai-responses', 'o200k_base']]);
+});
