@@ -47,17 +47,21 @@ export function nextArrivalAt(load: PlanLoad, multiplier: number, fromMs: number
   return null;
 }
 
-/** Arrivals owed from `firstMs` (an arrival due then but never sent) to the end of the shape:
- * that one, then the expected count of the rest — exact for uniform spacing, the mean for
- * Poisson. Walked in the same 50 ms steps as nextArrivalAt, never one by one. */
+/** Arrivals owed from `firstMs` (an arrival due then but never sent) to the end of the shape,
+ * from the work left under the rate curve — walked in the same 50 ms steps as nextArrivalAt,
+ * never one by one. Uniform spacing: one arrival per whole unit of work, the due one first —
+ * exact at constant rates; on a ramp the scheduler reads the rate at each arrival rather than
+ * at each step's start, so the count may differ by an arrival or two. Poisson: the due one
+ * plus the mean of the rest. */
 export function arrivalsOwedFrom(load: PlanLoad, multiplier: number, firstMs: number): number {
-  let expected = 0;
+  let work = 0;
   for (let t = firstMs; t < load.durationMs; ) {
     const stepEnd = Math.min(load.durationMs, Math.floor(t / STEP_MS) * STEP_MS + STEP_MS);
-    expected += (levelAt(load, t) * multiplier * (stepEnd - t)) / 1000;
+    work += (levelAt(load, t) * multiplier * (stepEnd - t)) / 1000;
     t = stepEnd;
   }
-  return 1 + Math.floor(expected);
+  // The slack matches nextArrivalAt's: float residue of the step sums adds no arrival.
+  return load.arrival === 'uniform' ? Math.max(1, Math.ceil(work - 1e-6)) : 1 + Math.floor(work);
 }
 
 /** The open model's scheduler: one timer (or Immediate) armed for the next arrival. */
