@@ -85,7 +85,8 @@ export class RunWindows {
     else this.stats.mergeWindowLatency();
   }
 
-  private tick(final: boolean): void {
+  /** One second's point (`final`: the last, partial second), from the timer of schedule(). */
+  tick(final: boolean): void {
     const run = this.run;
     const elapsedMs = run.now();
     this.ticks++;

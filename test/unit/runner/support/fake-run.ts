@@ -14,6 +14,10 @@ export interface FakeRun extends RunControl {
   stops: Array<{ reason: 'stopped' | 'aborted'; message?: string }>;
   finishes: number;
   errors: unknown[];
+  /** When set, now() returns it (a clock the test moves); else the real time since t0. */
+  clock: number | null;
+  /** Moves the test's clock on by `ms` (starting it at 0). */
+  advance(ms: number): void;
 }
 
 export function fakeRun(plan: ResolvedPlan): FakeRun {
@@ -26,7 +30,9 @@ export function fakeRun(plan: ResolvedPlan): FakeRun {
     stops: [],
     finishes: 0,
     errors: [],
-    now: () => performance.now() - run.t0,
+    clock: null,
+    advance: (ms) => void (run.clock = (run.clock ?? 0) + ms),
+    now: () => run.clock ?? performance.now() - run.t0,
     log: (level, message) => void run.logs.push({ level, message }),
     guarded: (fn) => {
       try {
