@@ -16,7 +16,8 @@ export interface RunOptions {
   /** Run id used in events and file names; generated when absent. */
   runId?: string;
   /** More consumers of every sample, outcome, token and cost as it happens, beside the local
-   * per-second statistics (run-sink.ts). A sink that throws ends the run with an error. */
+   * per-second statistics (run-sink.ts). A sink that throws ends the run with an error. Runs
+   * in this thread only: a run in a worker thread (worker-client.ts) cannot carry them. */
   sinks?: readonly RunSink[];
 }
 

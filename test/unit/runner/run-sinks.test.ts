@@ -4,9 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OUTCOMES, type Outcome, type RunSummary } from '../../../src/protocol/run-events';
-import type { PlanProvider } from '../../../src/core/plan';
 import type { RunSink } from '../../../src/runner/run-sink';
-import { makePlan } from './support/plan-fixture';
+import { instantMockProvider, makePlan } from './support/plan-fixture';
 import { runPlan } from './support/collect-run';
 import { jsonCompletion, startScriptedServer, streamTokens } from './support/scripted-server';
 
@@ -153,19 +152,8 @@ test('a sink receives every sample, outcome, token and cost the summary counts (
 });
 
 test('agent tasks: the sink gets one request with every model call as an attempt and the whole task\'s tokens', async () => {
-  const mock: PlanProvider = {
-    id: 'm',
-    type: 'mock',
-    profile: 'instant',
-    overrides: {},
-    model: 'mock-model',
-    headers: {},
-    pricing: { input: 1, cachedInput: 0.5, output: 2 },
-    maxConnections: 32,
-    behaviour: { faults: [], agentSteps: { base: 3, underLoad: 0 } },
-  } as PlanProvider;
   const plan = makePlan({
-    providers: [mock],
+    providers: [instantMockProvider],
     mix: [{ stream: true, maxTokens: 32, agent: { maxSteps: 10, tools: [{ name: 'search', latencyMinMs: 5, latencyMaxMs: 10, failureRate: 0 }] } }],
     segments: [{ from: 6, ms: 1000 }],
   });
