@@ -1,8 +1,8 @@
 // Issue 4's request path, beside the engine: where each attempt goes (failover), what it sends
 // (per-provider bodies, http templates, agent loops), what its response says (degradation
 // level, cache hit, Server-Timing, http extraction rules) and whether cancelled streams really
-// stopped (mock counters or a monitor). The engine calls in at launch, send, finish, tick and
-// summary; all state lives here.
+// stopped (mock counters or a monitor). The request flow calls in at launch, send and finish,
+// the run's windows at each tick, the summary at the end; all state lives here.
 import { performance } from 'node:perf_hooks';
 import type { PlanMixEntry, ResolvedPlan } from '../core/plan';
 import type { AgentSummary, CancellationSummary, FailoverEvent, Percentiles, ProviderSummary, RunSummary, TickPoint } from '../protocol/run-events';
@@ -120,10 +120,10 @@ export class RequestPath {
     } else if (req.agent || this.needModel || pick.provider.countText) a.collect = true;
   }
 
-  /** Reads what an attempt's response says and counts it into `spans`. */
+  /** Reads what an attempt's response says and counts it into `spans` (its outcome per
+   * provider is counted by the sinks, as every attempt's outcome). */
   attemptFinished(a: Attempt, provider: ProviderRuntime, spans: readonly RunStats[]): void {
     this.router?.record(a.providerIndex, a.probe, a.outcome);
-    for (const s of spans) s.path.attempt(a.providerIndex, a.outcome);
     if (provider.countText && provider.dialect) countAnswer(a, provider);
     if (a.outcome === 'aborted' || !a.hasHeaders) return;
     if (provider.dialect && (a.status === 429 || performance.now() >= provider.nextRateLimitRead)) {
