@@ -183,8 +183,10 @@ export const CHARTS: readonly ChartSpec[] = [
     series: [
       ...outcomeSeries,
       { id: 'errorShare', label: 'error share', axis: 'y1', color: 'red', dashed: true, value: errorShare },
+      // The provider's own rate-limit headers (x-ratelimit-*, anthropic-ratelimit-*): how close it is to 429s.
+      { id: 'rateLimitHeadroom', label: 'rate-limit headroom', axis: 'y1', color: 'orange', dashed: true, value: (p) => p.rateLimit?.headroom ?? null },
     ],
-    thresholds: ['errors.rate', 'rateLimited.rate', 'serverErrors.rate', 'timeouts.rate'].map(
+    thresholds: ['errors.rate', 'rateLimited.rate', 'overloaded.rate', 'serverErrors.rate', 'timeouts.rate', 'rateLimit.headroom'].map(
       (metric): ThresholdAxisRule => ({ metric, axis: 'y1', unit: 'fraction' }),
     ),
     emptyNote: 'No finished requests yet.',

@@ -15,7 +15,8 @@ import { GpuScheduler, Sequence } from './gpu-scheduler';
 import type { OpenAIErrorType } from './openai-wire';
 import { PrefixCache } from './prefix-cache';
 import type { MockProfile } from './profiles';
-import { RateLimiter, formatResetDuration, type RateDecision } from './rate-limiter';
+import { RateLimiter, type RateDecision } from './rate-limiter';
+import { rateLimitMessage, writeWireError } from './wire/error-answer';
 import { openaiChatWire } from './wire/openai-chat-wire';
 import { ResponseCache, type CachedAnswer } from './response-cache';
 import { SeededRng } from './seeded-rng';
@@ -303,17 +304,8 @@ export class MockEngine implements ExchangeHost {
 
   private sendRateLimited(ex: ChatExchange, limiter: RateLimiter, decision: RateDecision, tokenCost: number): void {
     this.stats.rateLimited++;
-    const { requests, tokens } = limiter;
-    const message = decision.tooLarge
-      ? `Request too large for ${this.profile.model} on tokens per min (TPM): Limit ${tokens!.capacity}, Requested ${tokenCost}. Send fewer prompt tokens or a smaller max_tokens.`
-      : decision.limit === 'requests'
-        ? `Rate limit reached for ${this.profile.model} on requests per min (RPM): Limit ${requests!.capacity}, Remaining ${requests!.remaining()}. Please try again in ${formatResetDuration(decision.retryAfterMs)}.`
-        : `Rate limit reached for ${this.profile.model} on tokens per min (TPM): Limit ${tokens!.capacity}, Remaining ${tokens!.remaining()}, Requested ${tokenCost}. Please try again in ${formatResetDuration(decision.retryAfterMs)}.`;
-    const headers = [
-      'retry-after', String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))),
-      'retry-after-ms', String(decision.retryAfterMs),
-    ];
-    this.sendError(ex.res, 429, message, decision.limit ?? 'requests', null, 'rate_limit_exceeded', ex, headers);
+    const headers = ['retry-after', String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))), 'retry-after-ms', String(decision.retryAfterMs)];
+    this.sendError(ex.res, 429, rateLimitMessage(this.profile.model, limiter, decision, tokenCost), decision.limit ?? 'requests', null, 'rate_limit_exceeded', ex, headers);
   }
 
   private lookupPrefix(ex: ChatExchange, request: ChatRequest): void {
@@ -467,31 +459,13 @@ export class MockEngine implements ExchangeHost {
     ex: ChatExchange | null = null,
     extraHeaders: string[] = [],
   ): void {
-    let retryAfterMs: number | undefined;
-    let extra = extraHeaders;
-    if (wire.retryAfterInBody) {
-      // Gemini says when to retry in the body (RetryInfo), not in headers.
-      extra = [];
-      for (let i = 0; i + 1 < extraHeaders.length; i += 2) {
-        const name = extraHeaders[i]!;
-        if (name === 'retry-after-ms') retryAfterMs = Number(extraHeaders[i + 1]);
-        else if (name === 'retry-after') retryAfterMs ??= Number(extraHeaders[i + 1]) * 1000;
-        else extra.push(name, extraHeaders[i + 1]!);
+    writeWireError(wire, res, { status, message, type, param, code }, extraHeaders, (headers) => {
+      if (ex) {
+        headers.push('x-request-id', ex.requestId());
+        ex.pushStageHeaders(headers);
       }
-    }
-    const answer = wire.error(status, message, type, param, code, retryAfterMs);
-    const headers = ['content-type', 'application/json', 'content-length', String(Buffer.byteLength(answer.body)), ...extra];
-    if (ex) {
-      headers.push('x-request-id', ex.requestId());
-      ex.pushStageHeaders(headers);
-    }
-    this.rateLimitHeaders(headers, wire);
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    res.writeHead(answer.status, headers);
-    res.end(answer.body);
+      this.rateLimitHeaders(headers, wire);
+    });
   }
 }
 
