@@ -100,6 +100,7 @@ export async function runMockCommand(args: string[]): Promise<number> {
   }
   const running = server;
   process.stdout.write(`stampede mock listening on ${running.url} (OpenAI base URL ${running.url}/v1, metrics ${running.url}/metrics)\n`);
+  process.stdout.write(`  speaks OpenAI chat completions and Responses (${running.url}/v1), Anthropic Messages (base URL ${running.url}) and Gemini (base URL ${running.url}/v1beta)\n`);
   for (const line of describeMockProfile(flags.profile, running.profile)) process.stdout.write(line + '\n');
   process.stdout.write('press Ctrl-C to stop\n');
   return new Promise<number>((resolve) => {

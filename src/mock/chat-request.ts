@@ -2,6 +2,7 @@
 // fields that change the mock's behaviour are read; the rest (temperature, top_p, ...) are
 // accepted and ignored, as a permissive server would.
 import { estimateTokens } from '../core/token-estimate';
+import { isFailure, jsonObject } from './wire/parse-helpers';
 
 export interface ChatRequest {
   /** The requested model, or null when absent. */
@@ -25,17 +26,8 @@ export type ChatRequestParse =
   | { ok: false; message: string; param: string | null };
 
 export function parseChatRequest(body: string, count: (text: string) => number = estimateTokens): ChatRequestParse {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return { ok: false, message: `The request body is not valid JSON: ${reason}`, param: null };
-  }
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    return { ok: false, message: 'The request body must be a JSON object.', param: null };
-  }
-  const record = json as Record<string, unknown>;
+  const record = jsonObject(body);
+  if (isFailure(record)) return record;
   const messages = record.messages;
   if (!Array.isArray(messages) || messages.length === 0) {
     return { ok: false, message: "'messages' is required and must be a non-empty array.", param: 'messages' };

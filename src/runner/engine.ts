@@ -278,7 +278,7 @@ class Run implements RunControl {
     this.phase = 'draining';
     this.open.stop();
     this.users.stop();
-    this.flow.abortWaiting();
+    this.flow.abortWaiting(true);
     const inFlight = this.flow.inFlight;
     if (inFlight === 0) {
       void this.finish();

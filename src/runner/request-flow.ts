@@ -45,6 +45,8 @@ interface Request extends PathRequest, Slotted {
   provider: ProviderRuntime;
   user: ClosedUser | null;
   retryTimer: NodeJS.Timeout | null;
+  /** Waiting for its agent's simulated tools (not for a retry): carries on when the shape ends. */
+  toolWait: boolean;
 }
 
 /** The random streams of the request flow (forked from the plan's seed by the run). */
@@ -153,6 +155,7 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
       provider: mix.provider,
       user,
       retryTimer: null,
+      toolWait: false,
       slot: -1,
     };
     this.inFlight++;
@@ -237,8 +240,10 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
       if (delay >= 0) {
         // The tools' simulated latency, then the next model call of the same task.
         this.retryWaits.add(req);
+        req.toolWait = true;
         req.retryTimer = setTimeout(() => {
           req.retryTimer = null;
+          req.toolWait = false;
           this.retryWaits.delete(req);
           run.guarded(() => this.sendAttempt(req));
         }, delay);
@@ -330,9 +335,11 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
   // ---- ending ----------------------------------------------------------------------------
 
   /** Requests waiting for a retry or their agent's tools end as aborted (the shape ended or
-   * the run is finishing). */
-  abortWaiting(): void {
+   * the run is finishing). When the shape ends, agent tasks between two model calls are in
+   * flight like any other request and carry on through the drain (`keepAgents`). */
+  abortWaiting(keepAgents = false): void {
     for (const req of this.retryWaits.toArray()) {
+      if (keepAgents && req.toolWait) continue;
       if (req.retryTimer) clearTimeout(req.retryTimer);
       req.retryTimer = null;
       this.retryWaits.delete(req);

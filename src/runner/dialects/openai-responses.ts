@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { responsesUrl } from './endpoints';
 import { openaiChat, openaiRateLimit } from './openai-chat';
-import { outcomeForErrorObject, outcomeForStatus } from '../outcome-classifier';
+import { outcomeForErrorObject } from '../outcome-classifier';
 import { TOOL_PARAMETERS, isObject, parseJson, snippet, type AgentConversation, type AnswerSink, type Dialect, type ToolCall } from './dialect';
 
 const TOKEN_EVENTS = new Set([
@@ -139,14 +139,9 @@ export const openaiResponses: Dialect = {
     sink.ended();
   },
 
-  errorOutcome(status) {
-    return outcomeForStatus(status);
-  },
-
-  retryAfterFromBody() {
-    return -1;
-  },
-
+  // The same statuses, headers and retry hints as chat completions.
+  errorOutcome: openaiChat.errorOutcome,
+  retryAfterFromBody: openaiChat.retryAfterFromBody,
   rateLimit: openaiRateLimit,
 
   answerText(events, body) {

@@ -92,3 +92,14 @@ test('agents take more steps when the mock is overloaded', async () => {
   assert.ok(a.steps.max! > 4, `steps under load ${JSON.stringify(a.steps)}`);
   assert.ok(summary.metrics['agent.steps.growth']! > 1, `growth ${summary.metrics['agent.steps.growth']}`);
 });
+
+test('an agent task waiting for its tools when the load shape ends finishes in the drain instead of being aborted', async () => {
+  // One task at t=0 of a 100 ms shape; its tools take 300 ms, so it is between two model calls
+  // when the shape ends. Tasks keep going while the run drains, like any request in flight.
+  const slowTools: PlanAgent = { maxSteps: 10, tools: [{ name: 'search', latencyMinMs: 300, latencyMaxMs: 300, failureRate: 0 }] };
+  const plan = makePlan({ providers: [mockProvider], mix: [{ stream: true, agent: slowTools, maxTokens: 8 }], segments: [{ from: 10, ms: 100 }] });
+  const { summary } = await runPlan(plan);
+  assert.equal(summary.outcomes.aborted, 0, JSON.stringify(summary.outcomes));
+  assert.equal(summary.outcomes.ok, 1);
+  assert.equal(summary.agent!.steps.max, 4);
+});
