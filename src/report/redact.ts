@@ -34,7 +34,7 @@ export function redactUrl(url: string): string {
 
 function redactProvider(provider: PlanProvider): PlanProvider {
   const headers = redactHeaders(provider.headers);
-  if (provider.type === 'openai') {
+  if (provider.type === 'openai' || provider.type === 'anthropic' || provider.type === 'gemini') {
     return { ...provider, headers, baseUrl: redactUrl(provider.baseUrl), ...(provider.apiKey !== undefined ? { apiKey: redactSensitiveValue(provider.apiKey) } : {}) };
   }
   if (provider.type === 'http') {
@@ -78,7 +78,7 @@ export function collectSecretValues(
     for (const m of url.matchAll(/[?&]([^=&#]+)=([^&#]*)/g)) if (isSensitiveHeader(m[1])) credential(m[2]);
   };
   for (const provider of plan.providers) {
-    if (provider.type === 'openai') {
+    if (provider.type === 'openai' || provider.type === 'anthropic' || provider.type === 'gemini') {
       credential(provider.apiKey);
       queryCredentials(provider.baseUrl);
     }

@@ -66,13 +66,13 @@ export function startCacheAB(options: RunOptions, start: (o: RunOptions) => RunH
     }
   };
   const body = options.plan.cacheExperiment?.ab?.switch;
-  const usesBody = body?.kind === 'body' && options.plan.providers.some((p) => p.type === 'openai');
+  const usesBody = body?.kind === 'body' && options.plan.providers.some((p) => p.type === 'openai' || p.type === 'anthropic' || p.type === 'gemini');
   let current = start({
     ...options,
     plan: planForSide(options.plan, 'on'),
     onEvent: (e) => {
       if (e.type !== 'done') forward(e);
-      if (e.type === 'start' && usesBody) forward({ type: 'log', entry: { t: 0, level: 'warn', message: `cache.ab.switch.body is applied to http targets only; openai providers get the same request in both runs` } });
+      if (e.type === 'start' && usesBody) forward({ type: 'log', entry: { t: 0, level: 'warn', message: `cache.ab.switch.body is applied to http targets only; openai, anthropic and gemini providers get the same request in both runs` } });
     },
   });
   const handle: RunHandle = {

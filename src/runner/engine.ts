@@ -186,7 +186,7 @@ class Run implements RunControl {
       thresholds: this.plan.thresholds.map((t) => ({ id: t.id, source: t.source, metric: t.metric })),
       providers: providers.length
         ? providers.map((p) => ({ id: p.id, type: p.type, url: p.displayUrl }))
-        : this.plan.providers.map((p) => ({ id: p.id, type: p.type, url: p.type === 'openai' ? p.baseUrl : p.type === 'mock' ? `embedded mock (${p.profile})` : '' })),
+        : this.plan.providers.map((p) => ({ id: p.id, type: p.type, url: p.type === 'mock' ? `embedded mock (${p.profile})` : p.type === 'http' ? '' : p.baseUrl })),
     });
   }
 

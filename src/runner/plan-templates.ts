@@ -12,7 +12,8 @@ export interface TemplateSources {
 export function secretNamesIn(plan: ResolvedPlan): string[] {
   const names = new Set<string>();
   for (const p of plan.providers) {
-    const fields = [p.type === 'openai' ? p.baseUrl : '', p.type === 'openai' ? p.apiKey ?? '' : '', ...Object.values(p.headers)];
+    const hosted = p.type === 'openai' || p.type === 'anthropic' || p.type === 'gemini';
+    const fields = [hosted ? p.baseUrl : '', hosted ? p.apiKey ?? '' : '', ...Object.values(p.headers)];
     if (p.type === 'http') fields.push(p.target.url, ...Object.values(p.target.headers));
     for (const f of fields) for (const m of f.matchAll(REF)) if (m[1] === 'secret') names.add(m[2].trim());
   }

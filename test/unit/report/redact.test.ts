@@ -40,3 +40,21 @@ test('credentials in a query string are redacted and collected too', () => {
   const redacted = redactPlan(plan).providers[0];
   assert.equal(redacted.type === 'openai' ? redacted.baseUrl : '', 'http://h/v1?token=[redacted]');
 });
+
+test('anthropic and gemini keys are credentials too: collected from ${env:…} and literals, redacted in the plan', async () => {
+  const { secretNamesIn } = await import('../../../src/runner/plan-templates');
+  const plan = samplePlan();
+  const base = plan.providers[0]!;
+  plan.providers = [
+    { id: 'claude', type: 'anthropic', baseUrl: 'https://api.anthropic.com', apiKey: '${env:ANTHROPIC_KEY}', apiVersion: '2023-06-01', model: 'c', headers: {}, pricing: base.pricing, maxConnections: 4 },
+    { id: 'gem', type: 'gemini', baseUrl: 'https://g/v1beta?key=literal-gemini-key', apiKey: 'literal-gemini-apikey', model: 'g', headers: { 'x-goog-api-key': '${secret:GEMINI}' }, pricing: base.pricing, maxConnections: 4 },
+  ];
+  const env: Record<string, string> = { ANTHROPIC_KEY: 'sk-ant-from-env-1', GEMINI: 'gemini-from-secret-1' };
+  const values = collectSecretValues(plan, (_kind, name) => env[name]);
+  for (const v of ['sk-ant-from-env-1', 'gemini-from-secret-1', 'literal-gemini-key', 'literal-gemini-apikey']) assert.ok(values.includes(v), v);
+  const redacted = redactPlan(plan).providers;
+  assert.equal(redacted[0]!.type === 'anthropic' ? redacted[0]!.apiKey : '', '${env:ANTHROPIC_KEY}');
+  assert.equal(redacted[1]!.type === 'gemini' ? redacted[1]!.apiKey : '', '[redacted]');
+  assert.equal(redacted[1]!.type === 'gemini' ? redacted[1]!.baseUrl : '', 'https://g/v1beta?key=[redacted]');
+  assert.deepEqual(secretNamesIn({ ...plan, providers: [{ ...plan.providers[0]!, apiKey: '${secret:ANTHROPIC_API_KEY}' } as typeof plan.providers[number]] }), ['ANTHROPIC_API_KEY']);
+});
