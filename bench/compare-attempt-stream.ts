@@ -14,7 +14,6 @@ if (!beforeTree) {
   process.exit(2);
 }
 const rounds = Number(roundsArg ?? 12);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const Before = (require(join(resolve(beforeTree), 'src/runner/attempt')) as { Attempt: typeof Attempt }).Attempt;
 
 const chunk = (delta: object, finish: string | null) => `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1700000000, model: 'bench-model', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
