@@ -78,6 +78,8 @@ export class Attempt implements Dispatcher.DispatchHandler {
   /** Which provider (plan index) it went to and whether it was a half-open probe (failover). */
   providerIndex = 0;
   probe = false;
+  /** The gateway upstream that served it, from `extract.upstream` (null: not said). */
+  servedBy: string | null = null;
   /** Cost read from the response by an http target's `extract.costUsd`; -1 = priced from tokens. */
   extractedCost = -1;
   /** Absolute deadlines (performance.now() ms) enforced by the engine's sweeper. */

@@ -64,7 +64,13 @@ export class RequestPath {
     this.leaks = new MockLeakCounter(providers.flatMap((p) => (p.mock ? [p.mock] : [])));
     const verify = plan.workload.cancellations.verify;
     this.monitorCheck = verify && !this.leaks.active ? new MonitorCancellationCheck(latest, verify.series, verify.withinMs) : null;
-    for (const p of providers) if (p.http) this.extractors.set(p, new HttpExtractor(p.http));
+    for (const p of providers) {
+      if (p.http) this.extractors.set(p, new HttpExtractor(p.http.extract, p.http.serverTimingEntry));
+      else {
+        const extract = plan.providers[p.index]?.extract;
+        if (extract && Object.keys(extract).length > 0) this.extractors.set(p, new HttpExtractor(extract));
+      }
+    }
     this.needModel = plan.degradation?.models !== undefined;
   }
 
@@ -113,7 +119,7 @@ export class RequestPath {
     if (pick.provider.http) {
       a.reader = httpResponseReader(pick.provider.http);
       a.collect = true;
-    } else if (req.agent || this.needModel) a.collect = true;
+    } else if (req.agent || this.needModel || req.entry.expect !== undefined || this.extractors.get(pick.provider)?.wantsBody) a.collect = true;
   }
 
   /** Reads what an attempt's response says and counts it into `spans`. */
@@ -131,7 +137,8 @@ export class RequestPath {
       const facts = extractor.read(a.responseHeaders, last);
       if (facts.inputTokens !== null) a.usagePrompt = facts.inputTokens;
       if (facts.outputTokens !== null) a.usageCompletion = facts.outputTokens;
-      else if (!a.events && a.outcome === 'ok') a.tokens = Math.ceil(a.bodyText.length / 4);
+      else if (provider.http && !a.events && a.outcome === 'ok') a.tokens = Math.ceil(a.bodyText.length / 4);
+      if (facts.upstream !== null) a.servedBy = facts.upstream;
       if (facts.costUsd !== null) a.extractedCost = facts.costUsd;
       if (facts.cacheHit !== null) cacheHit = facts.cacheHit;
       if (facts.degradationLevel !== null && this.plan.degradation) level = levelFromText(facts.degradationLevel, this.plan.degradation.levels);
