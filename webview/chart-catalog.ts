@@ -54,6 +54,7 @@ export interface ChartSpec {
 /** Outcomes bottom to top in the stacked chart, with their legend names and colours. */
 export const OUTCOME_STACK: ReadonlyArray<{ outcome: Outcome; label: string; color: ColorRole }> = [
   { outcome: 'ok', label: 'ok', color: 'green' },
+  { outcome: 'unacceptable', label: 'unacceptable answer', color: 'yellow' },
   { outcome: 'rate_limited', label: '429 rate limited', color: 'orange' },
   { outcome: 'server_error', label: '5xx', color: 'red' },
   { outcome: 'client_error', label: 'other 4xx', color: 'blue' },

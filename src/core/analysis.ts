@@ -33,7 +33,7 @@ function tickErrors(p: TickPoint): number {
 }
 
 function tickJudged(p: TickPoint): number {
-  return JUDGED_ERRORS.reduce((n, o) => n + p.outcomes[o], 0) + p.outcomes.ok + p.outcomes.canceled;
+  return JUDGED_ERRORS.reduce((n, o) => n + p.outcomes[o], 0) + p.outcomes.ok + (p.outcomes.unacceptable ?? 0) + p.outcomes.canceled;
 }
 
 function median(values: number[]): number | null {
@@ -66,7 +66,7 @@ export function baselineOf(input: AnalysisInput): RunAnalysis['baseline'] {
       known += p.inputTokens;
     }
   }
-  const judged = stage0 ? JUDGED_ERRORS.reduce((n, o) => n + stage0.outcomes[o], 0) + stage0.outcomes.ok + stage0.outcomes.canceled : 0;
+  const judged = stage0 ? JUDGED_ERRORS.reduce((n, o) => n + stage0.outcomes[o], 0) + stage0.outcomes.ok + (stage0.outcomes.unacceptable ?? 0) + stage0.outcomes.canceled : 0;
   const errors = stage0 ? JUDGED_ERRORS.reduce((n, o) => n + stage0.outcomes[o], 0) : 0;
   const depths = base.map((p) => p.queueDepth).filter((v): v is number => v !== null);
   return {

@@ -3,6 +3,8 @@
 
 export type Outcome =
   | 'ok'
+  /** An answer arrived and failed a check of its mix entry's `expect` (issue 12): not an error. */
+  | 'unacceptable'
   | 'rate_limited'
   | 'server_error'
   | 'client_error'
@@ -13,6 +15,7 @@ export type Outcome =
 
 export const OUTCOMES: readonly Outcome[] = [
   'ok',
+  'unacceptable',
   'rate_limited',
   'server_error',
   'client_error',

@@ -2,7 +2,7 @@
 // person reads top-down — verdict, figures, thresholds, charts, stages, then the details.
 // A pure function of the results document.
 import { findMetric } from '../core/metric-catalog';
-import { ERROR_OUTCOMES, OUTCOMES, type Percentiles, type RunSummary, type TickPoint } from '../protocol/run-events';
+import { ERROR_OUTCOMES, OUTCOMES, type Outcome, type OutcomeCounts, type Percentiles, type RunSummary, type TickPoint } from '../protocol/run-events';
 import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatRate, formatUsd, headlineBody } from '../core/format';
 import { analysisHtml } from './analysis-section';
 import { escapeHtml as e } from './html-escape';
@@ -12,6 +12,7 @@ import { renderChart, type ChartBand } from './svg-chart';
 
 const OUTCOME_CLASS: Record<string, string> = {
   ok: 'c-ok',
+  unacceptable: 'c2',
   rate_limited: 'c3',
   server_error: 'c4',
   client_error: 'c5',
@@ -164,9 +165,14 @@ function latencyTable(s: RunSummary): string {
   ].join('')}</tbody></table>`;
 }
 
+/** `unacceptable` only when the run checked answers and some failed (older results lack it). */
+function shownOutcomes(counts: Partial<OutcomeCounts>): readonly Outcome[] {
+  return OUTCOMES.filter((o) => o !== 'unacceptable' || (counts[o] ?? 0) > 0);
+}
+
 function outcomesTable(s: RunSummary): string {
-  const total = OUTCOMES.reduce((sum, o) => sum + s.outcomes[o], 0);
-  const rows = OUTCOMES.map(
+  const total = OUTCOMES.reduce((sum, o) => sum + (s.outcomes[o] ?? 0), 0);
+  const rows = shownOutcomes(s.outcomes).map(
     (o) => `<tr><td><span class="key"><span class="swatch ${OUTCOME_CLASS[o]}"></span>${e(o)}</span></td><td class="num">${e(formatCount(s.outcomes[o]))}</td><td class="num">${e(formatPercent(total ? s.outcomes[o] / total : null))}</td></tr>`,
   );
   return `<table><thead><tr><th>Outcome</th><th class="num">Requests</th><th class="num">Share</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
@@ -237,7 +243,7 @@ function charts(doc: ResultsDocument): string {
     renderChart({
       title: 'Outcomes per second',
       xs, xMaxS, bands, stacked: true,
-      series: OUTCOMES.map((o) => ({ label: o, values: pick((p) => p.outcomes[o] ?? 0), colorClass: OUTCOME_CLASS[o] })),
+      series: shownOutcomes(seriesTotals(doc.series).outcomes).map((o) => ({ label: o, values: pick((p) => p.outcomes[o] ?? 0), colorClass: OUTCOME_CLASS[o] })),
       formatY: (v) => String(Number(v.toPrecision(3))),
       markers: markersFor('errors').concat(markersFor('rateLimited'), markersFor('serverErrors'), markersFor('timeouts')),
     }),

@@ -4,7 +4,7 @@ import { analyzeRun, derivedMetrics, describeAnalysis, highestPassingLevel, last
 import type { Percentiles, StageSummary, ThresholdState, TickPoint } from '../../../src/protocol/run-events';
 
 const pct = (p95: number | null, count = 10): Percentiles => ({ p50: p95, p90: p95, p95, p99: p95, max: p95, mean: p95, min: p95, count: p95 === null ? 0 : count });
-const outcomes = (ok: number, extra: Partial<TickPoint['outcomes']> = {}): TickPoint['outcomes'] => ({ ok, rate_limited: 0, server_error: 0, client_error: 0, timeout: 0, network: 0, canceled: 0, aborted: 0, ...extra });
+const outcomes = (ok: number, extra: Partial<TickPoint['outcomes']> = {}): TickPoint['outcomes'] => ({ ok, unacceptable: 0, rate_limited: 0, server_error: 0, client_error: 0, timeout: 0, network: 0, canceled: 0, aborted: 0, ...extra });
 
 function tick(t: number, stageIndex: number, level: number, over: Partial<TickPoint> = {}): TickPoint {
   return {
