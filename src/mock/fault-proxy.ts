@@ -48,7 +48,8 @@ export interface ProxyExchange {
   fault: FaultKind | null;
   /** Answered by the proxy's fault schedule: the upstream never saw it. */
   injected: boolean;
-  /** Response body bytes sent to the client. */
+  /** Request body bytes received, and response body bytes sent to the client. */
+  requestBytes: number;
   bytes: number;
   /** Arrival to the first byte of the response body (headers alone for an answer without one); null without a response. */
   ttfbMs: number | null;
@@ -145,6 +146,7 @@ class Exchange {
   status = 0;
   fault: FaultKind | null = null;
   bytes = 0;
+  requestBytes = 0;
   firstByteAt = 0;
   private sniffed = '';
 
@@ -169,6 +171,7 @@ class Exchange {
       status: this.status,
       fault: this.fault,
       injected,
+      requestBytes: this.requestBytes,
       bytes: this.bytes,
       ttfbMs: this.firstByteAt > 0 ? this.firstByteAt - this.startAt : null,
       model,
@@ -274,6 +277,7 @@ class ProxyEngine {
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
     req.on('end', () => {
+      exchange.requestBytes = size;
       if (size > MAX_BODY_BYTES) {
         this.stats.rejected++;
         this.sendJson(res, exchange, 413, errorJson(`The request body exceeds ${MAX_BODY_BYTES} bytes.`, 'invalid_request_error', null, 'request_too_large'), [], false);
