@@ -16,7 +16,9 @@ export const AGENT_STEPS_MARGIN = 1;
 export const RECOVERY_FACTOR = 1.2;
 export const RECOVERY_SECONDS = 3;
 /** Requests of a stage pooled before its cost per request is compared, so a few long prompts cannot flag it. */
-const COST_MIN_REQUESTS = 10;
+const COST_MIN_REQUESTS = 20;
+/** How many standard errors a stage's cost per request must stand above the baseline's. */
+const COST_Z = 3;
 
 export interface AnalysisInput {
   ticks: readonly TickPoint[];
@@ -79,6 +81,54 @@ export function baselineOf(input: AnalysisInput): RunAnalysis['baseline'] {
   };
 }
 
+/** Requests a stage summary judged (errors, ok, unacceptable and canceled answers). */
+function stageJudged(s: StageSummary): number {
+  return JUDGED_ERRORS.reduce((n, o) => n + s.outcomes[o], 0) + s.outcomes.ok + (s.outcomes.unacceptable ?? 0) + s.outcomes.canceled;
+}
+
+/**
+ * Stages whose cost per request rose, compared like with like: every stage, the baseline
+ * included, counts the requests *sent* in it (the stage summaries), never the seconds they
+ * finished in — the first seconds of a stage are full of the previous stage's stragglers, the
+ * long and expensive answers. A rise must be over COST_FACTOR and stand COST_Z standard errors
+ * clear of the noise of two means. The per-request variance comes from how the seconds' cost
+ * sums scatter around their stage's mean: Var(sum of n requests) = n·σ², so
+ * σ² ≈ Σ(cost_i − n_i·mean_stage)² / Σ n_i.
+ */
+function costRisingStages(input: AnalysisInput, base: number | null): Map<number, { mean: number; base: number }> {
+  const out = new Map<number, { mean: number; base: number }>();
+  const stage0 = input.stages[0];
+  if (!stage0 || base === null || !(base > 0)) return out;
+  const nBase = stageJudged(stage0);
+  if (nBase < COST_MIN_REQUESTS) return out;
+  // Each second scatters around its own stage's mean, so a real rise is not mistaken for noise.
+  const sums = new Map<number, { cost: number; n: number }>();
+  for (const p of input.ticks) {
+    const sum = sums.get(p.stageIndex) ?? { cost: 0, n: 0 };
+    sum.cost += p.cost;
+    sum.n += tickJudged(p);
+    sums.set(p.stageIndex, sum);
+  }
+  let scatter = 0;
+  let counted = 0;
+  for (const p of input.ticks) {
+    const k = tickJudged(p);
+    const sum = sums.get(p.stageIndex)!;
+    if (k === 0 || sum.n === 0) continue;
+    scatter += (p.cost - (k * sum.cost) / sum.n) ** 2;
+    counted += k;
+  }
+  const variance = counted > 0 ? scatter / counted : 0;
+  for (const s of input.stages.slice(1)) {
+    const n = stageJudged(s);
+    const mean = s.costPerRequest;
+    if (mean === null || n < COST_MIN_REQUESTS) continue;
+    const noise = COST_Z * Math.sqrt(variance / n + variance / nBase);
+    if (mean > COST_FACTOR * base && mean - base > noise) out.set(s.index, { mean, base });
+  }
+  return out;
+}
+
 export function analyzeRun(input: AnalysisInput): RunAnalysis {
   const { ticks, loadModel } = input;
   const baseline = baselineOf(input);
@@ -91,7 +141,7 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
     timeline.push({ kind, t: p.t, stage: p.stage, targetLevel: p.targetLevel, message: `${message} at ${fmtLevel(p.targetLevel, loadModel)}`, value });
   };
   const queueRun: TickPoint[] = [];
-  let stageCost = { index: -1, cost: 0, n: 0 };
+  const costRise = costRisingStages(input, baseline.costPerRequest);
   for (let i = 0; i < ticks.length; i++) {
     const p = ticks[i];
     if (p.outcomes.rate_limited > 0) add('first-429', p, `first 429 (rate limited): ${p.outcomes.rate_limited} in that second`, p.outcomes.rate_limited);
@@ -122,14 +172,9 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
     if (baseline.cacheHitRate !== null && baseline.cacheHitRate > 0 && p.cacheHitRate !== null && p.cacheHitRate < CACHE_FALL_FACTOR * baseline.cacheHitRate) {
       add('cache-falling', p, `cache hit rate ${fmtPct(p.cacheHitRate)}, below ${CACHE_FALL_FACTOR * 100}% of the baseline ${fmtPct(baseline.cacheHitRate)}`, p.cacheHitRate);
     }
-    if (p.stageIndex !== stageCost.index) stageCost = { index: p.stageIndex, cost: 0, n: 0 };
-    stageCost.cost += p.cost;
-    stageCost.n += tickJudged(p);
-    if (baseline.costPerRequest !== null && baseline.costPerRequest > 0) {
-      const { cost, n } = stageCost;
-      if (n >= COST_MIN_REQUESTS && cost / n > COST_FACTOR * baseline.costPerRequest) {
-        add('cost-rising', p, `cost per request $${(cost / n).toPrecision(3)}, over ${COST_FACTOR}× the baseline $${baseline.costPerRequest.toPrecision(3)}`, cost / n);
-      }
+    const costSign = costRise.get(p.stageIndex);
+    if (costSign !== undefined && !seen.has('cost-rising')) {
+      add('cost-rising', p, `cost per request $${costSign.mean.toPrecision(3)} in stage ${p.stage}, over ${COST_FACTOR}× the baseline $${costSign.base.toPrecision(3)}`, costSign.mean);
     }
     const steps = p.agentSteps?.p95 ?? null;
     if (baseline.agentStepsP95 !== null && steps !== null && steps > baseline.agentStepsP95 + AGENT_STEPS_MARGIN) {

@@ -25,7 +25,7 @@ import { SlotList, type Slotted } from './slot-list';
 import { Attempt, type AttemptHooks } from './attempt';
 import { percentilesOf, recordMs } from './latency-histogram';
 import { METRIC_KEYS, latencyIndexOfMetric, metricValues } from './metric-snapshot';
-import { resolveTemplate } from './plan-templates';
+import { resolveTemplate, type TemplateSources } from './plan-templates';
 import { MetricsScraper } from './prometheus-scrape';
 import { MonitorSet, latestMonitorValue } from './monitors';
 import { RequestPath, type PathRequest } from './request-path';
@@ -35,6 +35,8 @@ import { HerdProbe, herdPromptJson, herdResult, withHerd } from './herd-probe';
 import { runWarmup } from './cache-warmup';
 import { PromptMaker, RunConfigError, buildFillerText } from './prompt-source';
 import { startProviders, type ProviderRuntime } from './provider-runtime';
+import { startUpstreams, type UpstreamSet } from './upstreams';
+import { faultWindowsOf } from '../core/gateway-analysis';
 import { isRetryable, retryDelayMs } from './retry-policy';
 import type { RunHandle, RunOptions } from './run-options';
 import { LAT_E2E, LAT_E2E_INTENDED, LAT_ITL, LAT_SCHEDULE_LAG, LAT_TPOT, LAT_TTFT, OUTCOME_INDEX, RunStats } from './run-stats';
@@ -132,6 +134,8 @@ class Run implements AttemptHooks {
   private readonly rngThink: SeededRandom;
 
   private providers: ProviderRuntime[] = [];
+  /** Issue 12: the gateway's upstreams this run owns (fault proxies), null without a gateway section. */
+  private upstreams: UpstreamSet | null = null;
   private mixes: MixRuntime[] = [];
   private cumulativeShares: number[] = [];
   private scraper: MetricsScraper | null = null;
@@ -256,6 +260,7 @@ class Run implements AttemptHooks {
     this.path?.startRun(this.t0);
     this.emitStart();
     if (this.phase !== 'running') return; // stopped from inside the start listener
+    for (const line of this.upstreams?.describe() ?? []) this.log('info', line);
     if (warmed) this.log('info', warmed);
     this.sweepTimer = setInterval(() => this.guarded(() => this.sweep()), SWEEP_MS);
     this.scheduleTick();
@@ -299,8 +304,11 @@ class Run implements AttemptHooks {
           return p;
         }
       : undefined;
-    const sources = { env, resolveSecret };
-    // Resolve every reference before starting any server, so a missing one costs nothing.
+    const sources: TemplateSources = { env, resolveSecret };
+    // The gateway's upstream proxies listen first: a provider's gateway config names their URLs.
+    this.upstreams = await startUpstreams(plan, sources);
+    if (this.upstreams) sources.upstreams = this.upstreams.urls;
+    // Resolve every other reference before starting any provider, so a missing one costs little.
     for (const [i, p] of plan.providers.entries()) {
       const field = `providers[${i}] (${p.id})`;
       if (p.type === 'openai') {
@@ -328,7 +336,7 @@ class Run implements AttemptHooks {
         systemTokens: entry.system !== undefined ? estimateTokens(entry.system) : 0,
       };
     });
-    this.path = new RequestPath(plan, this.providers, () => this.now(), (level, message) => this.log(level, message), latestMonitorValue);
+    this.path = new RequestPath(plan, this.providers, () => this.now(), (level, message) => this.log(level, message), latestMonitorValue, this.upstreams);
     const firstMock = this.providers.find((p) => p.type === 'mock');
     if (firstMock) this.scraper = new MetricsScraper(firstMock.origin);
     if (plan.monitors?.length) {
@@ -370,6 +378,8 @@ class Run implements AttemptHooks {
       providers: this.providers.length
         ? this.providers.map((p) => ({ id: p.id, type: p.type, url: p.displayUrl }))
         : this.plan.providers.map((p) => ({ id: p.id, type: p.type, url: p.type === 'openai' ? p.baseUrl : p.type === 'mock' ? `embedded mock (${p.profile})` : '' })),
+      ...(this.plan.gateway || this.plan.providers.some((p) => p.type === 'mock' && p.behaviour?.faults.length) ? { faultWindows: faultWindowsOf(this.plan) } : {}),
+      ...(this.upstreams ? { upstreams: this.upstreams.truth.upstreams.map((u) => ({ name: u.name, url: u.url, target: u.target })) } : {}),
     });
   }
 
@@ -480,6 +490,7 @@ class Run implements AttemptHooks {
         if (elapsed - this.ticks * 1000 > 50 || this.ticks === 0) this.tick(true);
         else this.mergeWindowLatency();
       }
+      this.path?.stopCounting();
       summary = withAnalysis(this.buildSummary(), this.plan, this.tickLog);
       if (this.herd?.state) summary = withHerd(summary, herdResult(this.herd.state, this.tickLog), this.tickLog);
     } catch (error) {
@@ -487,7 +498,7 @@ class Run implements AttemptHooks {
       this.endMessage = `engine failure: ${error instanceof Error ? error.message : String(error)}`;
       summary = this.minimalSummary();
     }
-    await Promise.all([...this.providers.map((p) => p.close()), this.scraper?.close(), this.monitorSet?.close()]).catch(() => undefined);
+    await Promise.all([...this.providers.map((p) => p.close()), this.upstreams?.close(), this.scraper?.close(), this.monitorSet?.close()]).catch(() => undefined);
     this.phase = 'ended';
     this.emit({ type: 'done', summary });
     this.resolveDone(summary);
@@ -770,7 +781,7 @@ class Run implements AttemptHooks {
     if (a.outcome !== 'ok') this.logFirst(a);
     this.path!.attemptFinished(a, req.provider, this.spansOf(req.stageIndex));
     if (a.outcome === 'canceled') this.path!.canceled(req.preCancelLevel, this.now());
-    if (a.outcome === 'ok' || a.outcome === 'canceled') this.window.arrivedTokens += outputTokensOf(a) - a.streamedTokens;
+    if (a.outcome === 'ok' || a.outcome === 'unacceptable' || a.outcome === 'canceled') this.window.arrivedTokens += outputTokensOf(a) - a.streamedTokens;
     if (req.agent && a.outcome === 'ok' && (this.phase === 'running' || this.phase === 'draining')) {
       const t = this.attemptTokens(req, a);
       const delay = this.path!.agentNext(req.agent, a, t.input, t.cached, t.output, t.cost, t.usage, this.rngTools);
@@ -855,10 +866,10 @@ class Run implements AttemptHooks {
     w.outcomes[idx]++;
     all.outcomes[idx]++;
     stage.outcomes[idx]++;
-    const delivered = outcome === 'ok' || outcome === 'canceled';
+    const delivered = outcome === 'ok' || outcome === 'unacceptable' || outcome === 'canceled';
     if (delivered) {
       const sendAt = req.firstSendAt || a.sendAt;
-      if (outcome === 'ok') {
+      if (outcome !== 'canceled') {
         const e2e = a.endAt - sendAt;
         recordMs(w.latency[LAT_E2E]!, e2e);
         recordMs(stage.latency[LAT_E2E]!, e2e);

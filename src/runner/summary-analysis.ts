@@ -7,9 +7,11 @@ import { thresholdHolds } from '../core/threshold-expression';
 import type { RunSummary, TickPoint } from '../protocol/run-events';
 import { breakingPointHeadline, breakingPointResult } from './breaking-point';
 import { buildVerdict } from './verdict';
+import { longestOf, withUserView } from '../core/gateway-analysis';
 
 export function withAnalysis(summary: RunSummary, plan: ResolvedPlan, ticks: readonly TickPoint[]): RunSummary {
-  const input = { ticks, stages: summary.stages, thresholds: summary.thresholds, loadModel: plan.load.model, failoverEvents: summary.failover?.events ?? null };
+  summary = withGatewayView(summary, ticks);
+  const input = { ticks, stages: summary.stages, thresholds: summary.thresholds, loadModel: plan.load.model, failoverEvents: summary.failover?.events ?? null, gateway: summary.gateway ?? null };
   const metrics = { ...summary.metrics };
   const filled = new Set<string>();
   // The request path may compute some of these itself (e.g. from per-task agent steps); keep its values.
@@ -44,6 +46,30 @@ export function withAnalysis(summary: RunSummary, plan: ResolvedPlan, ticks: rea
   if (breakingPoint) verdict = { ...verdict, headline: verdict.headline.replace(/^(\w+) — /, (_, word: string) => `${word} — ${breakingPointHeadline(breakingPoint)}; `) };
   // The analysis leads the summary object, so it heads the results file's summary too.
   return { analysis, ...(breakingPoint ? { breakingPoint } : {}), ...summary, metrics, thresholds, verdict };
+}
+
+/** Issue 12: each fault window's user view (errors while switching, failover as the user saw
+ * it) from the series, and the gateway metrics — per-upstream ones included — in `metrics`. */
+function withGatewayView(summary: RunSummary, ticks: readonly TickPoint[]): RunSummary {
+  const g = summary.gateway;
+  if (!g) return summary;
+  const windows = withUserView(g.windows, ticks);
+  const gateway = { ...g, windows, userFailoverMs: longestOf(windows, (w) => w.userFailoverMs), switchErrors: windows.reduce((n, w) => n + w.switchErrors, 0) };
+  const metrics: Record<string, number | null> = {
+    ...summary.metrics,
+    'gateway.failover.time': gateway.failoverMs,
+    'gateway.failover.userTime': gateway.userFailoverMs,
+    'gateway.failback.time': gateway.failbackMs,
+    'gateway.amplification': gateway.amplification,
+    'gateway.switchErrors': gateway.switchErrors,
+    'gateway.wasted.attempts': gateway.wastedAttempts,
+    'gateway.wasted.cost': gateway.wastedCostUsd,
+  };
+  for (const u of gateway.upstreams) {
+    metrics[`gateway.share.${u.name}`] = u.share;
+    metrics[`quality.${u.name}`] = u.quality ? u.quality.share : null;
+  }
+  return { ...summary, gateway, metrics };
 }
 
 /** The highest sent rate averaged over 5 seconds, as the engine reads its peak. */
