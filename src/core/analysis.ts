@@ -6,7 +6,7 @@
 // error rate and cost per request, and its ticks' cache hit rate, agent-steps p95 and queue
 // depth. Signs are looked for after the baseline stage only, so noise inside the reference
 // period cannot flag itself.
-import type { AnalysisEvent, AnalysisKind, FailoverEvent, RunAnalysis, StageSummary, ThresholdState, TickPoint } from '../protocol/run-events';
+import type { AnalysisEvent, AnalysisKind, FailoverEvent, FaultWindowInfo, GatewaySummary, RunAnalysis, StageSummary, ThresholdState, TickPoint } from '../protocol/run-events';
 
 export const QUEUE_GROWING_SECONDS = 3;
 export const TTFT_FACTOR = 2;
@@ -26,6 +26,10 @@ export interface AnalysisInput {
   thresholds: readonly ThresholdState[];
   loadModel: 'open' | 'closed';
   failoverEvents?: readonly FailoverEvent[] | null;
+  /** Issue 12: the gateway's fault windows and what it did (null without a gateway section). */
+  gateway?: GatewaySummary | null;
+  /** Every scheduled fault window, to name the one open when something broke. */
+  faultWindows?: readonly FaultWindowInfo[];
 }
 
 const JUDGED_ERRORS = ['rate_limited', 'server_error', 'client_error', 'timeout', 'network'] as const;
@@ -146,6 +150,7 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
     const p = ticks[i];
     if (p.outcomes.rate_limited > 0) add('first-429', p, `first 429 (rate limited): ${p.outcomes.rate_limited} in that second`, p.outcomes.rate_limited);
     if (p.outcomes.server_error > 0) add('first-5xx', p, `first 5xx: ${p.outcomes.server_error} in that second`, p.outcomes.server_error);
+    if ((p.outcomes.unacceptable ?? 0) > 0) add('unacceptable', p, `unacceptable answers: ${p.outcomes.unacceptable} in that second failed their checks (expect)`, p.outcomes.unacceptable ?? 0);
     if ((p.leakedCancellations ?? 0) > 0) add('cancellation-leak', p, `a cancelled stream kept generating (${p.leakedCancellations} leaked)`, p.leakedCancellations ?? null);
     const degraded = p.degradation ? p.degradation.slice(1).reduce((a, b) => a + b, 0) : 0;
     if (degraded > 0) add('degradation', p, `responses degraded (level ≥ 1: ${fmtPct(degraded)})`, degraded);
@@ -193,6 +198,11 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
       value: firstFailover.failoverMs,
     });
   }
+  for (const w of input.gateway?.windows ?? []) {
+    const t = Math.round(w.startMs / 100) / 10;
+    const at = ticks.find((p) => p.t * 1000 > w.startMs) ?? ticks[ticks.length - 1];
+    timeline.push({ kind: 'fault-window', t, stage: at?.stage ?? '', targetLevel: at?.targetLevel ?? 0, message: `fault window on ${w.upstream}: ${w.label} from ${t} s to ${Math.round(w.endMs / 100) / 10} s. ${w.outcome}`, value: w.failoverMs });
+  }
   for (const s of input.thresholds) {
     const b = s.firstBreach;
     if (!b) continue;
@@ -200,6 +210,12 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
   }
   // A threshold breach sorts before a sign in the same second: it is what the team asked about.
   timeline.sort((a, b) => a.t - b.t || (a.kind === 'threshold' ? 0 : 1) - (b.kind === 'threshold' ? 0 : 1));
+  // Name the fault window open when something broke: a TTFT breach during an upstream's latency window says so.
+  for (const e of timeline) {
+    if (e.kind === 'fault-window') continue;
+    const w = (input.faultWindows ?? []).find((f) => e.t * 1000 > f.startMs && (e.t - 1) * 1000 < f.endMs);
+    if (w) e.message += ` — during the fault window on ${w.upstream} (${w.label}, ${Math.round(w.startMs / 100) / 10}–${Math.round(w.endMs / 100) / 10} s)`;
+  }
   const recovery = recoveryOf(ticks, baseline);
   return {
     timeline,

@@ -871,6 +871,12 @@ class Run implements AttemptHooks {
       const sendAt = req.firstSendAt || a.sendAt;
       if (outcome !== 'canceled') {
         const e2e = a.endAt - sendAt;
+        // A non-streamed answer's first token arrives with the whole answer.
+        if (!a.stream && !req.ttftRecorded && !req.agent) {
+          req.ttftRecorded = true;
+          recordMs(w.latency[LAT_TTFT]!, e2e);
+          recordMs(stage.latency[LAT_TTFT]!, e2e);
+        }
         recordMs(w.latency[LAT_E2E]!, e2e);
         recordMs(stage.latency[LAT_E2E]!, e2e);
         recordMs(w.latency[LAT_E2E_INTENDED]!, a.endAt - req.intendedAt);
