@@ -75,7 +75,7 @@ export class RequestPath {
     this.ids = providers.map((p) => p.id);
     this.homePicks = providers.map((provider) => ({ provider, probe: false }));
     const failover = plan.resilience.failover;
-    this.router = failover && providers.length > 1 ? new FailoverRouter(this.ids, failover, now, log) : null;
+    this.router = failover && providers.length > 1 ? new FailoverRouter(this.ids, failover, now, log, (index, since) => scheduledRecovery(plan, index, since)) : null;
     this.leaks = new MockLeakCounter(providers.flatMap((p) => (p.mock ? [p.mock] : [])));
     const verify = plan.workload.cancellations.verify;
     this.monitorCheck = verify && !this.leaks.active ? new MonitorCancellationCheck(latest, verify.series, verify.withinMs) : null;
@@ -387,6 +387,14 @@ export class RequestPath {
     }
     return summary;
   }
+}
+
+/** The end of the fault window a mock provider was in at `since` (or the next one to start), null when its faults are not scheduled. */
+function scheduledRecovery(plan: ResolvedPlan, index: number, since: number): number | null {
+  const p = plan.providers[index];
+  if (p?.type !== 'mock') return null;
+  const windows = (p.behaviour?.faults ?? []).filter((f) => f.kind === 'outage' || f.kind === 'error-rate').filter((f) => f.endMs > since - 1);
+  return windows.length ? Math.min(...windows.map((f) => f.endMs)) : null;
 }
 
 /** p95 agent steps of the worst stage over that of the first stage with agent tasks. */
