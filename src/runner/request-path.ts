@@ -1,8 +1,8 @@
 // Issue 4's request path, beside the engine: where each attempt goes (failover), what it sends
 // (per-provider bodies, http templates, agent loops), what its response says (degradation
 // level, cache hit, Server-Timing, http extraction rules) and whether cancelled streams really
-// stopped (mock counters or a monitor). The engine calls in at launch, send, finish, tick and
-// summary; all state lives here.
+// stopped (mock counters or a monitor). The request flow calls in at launch, send and finish,
+// the run's windows at each tick, the summary at the end; all state lives here.
 import type { PlanMixEntry, ResolvedPlan } from '../core/plan';
 import type { AgentSummary, CancellationSummary, FailoverEvent, Percentiles, ProviderSummary, RunSummary, TickPoint } from '../protocol/run-events';
 import { AgentTask, toolCallsOf } from './agent-loop';
@@ -60,13 +60,12 @@ export class RequestPath {
   /** Issue 12: the gateway's upstreams, and the prefix of this run's request ids. */
   private readonly idPrefix: string;
   private nextId = 0;
-  private loggedUnacceptable = false;
 
   constructor(
     private readonly plan: ResolvedPlan,
     private readonly providers: readonly ProviderRuntime[],
     private readonly now: () => number,
-    private readonly log: (level: 'info' | 'warn', message: string) => void,
+    log: (level: 'info' | 'warn', message: string) => void,
     latest: LatestMonitorValue,
     private readonly upstreams: UpstreamSet | null = null,
   ) {
@@ -143,12 +142,11 @@ export class RequestPath {
     } else if (req.agent || this.needModel || req.entry.expect !== undefined || this.extractors.get(pick.provider)?.wantsBody) a.collect = true;
   }
 
-  /** Reads what an attempt's response says and counts it into `spans`. */
+  /** Reads what an attempt's response says and counts it into `spans` (its outcome per
+   * provider is counted by the sinks, as every attempt's outcome). */
   attemptFinished(a: Attempt, provider: ProviderRuntime, spans: readonly RunStats[]): void {
     const req = a.owner as PathRequest | null;
-    if (a.outcome === 'ok' && req?.entry.expect && !(req.agent && toolCallsOf(a).length > 0)) this.checkAnswer(a, req, provider, spans);
     this.router?.record(a.providerIndex, a.probe, a.outcome);
-    for (const s of spans) s.path.attempt(a.providerIndex, a.outcome);
     if (a.outcome === 'canceled' || a.outcome === 'aborted' || !a.hasHeaders) return;
     let level: number | null = null;
     let cacheHit = cacheHitFromHeader(a.header('x-cache'));
@@ -186,8 +184,10 @@ export class RequestPath {
     }
   }
 
-  /** Issue 12: an answer that fails its entry's `expect` becomes `unacceptable` (not an error, never retried). */
-  private checkAnswer(a: Attempt, req: PathRequest, provider: ProviderRuntime, spans: readonly RunStats[]): void {
+  /** Issue 12: an answer that fails its entry's `expect` becomes `unacceptable` (not an error, never
+   * retried); called when an attempt ends, before anything counts its outcome. */
+  judgeAnswer(a: Attempt, req: PathRequest, provider: ProviderRuntime, spans: readonly RunStats[]): void {
+    if (a.outcome !== 'ok' || !req.entry.expect || (req.agent && toolCallsOf(a).length > 0)) return;
     const outputTokens = a.usageCompletion >= 0 ? a.usageCompletion : a.tokens;
     const facts = provider.http
       ? { text: a.events ? a.events.join('') : a.bodyText, model: null, finishReason: null, outputTokens }
@@ -196,12 +196,8 @@ export class RequestPath {
     for (const s of spans) s.path.checked++;
     if (why === null) return;
     a.outcome = 'unacceptable';
-    a.detail = why;
+    a.detail = `${req.entry.name}: ${why}`;
     for (const s of spans) s.path.unacceptable++;
-    if (!this.loggedUnacceptable) {
-      this.loggedUnacceptable = true;
-      this.log('warn', `first unacceptable answer (${req.entry.name}): ${why}`);
-    }
   }
 
   /** Issue 12: the upstream attempts a proxy saw with this request's id, and who served it. */

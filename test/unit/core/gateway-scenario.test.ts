@@ -90,7 +90,7 @@ test('extract applies to openai providers, with an upstream rule mapped to upstr
     extract:
       costUsd: header:x-cost
       upstream: { from: header:x-served-by, map: { a: primary, b: fallbak } }`);
-  const { plan, problems } = analyzeScenario(text, { fileName: 'g.stampede.yaml' });
+  const { problems } = analyzeScenario(text, { fileName: 'g.stampede.yaml' });
   assert.deepEqual(errors(problems).map((e) => e.replace(/@\d+/, '')), ["unknown-upstream: unknown upstream 'fallbak' — did you mean 'fallback'?"]);
   const fixed = analyzeScenario(text.replace('fallbak', 'fallback'), { fileName: 'g.stampede.yaml' });
   assert.deepEqual(errors(fixed.problems), []);
