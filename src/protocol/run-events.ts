@@ -237,8 +237,9 @@ export interface FailoverEvent {
   to: string;
   /** Breaker open → first success on `to`; null when no later provider succeeded. */
   failoverMs: number | null;
-  /** First successful half-open probe of `from` → its share of attempts back over 50 %; null
-   * when it did not recover or traffic did not shift back before the run ended. */
+  /** `from` recovering (the end of its scheduled fault window, else its first successful
+   * half-open probe) → the actual shift back (the first ordinary request it served after its
+   * breaker closed); null when traffic did not shift back before the run ended. */
   failbackMs: number | null;
 }
 

@@ -109,7 +109,9 @@ export class UpstreamTruth {
     // A failed attempt the upstream itself saw was billed its prompt (about 4 bytes a token).
     if (x.result !== 'ok' && !x.injected && pricing) whole.wastedCost += ((x.requestBytes / 4) * pricing.input) / 1e6;
     const start = x.startAt - this.t0;
-    const served = x.result === 'ok' ? start + (x.ttfbMs ?? x.endAt - x.startAt) : null;
+    // A success is dated when the gateway sent it (its arrival at this proxy): the moment the
+    // gateway switched, whatever the upstream's own answer time.
+    const served = x.result === 'ok' ? start : null;
     for (const w of this.windows) {
       if (start >= w.info.startMs && start < w.info.endMs) w.attempts[index]!++;
       if (w.index === index) {
