@@ -98,6 +98,8 @@ export class ChartBoard {
       if (stages) {
         e.overlay.stages = stages;
         e.overlay.faults = this.faultBands();
+        // What the bands show, for tests and for people reading the DOM: "primary: outage 3–6".
+        e.card.dataset.faults = e.overlay.faults.map((f) => `${f.name} ${f.start}–${f.end}`).join('; ');
         invalidateBackground(e.background);
       }
       if (this.applyThresholds(e, thresholdRows)) changed = true;
