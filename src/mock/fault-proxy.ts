@@ -15,6 +15,7 @@ import { FAULT_KINDS, FaultSchedule, injectedErrorShape, type FaultCounts, type 
 import { errorJson } from './openai-wire';
 import { formatResetDuration, type RateDecision, type RateLimiter } from './rate-limiter';
 import { listen } from './listen';
+import { Exchange, resultOfStatus, type ExchangeResult, type ProxyExchange } from './proxy-exchange';
 
 export interface FaultProxyOptions {
   /** http(s) URL of the upstream; a path in it prefixes every forwarded path. */
@@ -31,31 +32,6 @@ export interface FaultProxyOptions {
   onExchange?: (exchange: ProxyExchange) => void;
   /** Lower-case header whose value is kept as the exchange's request id (correlation). */
   requestIdHeader?: string;
-}
-
-/** How an attempt through the proxy ended, as an upstream's client (a gateway) saw it. */
-export type ExchangeResult = 'ok' | 'rate_limited' | 'server_error' | 'client_error' | 'network' | 'abandoned';
-
-/** One attempt through the proxy: a request, or a connection refused by an outage. */
-export interface ProxyExchange {
-  /** performance.now() when it arrived and when it ended. */
-  startAt: number;
-  endAt: number;
-  result: ExchangeResult;
-  /** HTTP status answered (0: none, e.g. a refused connection). */
-  status: number;
-  /** The fault that answered it (outage, error-rate, rate-limit) or shaped it (latency, slow-stream). */
-  fault: FaultKind | null;
-  /** Answered by the proxy's fault schedule: the upstream never saw it. */
-  injected: boolean;
-  /** Request body bytes received, and response body bytes sent to the client. */
-  requestBytes: number;
-  bytes: number;
-  /** Arrival to the first byte of the response body (headers alone for an answer without one); null without a response. */
-  ttfbMs: number | null;
-  /** The `model` the answer named (JSON body or first SSE event), null when unknown. */
-  model: string | null;
-  requestId: string | null;
 }
 
 export interface ProxyCounters {
@@ -134,57 +110,6 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 /** The upstream URL without credentials or query, safe to print. */
 export function displayUpstream(url: URL): string {
   return `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
-}
-
-/** Bytes of an answer's start kept to read the model it names. */
-const SNIFF_BYTES = 2048;
-const MODEL_FIELD = /"model"\s*:\s*"((?:[^"\\]|\\.){0,200})"/;
-
-/** One attempt in flight: ends exactly once, with one counter and one record. */
-class Exchange {
-  ended = false;
-  status = 0;
-  fault: FaultKind | null = null;
-  bytes = 0;
-  requestBytes = 0;
-  firstByteAt = 0;
-  private sniffed = '';
-
-  constructor(
-    readonly startAt: number,
-    readonly requestId: string | null,
-  ) {}
-
-  noteBody(chunk: Buffer | string): void {
-    if (this.firstByteAt === 0) this.firstByteAt = performance.now();
-    this.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-    if (this.sniffed.length < SNIFF_BYTES) this.sniffed += (typeof chunk === 'string' ? chunk : chunk.toString('latin1')).slice(0, SNIFF_BYTES);
-  }
-
-  record(result: ExchangeResult, injected: boolean): ProxyExchange {
-    const endAt = performance.now();
-    const model = MODEL_FIELD.exec(this.sniffed)?.[1] ?? null;
-    return {
-      startAt: this.startAt,
-      endAt,
-      result,
-      status: this.status,
-      fault: this.fault,
-      injected,
-      requestBytes: this.requestBytes,
-      bytes: this.bytes,
-      ttfbMs: this.firstByteAt > 0 ? this.firstByteAt - this.startAt : null,
-      model,
-      requestId: this.requestId,
-    };
-  }
-}
-
-function resultOfStatus(status: number): ExchangeResult {
-  if (status >= 200 && status < 400) return 'ok';
-  if (status === 429) return 'rate_limited';
-  if (status >= 500) return 'server_error';
-  return 'client_error';
 }
 
 class ProxyEngine {

@@ -3,7 +3,8 @@
 // millisecond, and the best-effort join of upstream attempts to user requests by a request id
 // header. Fed by the proxies' exchange records; read by the engine at each tick and at the end.
 import type { FaultWindowInfo, FaultWindowRecord, Percentiles, UpstreamFailureKind, UpstreamSecond, UpstreamSummary } from '../protocol/run-events';
-import type { ProxyCounters, ProxyExchange } from '../mock/fault-proxy';
+import type { ProxyCounters } from '../mock/fault-proxy';
+import type { ProxyExchange } from '../mock/proxy-exchange';
 import { newHistogram, percentilesOf, recordMs } from './latency-histogram';
 
 const FAILURE_KINDS: readonly UpstreamFailureKind[] = ['rate_limited', 'server_error', 'client_error', 'network', 'abandoned'];

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { PlanFault } from '../../../src/core/plan-failure-modes';
-import { startFaultProxy, type ProxyCounters, type ProxyExchange } from '../../../src/mock/fault-proxy';
+import { startFaultProxy, type ProxyCounters } from '../../../src/mock/fault-proxy';
+import type { ProxyExchange } from '../../../src/mock/proxy-exchange';
 import { describeCounters } from '../../../src/cli/proxy-command';
 import { startScriptedUpstream } from './scripted-upstream';
 
