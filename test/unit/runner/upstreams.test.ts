@@ -6,6 +6,10 @@ import assert from 'node:assert/strict';
 import { createConnection, createServer } from 'node:net';
 import { analyzeScenario } from '../../../src/core/analyze-scenario';
 import { runPlan, startCollecting } from './support/collect-run';
+import { applyRunEvent, createResultsDocument } from '../../../src/report/results-document';
+import { renderHtmlReport } from '../../../src/report/html-report';
+import { renderMarkdownReport } from '../../../src/report/markdown-report';
+import { redactPlan } from '../../../src/report/redact';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -87,6 +91,22 @@ test('direct through an owned proxy: exact join by request id, the window on the
   assert.equal(summary.metrics['quality.primary'], 1);
   assert.equal(summary.metrics['gateway.amplification'], 1);
   assert.equal(await refused(port), true, 'the proxy is closed when the run ends');
+  // The report: the fault window drawn on every time chart, the upstream share and amplification
+  // charts, the gateway section; the Markdown summary carries the gateway threshold and verdict.
+  const p = plan(port, 'thresholds:\n  - gateway.failback.time < 5s\n');
+  const doc = createResultsDocument({ runId: 'r', toolVersion: '0', scenarioName: p.name, scenarioFile: 'owned.stampede.yaml', overrides: [], redactedPlan: redactPlan(p), now: new Date() });
+  for (const e of events) applyRunEvent(doc, e);
+  doc.scenario.plan = redactPlan(p);
+  const html = renderHtmlReport(doc);
+  const charts = html.split('<svg class="chart"').length - 1;
+  const banded = html.split('<svg class="chart"').slice(1).filter((svg) => svg.includes('class="fault-band"')).length;
+  assert.ok(charts >= 7 && banded === charts, `${banded} of ${charts} charts draw the fault window`);
+  assert.match(html, /Upstream share of answers/);
+  assert.match(html, /Gateway amplification/);
+  assert.match(html, /<h2>Gateway<\/h2>/);
+  assert.match(html, /primary: outage \(503 answers\)/);
+  assert.deepEqual(doc.run?.faultWindows, start.faultWindows);
+  assert.match(renderMarkdownReport(doc), /gateway failover/);
 });
 
 test('a wrong model is unacceptable, not an error, and is never retried', async () => {
