@@ -192,3 +192,24 @@ test('a sink that throws ends the run with an error naming it, and the results a
     await server.close();
   }
 });
+
+test('abortOnFail: the second whose samples broke the threshold is counted once in the summary, like in its tick and the sink', async () => {
+  const server = await startScriptedServer((req, res) => streamTokens(res, 2, 120, 5));
+  try {
+    const plan = makePlan({
+      baseUrl: server.url,
+      segments: [{ stage: 'warm', from: 5, ms: 1000 }, { stage: 'hot', from: 10, ms: 4000 }],
+      thresholds: [{ id: 't1', source: 'ttft.p95 < 100ms', metric: 'ttft.p95', op: '<', value: 100, abortOnFail: true }],
+    });
+    const sink = new RecordingSink();
+    const { summary, ticks } = await runPlan(plan, { sinks: [sink] });
+    assert.equal(summary.endReason, 'aborted');
+    assert.equal(summary.thresholds[0].firstBreach!.t, 1);
+    assert.ok(sink.ttfts.length >= 4, `ttft samples ${sink.ttfts.length}`);
+    assert.equal(summary.ttft.count, sink.ttfts.length);
+    assert.equal(ticks.reduce((n, t) => n + t.ttft.count, 0), summary.ttft.count);
+    assertSinkMatches(sink, summary);
+  } finally {
+    await server.close();
+  }
+});
