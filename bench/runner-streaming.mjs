@@ -13,8 +13,7 @@ export const ITL_ERROR_TARGET_MS = 1;
 export const TOKENS_PER_STREAM = 100;
 export const RAMP_S = (TOKENS_PER_STREAM * INTERVAL_MS) / 1000;
 
-/** The figure's scenario; `streams` lets a before/after comparison (compare-runner-streaming.mjs)
- * run two builds at once on a machine that cannot hold 2 x 2,000 streams. */
+/** The scenario of figure (b); `streams` other than STREAMS only for bench/compare-runner-streaming.mjs. */
 export function streamingScenario(baseUrl, holdSeconds, streams = STREAMS) {
   return `name: bench streaming
 seed: 1

@@ -14,8 +14,10 @@ import type {
   PlanFailover,
   PlanHttpTarget,
   PlanMockBehaviour,
+  PlanExtract,
   PlanMonitor,
 } from './plan-failure-modes';
+import type { PlanAnswerCheck, PlanGateway } from './plan-gateway';
 
 /** A string that may hold `${env:NAME}` or `${secret:NAME}` references, resolved at run time. */
 export type TemplatedString = string;
@@ -49,6 +51,9 @@ interface PlanProviderBase {
   /** Counts generated prompts, prompt files and answers without usage; resolveScenario fills
    * it from the dialect and model name (plans built by hand may leave it out). */
   tokenizer?: TokenizerName;
+  /** Facts read from each response (openai, anthropic, gemini and mock; an http target keeps its
+   * own in `target`). */
+  extract?: PlanExtract;
 }
 
 export interface PlanOpenAIProvider extends PlanProviderBase {
@@ -125,6 +130,8 @@ export interface PlanMixEntry {
   agent?: PlanAgent;
   /** Send the identical prompt every time (a cache key), e.g. for cache tests. */
   identicalPrompt?: boolean;
+  /** Checks every answer must pass (issue 12); a failure is the outcome `unacceptable`. */
+  expect?: PlanAnswerCheck;
 }
 
 export interface PlanCancellations {
@@ -241,4 +248,6 @@ export interface ResolvedPlan {
   cacheExperiment?: PlanCacheExperiment;
   /** When set, load.segments are the rate steps and the run stops at the first breach. */
   breakingPoint?: PlanBreakingPoint;
+  /** The upstreams behind the user's gateway, each a fault proxy the run owns (issue 12). */
+  gateway?: PlanGateway;
 }

@@ -23,6 +23,9 @@ export class PathStats {
   toolCalls = 0;
   toolFailures = 0;
   leaked = 0;
+  /** Answers checked by a mix entry's `expect`, and how many failed (issue 12). */
+  checked = 0;
+  unacceptable = 0;
   /** Largest queue depth an http target's `extract.queueDepth` reported, -1 when none. */
   queueDepthMax = -1;
   /** Rate-limit headroom from the dialects' headers: the lowest remaining requests and tokens
@@ -41,6 +44,7 @@ export class PathStats {
     this.cacheResponses = this.cacheHits = 0;
     this.agentTasks = this.agentCapped = this.agentTokens = this.agentCost = this.agentLoopRetries = 0;
     this.toolCalls = this.toolFailures = this.leaked = 0;
+    this.checked = this.unacceptable = 0;
     this.queueDepthMax = -1;
     this.requestsRemaining = this.requestsLimit = this.tokensRemaining = this.tokensLimit = -1;
     if (this.agentSteps.totalCount > 0) this.agentSteps.reset();
@@ -60,6 +64,8 @@ export class PathStats {
     this.toolCalls += o.toolCalls;
     this.toolFailures += o.toolFailures;
     this.leaked += o.leaked;
+    this.checked += o.checked;
+    this.unacceptable += o.unacceptable;
     this.queueDepthMax = Math.max(this.queueDepthMax, o.queueDepthMax);
     this.rateLimit(o.requestsRemaining, o.requestsLimit, o.tokensRemaining, o.tokensLimit);
     if (o.agentSteps.totalCount > 0) this.agentSteps.add(o.agentSteps);
@@ -175,4 +181,5 @@ export function pathMetricValues(s: PathStats, out: Record<string, number | null
   if (s.queueDepthMax >= 0) out['queue.depth.max'] = s.queueDepthMax;
   if (s.cacheResponses > 0) out['cache.hitRate'] = s.cacheHits / s.cacheResponses;
   out['rateLimit.headroom'] = s.rateLimitHeadroom();
+  out['quality'] = s.checked > 0 ? (s.checked - s.unacceptable) / s.checked : null;
 }

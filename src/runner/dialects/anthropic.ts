@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import type { Outcome } from '../../protocol/run-events';
 import { messagesUrl } from './endpoints';
 import { outcomeForStatus } from '../outcome-classifier';
-import { TOOL_PARAMETERS, argumentsObject, isObject, numberHeader, parseJson, snippet, type AgentConversation, type AnswerSink, type Dialect, type HeaderLookup, type RateLimitReading, type ToolCall } from './dialect';
+import { TOOL_PARAMETERS, argumentsObject, isObject, lastOf, numberHeader, parseJson, snippet, type AgentConversation, type AnswerSink, type Dialect, type HeaderLookup, type RateLimitReading, type ToolCall } from './dialect';
 
 const ERROR_TYPES: Record<string, Outcome> = {
   rate_limit_error: 'rate_limited',
@@ -93,6 +93,14 @@ function head(model: string, maxTokens: number, system: string | undefined): str
 type Block = { type?: unknown; id?: unknown; name?: unknown; input?: unknown; text?: unknown; thinking?: unknown };
 
 export const anthropic: Dialect = {
+  answerFacts(events, body) {
+    return {
+      text: anthropic.answerText(events, body),
+      model: lastOf(events, body, (v) => (isObject(v.message) ? v.message.model : v.model)),
+      finishReason: lastOf(events, body, (v) => (isObject(v.delta) ? v.delta.stop_reason : v.stop_reason)),
+    };
+  },
+
   id: 'anthropic',
 
   url(baseUrl) {

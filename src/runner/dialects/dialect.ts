@@ -91,6 +91,21 @@ export interface Dialect {
   answerText(events: readonly string[] | null, body: string): string;
   /** The tool calls an answer asks for; empty for a final answer. */
   toolCalls(events: readonly string[] | null, body: string): ToolCall[];
+  /** The answer's text, the model that wrote it and why it stopped, for answer checks
+   * (`expect`); null where the answer does not say. */
+  answerFacts(events: readonly string[] | null, body: string): { text: string; model: string | null; finishReason: string | null };
+}
+
+/** The last value `pick` finds in the stream's events (or the body), parsed; null when none. */
+export function lastOf(events: readonly string[] | null, body: string, pick: (value: Record<string, unknown>) => unknown): string | null {
+  let found: string | null = null;
+  for (const data of events ?? [body]) {
+    const v = parseJson(data);
+    if (!isObject(v)) continue;
+    const got = pick(v);
+    if (typeof got === 'string' && got !== '') found = got;
+  }
+  return found;
 }
 
 /** Parses JSON text, or undefined. */

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type { Outcome } from '../../protocol/run-events';
 import { geminiUrl } from './endpoints';
 import { outcomeForStatus } from '../outcome-classifier';
-import { TOOL_PARAMETERS, argumentsObject, isObject, parseJson, snippet, type AgentConversation, type AnswerSink, type BodySpec, type Dialect, type ToolCall } from './dialect';
+import { TOOL_PARAMETERS, argumentsObject, isObject, lastOf, parseJson, snippet, type AgentConversation, type AnswerSink, type BodySpec, type Dialect, type ToolCall } from './dialect';
 
 const STATUSES: Record<string, Outcome> = {
   RESOURCE_EXHAUSTED: 'rate_limited',
@@ -84,6 +84,14 @@ function durationMs(text: unknown): number {
 }
 
 export const gemini: Dialect = {
+  answerFacts(events, body) {
+    return {
+      text: gemini.answerText(events, body),
+      model: lastOf(events, body, (v) => v.modelVersion),
+      finishReason: lastOf(events, body, (v) => (v as Chunk).candidates?.[0]?.finishReason),
+    };
+  },
+
   id: 'gemini',
 
   url(baseUrl, model, stream) {

@@ -4,6 +4,7 @@
 // `tool_calls`; the role-only first chunk and the usage chunk are not tokens. Usage comes in the
 // last chunk when the request asks for it (`stream_options.include_usage`).
 import { performance } from 'node:perf_hooks';
+import { chatAnswerFacts } from '../answer-check';
 import { completionsUrl } from './endpoints';
 import { outcomeForErrorObject, outcomeForStatus } from '../outcome-classifier';
 import { TOOL_PARAMETERS, isObject, numberHeader, parseJson, snippet, type AgentConversation, type AnswerSink, type BodySpec, type Dialect, type HeaderLookup, type RateLimitReading, type ToolCall } from './dialect';
@@ -70,6 +71,11 @@ function toolCallsOfStream(events: readonly string[]): ToolCall[] {
 }
 
 export const openaiChat: Dialect = {
+  answerFacts(events, body) {
+    const { text, model, finishReason } = chatAnswerFacts(body, events, 0);
+    return { text, model, finishReason };
+  },
+
   id: 'openai',
 
   url(baseUrl) {

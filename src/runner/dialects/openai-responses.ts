@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { responsesUrl } from './endpoints';
 import { openaiChat, openaiRateLimit } from './openai-chat';
 import { outcomeForErrorObject } from '../outcome-classifier';
-import { TOOL_PARAMETERS, isObject, parseJson, snippet, type AgentConversation, type AnswerSink, type Dialect, type ToolCall } from './dialect';
+import { TOOL_PARAMETERS, isObject, lastOf, parseJson, snippet, type AgentConversation, type AnswerSink, type Dialect, type ToolCall } from './dialect';
 
 const TOKEN_EVENTS = new Set([
   'response.output_text.delta',
@@ -72,7 +72,23 @@ function outputText(value: unknown): string {
   return text;
 }
 
+/** The Response object an event or body carries. */
+const responseOf = (v: Record<string, unknown>): Record<string, unknown> => (isObject(v.response) ? v.response : v);
+
 export const openaiResponses: Dialect = {
+  answerFacts(events, body) {
+    return {
+      text: openaiResponses.answerText(events, body),
+      model: lastOf(events, body, (v) => responseOf(v).model),
+      // `completed`, or `incomplete` with its reason (e.g. max_output_tokens).
+      finishReason: lastOf(events, body, (v) => {
+        const r = responseOf(v);
+        const why = isObject(r.incomplete_details) ? r.incomplete_details.reason : undefined;
+        return typeof why === 'string' ? why : r.status === 'in_progress' ? undefined : r.status;
+      }),
+    };
+  },
+
   id: 'openai-responses',
 
   url(baseUrl) {
