@@ -4,6 +4,7 @@ import { ERROR_OUTCOMES, type ThresholdState } from '../protocol/run-events';
 import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatRate, formatUsd, headlineBody } from '../core/format';
 import type { ResultsDocument } from './results-document';
 import { seriesTotals } from './series-totals';
+import { tokenCounting } from './text-verdict';
 
 /** Escapes text for a Markdown table cell or line: user input must not break the table or
  * inject links and HTML. */
@@ -51,6 +52,7 @@ export function renderMarkdownReport(doc: ResultsDocument): string {
     `| ${formatCount(s.requests.total)} | ${formatCount(s.outcomes.ok)} | ${formatCount(errors)} | ${formatRate(s.requests.rate)} | ${formatMs(s.ttft.p50)} | ${formatMs(s.ttft.p95)} | ${formatMs(s.e2e.p95)} | ${formatRate(s.tokens.perSecond, '')} | ${formatUsd(s.cost.total)} |`,
   );
   lines.push('');
-  lines.push(`<sub>Run ${escapeMarkdown(doc.runId)} · ${formatDuration(s.durationMs / 1000)} · ${escapeMarkdown(s.endReason)}</sub>`);
+  const counting = tokenCounting(s);
+  lines.push(`<sub>Run ${escapeMarkdown(doc.runId)} · ${formatDuration(s.durationMs / 1000)} · ${escapeMarkdown(s.endReason)}${counting !== null ? ` · tokens ${escapeMarkdown(counting)}` : ''}</sub>`);
   return lines.join('\n') + '\n';
 }

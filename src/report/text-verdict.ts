@@ -74,5 +74,23 @@ export function formatVerdict(
   lines.push(
     `Tokens in ${formatCount(summary.tokens.input)} out ${formatCount(summary.tokens.output)} (${formatRate(summary.tokens.perSecond, ' tok/s')}) · cost ${formatUsd(summary.cost.total)}${summary.cost.perRequest !== null ? ` (${formatUsd(summary.cost.perRequest)}/request)` : ''}`,
   );
+  const counting = tokenCounting(summary);
+  if (counting !== null) lines.push(p.dim(`  ${counting}`));
   return lines;
+}
+
+const COUNTED: Record<RunSummary['tokens']['method'], string> = {
+  usage: "from the providers' usage",
+  counted: "counted from the answers' text",
+  mixed: "from usage where it was sent, else counted from the answers' text",
+  none: 'none counted',
+};
+
+/** How the run's tokens were counted, with each provider's dialect and tokenizer; null for runs
+ * whose providers say neither (http targets, results written before the dialects). */
+export function tokenCounting(summary: RunSummary): string | null {
+  const spoken = (summary.providers ?? []).filter((x) => x.dialect !== undefined || x.tokenizer !== undefined);
+  if (spoken.length === 0) return null;
+  const each = spoken.map((x) => `${x.id}: ${[x.dialect, x.tokenizer !== undefined ? `tokenizer ${x.tokenizer}` : undefined].filter((v) => v !== undefined).join(', ')}`);
+  return `${COUNTED[summary.tokens.method]}; ${each.join(' · ')}`;
 }

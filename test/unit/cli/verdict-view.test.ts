@@ -34,3 +34,14 @@ test('a stopped run says so instead of pass or fail', () => {
   const [first] = formatVerdict(sampleSummary({ endReason: 'stopped' }), { palette: plainPalette, stoppedBy: 'SIGINT' });
   assert.match(first, /^Verdict: STOPPED \(SIGINT\) after 8s/);
 });
+
+test('the token line says how tokens were counted: each provider\'s dialect and tokenizer', () => {
+  const providers = [
+    { id: 'claude', dialect: 'anthropic', tokenizer: 'approx', attempts: 30, outcomes: sampleSummary().outcomes, share: 0.6 },
+    { id: 'gpt', dialect: 'openai-responses', tokenizer: 'o200k_base', attempts: 20, outcomes: sampleSummary().outcomes, share: 0.4 },
+  ];
+  const text = formatVerdict(sampleSummary({ providers, tokens: { ...sampleSummary().tokens, method: 'counted' } }), { palette: plainPalette }).join('\n');
+  assert.match(text, /Tokens in [\d,]+ out [\d,]+ .*\n {2}counted from the answers' text; claude: anthropic, tokenizer approx · gpt: openai-responses, tokenizer o200k_base$/);
+  const plain = formatVerdict(sampleSummary(), { palette: plainPalette }).join('\n');
+  assert.doesNotMatch(plain, /tokenizer/, 'no provider facts, no line');
+});

@@ -12,6 +12,12 @@ test('markdown: verdict, threshold table with first breach, escaped name', () =>
   assert.match(md, /\| ✅ pass \| `errors.rate < 1%` \|/);
 });
 
+test('markdown: the footer says how tokens were counted, with each provider\'s dialect and tokenizer', () => {
+  const providers = [{ id: 'claude', dialect: 'anthropic', tokenizer: 'approx', attempts: 3, outcomes: { ok: 3, unacceptable: 0, rate_limited: 0, overloaded: 0, server_error: 0, client_error: 0, timeout: 0, network: 0, canceled: 0, aborted: 0 }, share: 1 }];
+  const md = renderMarkdownReport(sampleDocument({ summary: { providers } }));
+  assert.match(md, /<sub>Run run-1 · .* · tokens from the providers' usage; claude: anthropic, tokenizer approx<\/sub>/);
+});
+
 test('markdown: an incomplete run says so', () => {
   assert.match(renderMarkdownReport(sampleDocument({ seconds: 2, summary: null })), /INCOMPLETE/);
 });
