@@ -3,7 +3,7 @@
 // incrementally written results file.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnTracked, tailOf, waitForExit } from './child-processes.mjs';
 
@@ -22,7 +22,8 @@ export function startStampede(name, scenarioYaml, maxSeconds, cliPath = cli) {
   const scenario = join(dir, `${name}.stampede.yaml`);
   const results = join(dir, 'results.json');
   writeFileSync(scenario, scenarioYaml);
-  const child = spawnTracked(process.execPath, [cliPath, 'run', scenario, '--json', results, '--no-color'], {
+  // The run's cwd is its temp folder: a CLI path given relative to the caller's folder is resolved first.
+  const child = spawnTracked(process.execPath, [resolve(cliPath), 'run', scenario, '--json', results, '--no-color'], {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
