@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs artillery@2.0.34 (the release `stampede export artillery` pins) into .cache/artillery,
-# for the scale-out test (test/unit/artillery/scale-out.test.ts), which links it into a temp
+# for the scale-out test (test/scale-out/scale-out.test.ts), which links it into a temp
 # project beside the engine tarball it packs and installs itself. Installing Artillery from the
 # registry takes minutes (about 460 packages), too long for a test; this runs once. Safe to run
 # again: a finished install is kept.

@@ -5,7 +5,8 @@
 // it, with a threshold that must fail, and `stampede report --from-artillery` reads that run.
 //
 // Needs artillery@2.0.34 in .cache (bash scripts/install-artillery.sh; .ci/run does it). The
-// engine is packed and installed from its tarball here, every time.
+// engine is packed and installed from its tarball here, every time. npm test runs this folder
+// after the others, alone: three Artillery processes starting at once need both cores.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -14,12 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { COUNTERS, HISTOGRAMS, requestOutcomeCounter } from '../../../src/core/artillery-metrics';
-import { evaluateFormula } from '../../../src/core/formula';
-import { formatMetricValue } from '../../../src/core/format';
-import { estimateRun } from '../../../src/core/run-estimate';
-import { loadScenario } from '../../../src/artillery/scenario-load';
-import { startMockServer } from '../../../src/mock/mock-server';
+import { COUNTERS, HISTOGRAMS, requestOutcomeCounter } from '../../src/core/artillery-metrics';
+import { evaluateFormula } from '../../src/core/formula';
+import { formatMetricValue } from '../../src/core/format';
+import { estimateRun } from '../../src/core/run-estimate';
+import { loadScenario } from '../../src/artillery/scenario-load';
+import { startMockServer } from '../../src/mock/mock-server';
 import { ROOT, artilleryCached, createProject, packEngine } from './artillery-project';
 import { startUsageTap } from './usage-tap';
 

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export const ROOT = resolve(__dirname, '..', '..', '..');
+export const ROOT = resolve(__dirname, '..', '..');
 export const ARTILLERY_CACHE = join(ROOT, '.cache', 'artillery-2.0.34');
 const ENGINE_DIR = join(ROOT, 'packages', 'artillery-engine-stampede');
 
