@@ -9,7 +9,7 @@
 // after the others, alone: three Artillery processes starting at once need both cores.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,19 +37,37 @@ interface Exit {
   stderr: string;
 }
 
-function exec(command: string, args: string[], cwd: string, env: Record<string, string> = {}, timeoutMs = 100_000): Promise<Exit> {
+/** Hang guards, not timings. The test uses about 30 s of CPU and took 64 s at load average 17-23
+ * on 2 shared cores, yet at the same load one Artillery start took 95 s and a guard of 100 s
+ * failed a run that was only slow. A guard that fires kills every process the test started. */
+const PROCESS_GUARD_MS = 300_000;
+const TEST_GUARD_MS = 420_000;
+const children = new Set<ChildProcess>();
+
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+function exec(command: string, args: string[], cwd: string, env: Record<string, string> = {}, timeoutMs = PROCESS_GUARD_MS): Promise<Exit> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: '1', NO_COLOR: '1', ...env } });
+    // Its own process group, so a guard kills what npx starts too.
+    const child = spawn(command, args, { cwd, detached: true, env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: '1', NO_COLOR: '1', ...env } });
+    children.add(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      killGroup(child);
       reject(new Error(`${command} ${args.join(' ')} did not finish in ${timeoutMs / 1000} s:\n${stdout}\n${stderr}`));
     }, timeoutMs);
     child.on('error', reject);
     child.on('close', (code) => {
+      children.delete(child);
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
@@ -87,12 +105,13 @@ function readSamples(files: string[]): Map<string, number[]> {
   return out;
 }
 
-test('a playbook scenario on two Artillery workers: merged counts, tokens, percentiles and arrivals hold; ensure fails a failing threshold; the report matches Artillery', { skip: !artilleryCached() && !process.env.CI ? 'artillery@2.0.34 is not in .cache: run bash scripts/install-artillery.sh' : false, timeout: 120_000 }, async (t) => {
+test('a playbook scenario on two Artillery workers: merged counts, tokens, percentiles and arrivals hold; ensure fails a failing threshold; the report matches Artillery', { skip: !artilleryCached() && !process.env.CI ? 'artillery@2.0.34 is not in .cache: run bash scripts/install-artillery.sh' : false, timeout: TEST_GUARD_MS }, async (t) => {
   const began = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'stampede-scale-out-'));
   const mock = await startMockServer({ profile: 'h100-8b', seed: 16 });
   const tap = await startUsageTap(mock.url);
   t.after(async () => {
+    for (const child of children) killGroup(child);
     await tap.close();
     await mock.close();
     rmSync(dir, { recursive: true, force: true });
