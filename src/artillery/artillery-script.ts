@@ -25,6 +25,8 @@ export interface ExportInput {
   scriptFile: string;
   /** The folder name of the export, for package.json. */
   slug: string;
+  /** What the user should know about running this scenario on workers (the CLI prints them too). */
+  notes: string[];
 }
 
 const q = (text: string): string => JSON.stringify(text);
@@ -196,7 +198,7 @@ histograms, and the series has one point per 10-second period.
 ## Thresholds not checked by Artillery
 
 ${untranslated}
-`;
+${input.notes.length ? `\n## Notes\n\n${input.notes.map((n) => `- ${n}.`).join('\n')}\n` : ''}`;
 }
 
 export function buildExport(input: ExportInput): ExportedFiles {

@@ -114,6 +114,15 @@ function warnings(plan: ResolvedPlan, workers: number): string[] {
     return /^\w+:\/\/(localhost|127\.|\[::1\])/i.test(url);
   });
   if (local.length) out.push(`${local.map((p) => p.id).join(', ')} ${local.length === 1 ? 'points' : 'point'} at this machine (localhost): Fargate and Lambda workers cannot reach it`);
+  if (plan.gateway) {
+    const upstreams = plan.gateway.upstreams;
+    const hosts = [...new Set(upstreams.map((u) => u.host))].join(', ');
+    const fixed = upstreams.filter((u) => u.port !== 0).map((u) => u.name);
+    out.push(
+      `gateway.upstreams: each worker starts its own fault proxies (${upstreams.map((u) => u.name).join(', ')}) on its own clock, at ${hosts}, so your gateway must reach each worker's proxies: a gateway beside the worker can, but Fargate and Lambda workers' addresses are their own, out of your gateway's reach unless it runs there too; per-upstream shares and failover times stay in each worker` +
+        (fixed.length && workers > 1 ? `; ${fixed.join(', ')} ${fixed.length === 1 ? 'has a fixed port' : 'have fixed ports'}, so two workers on one machine collide (use port 0)` : ''),
+    );
+  }
   if (plan.load.model === 'closed' && workers > 1) {
     const levels = plan.load.segments.flatMap((s) => [s.from, s.to]).filter((u) => Math.round(u) % workers !== 0);
     if (levels.length) out.push(`closed model: ${Math.round(levels[0])} users do not split evenly over ${workers} workers; Fargate and Lambda workers are not numbered, so the remainder goes to workers drawn at random (exact only with STAMPEDE_WORKER_INDEX set per worker)`);
@@ -141,7 +150,9 @@ export async function runExportCommand(argv: string[]): Promise<number> {
   if (typeof files === 'string') return fail(files);
   const scenarioFile = basename(args.file);
   const slug = scenarioSlug(plan.name, args.file);
+  const notes = warnings(plan, args.workers);
   const exported = buildExport({
+    notes,
     plan,
     scenarioFile,
     workers: args.workers,
@@ -173,7 +184,7 @@ export async function runExportCommand(argv: string[]): Promise<number> {
   out(`  ${SCRIPT_FILE}, package.json, README.md, ${[scenarioFile, ...files.copies.map(([, to]) => to)].join(', ')}`);
   out(`Thresholds: ${t.conditions.length} of ${plan.thresholds.length} in the ensure block${t.untranslated.length ? '; not translated (Artillery cannot check them):' : ''}`);
   for (const u of t.untranslated) out(`  - ${u.source}: ${u.reason}`);
-  for (const w of warnings(plan, n)) out(`Note: ${w}`);
+  for (const w of notes) out(`Note: ${w}`);
   out();
   out(`Install (in ${args.out}; Artillery ${ARTILLERY_VERSION} wants Node 22.18 or later, and runs on Node 20 with a warning):`);
   out(`  ${exported.commands.install}`);

@@ -91,3 +91,14 @@ test('report --from-artillery says what is missing: the report, the script', asy
   assert.equal((await noReport.exit).code, 2);
   assert.match(noReport.stderr(), /nope\.json: no such file/);
 });
+
+test('a scenario with gateway upstreams exports with a note that each worker starts its own fault proxies, which the gateway must reach', async (t) => {
+  const tmp = tempFolder();
+  t.after(tmp.remove);
+  const run = spawnCli(['export', 'artillery', join(ROOT, 'examples', 'gateway-failover.stampede.yaml'), '--workers', '2', '--out', 'out'], { cwd: tmp.dir });
+  assert.equal((await run.exit).code, 0, run.stderr());
+  const stdout = run.stdout();
+  assert.match(stdout, /Note: gateway\.upstreams: each worker starts its own fault proxies \(primary, fallback\) on its own clock, at 127\.0\.0\.1/);
+  assert.match(stdout, /Fargate and Lambda workers/);
+  assert.match(readFileSync(join(tmp.dir, 'out', 'README.md'), 'utf8'), /gateway\.upstreams: each worker starts its own fault proxies/);
+});
