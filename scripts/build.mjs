@@ -19,9 +19,15 @@ const entries = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', target: 'node20', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['src/runner/worker.ts'], outfile: 'dist/worker.js', platform: 'node', target: 'node20', format: 'cjs' },
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] },
-  // Tokenizer vocabularies, each in its own file beside the bundles, loaded on first use
-  // (src/tokenizers/tokenizer.ts): a run that counts by approximation never parses them.
-  ...['o200k_base', 'cl100k_base', 'llama3'].map((name) => ({ entryPoints: [`src/tokenizers/${name}.ts`], outfile: `dist/tokenizers/${name}.js`, platform: 'node', target: 'node20', format: 'cjs', sourcemap: false })),
+  // Tokenizer vocabularies, each in its own file beside the bundles that load them on first use
+  // (src/tokenizers/tokenizer.ts): a run that counts by approximation never parses them. The
+  // Artillery engine package runs the same runner, so it ships them beside its index.js too.
+  ...['dist/tokenizers', 'packages/artillery-engine-stampede/dist/tokenizers'].flatMap((dir) =>
+    ['o200k_base', 'cl100k_base', 'llama3'].map((name) => ({ entryPoints: [`src/tokenizers/${name}.ts`], outfile: `${dir}/${name}.js`, platform: 'node', target: 'node20', format: 'cjs', sourcemap: false })),
+  ),
+  // The Artillery engine package (packages/artillery-engine-stampede): Artillery's workers run
+  // Node 20 or later (its Fargate image, 24). No source map: the package ships index.js alone.
+  { entryPoints: ['src/artillery/engine-entry.ts'], outfile: 'packages/artillery-engine-stampede/dist/index.js', platform: 'node', target: 'node20', format: 'cjs', sourcemap: false },
   // The webview runs in the editor's Chromium.
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', target: 'es2022', format: 'iife' },
 ];
