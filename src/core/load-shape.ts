@@ -44,3 +44,15 @@ export function levelAt(load: PlanLoad, tMs: number): number {
 export function segmentEndLevel(segment: PlanSegment): number {
   return segmentLevel(segment, segment.endMs);
 }
+
+/** The highest level the shape asks for (a sine wave peaks at `to`). */
+export function peakLevel(load: PlanLoad): number {
+  return load.segments.reduce((m, s) => Math.max(m, s.from, s.to), 0);
+}
+
+/** The most requests the plan can have in flight at once: its peak users in the closed model,
+ * load.maxInFlight in the open one; a herd probe's burst comes on top. Each needs a connection. */
+export function plannedConcurrency(load: PlanLoad, herdRequests = 0): number {
+  const base = load.model === 'closed' ? Math.ceil(peakLevel(load)) : load.maxInFlight;
+  return Math.max(1, base + herdRequests);
+}

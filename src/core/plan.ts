@@ -38,6 +38,9 @@ interface PlanProviderBase {
   pricing: PlanPricing;
   /** Upper bound of open connections to this provider's origin. */
   maxConnections: number;
+  /** The scenario left maxConnections out: it is the plan's concurrency (plannedConcurrency),
+   * and follows the live load multiplier. */
+  maxConnectionsFromPlan?: boolean;
 }
 
 export interface PlanOpenAIProvider extends PlanProviderBase {

@@ -7,8 +7,10 @@ import type { PlanLoad, ResolvedPlan } from '../core/plan';
 import { estimateTokens } from '../core/token-estimate';
 import type { LogEntry, StageInfo } from '../protocol/run-events';
 import { runWarmup } from './cache-warmup';
+import { readClientCapacity, type ClientCapacity } from './client-capacity';
 import { MonitorSet, latestMonitorValue } from './monitors';
 import { resolveTemplate } from './plan-templates';
+import { connectionPreflight } from './preflight';
 import { MetricsScraper } from './prometheus-scrape';
 import { PromptMaker, RunConfigError, buildFillerText } from './prompt-source';
 import { startProviders, type ProviderRuntime } from './provider-runtime';
@@ -25,6 +27,10 @@ export class RunResources {
   /** The first embedded mock's /metrics (queue depth, KV cache), read once per tick. */
   scraper: MetricsScraper | null = null;
   monitorSet: MonitorSet | null = null;
+  /** What this process could open when the run was set up (file descriptors, ports). */
+  capacity: ClientCapacity | null = null;
+  /** The preflight's warnings, logged once the run has started. */
+  preflightWarnings: string[] = [];
 
   async close(): Promise<void> {
     await Promise.all([...this.providers.map((p) => p.close()), this.scraper?.close(), this.monitorSet?.close()]).catch(() => undefined);
@@ -76,6 +82,7 @@ export async function setUpRun(res: RunResources, ctx: SetupContext): Promise<vo
       }
     : undefined;
   const sources = { env, resolveSecret };
+  res.capacity = readClientCapacity();
   // Resolve every reference before starting any server, so a missing one costs nothing.
   for (const [i, p] of plan.providers.entries()) {
     const field = `providers[${i}] (${p.id})`;
@@ -87,6 +94,9 @@ export async function setUpRun(res: RunResources, ctx: SetupContext): Promise<vo
   }
   res.providers = await startProviders(plan, sources, plan.resilience.timeouts.totalMs);
   if (!ctx.stillStarting()) return;
+  const preflight = connectionPreflight(plan, res.providers.map((p) => ({ index: p.index, origin: p.origin, embedded: p.mock !== null })), res.capacity);
+  if (preflight.refusal) throw new RunConfigError(preflight.refusal);
+  res.preflightWarnings = preflight.warnings;
   const byId = new Map(res.providers.map((p) => [p.id, p]));
   res.mixes = plan.workload.mix.map((entry, i) => {
     const provider = byId.get(entry.provider) ?? res.providers[0];
