@@ -18,7 +18,7 @@ export const LATENCY_NAMES = ['ttft', 'itl', 'e2e', 'e2eIntended', 'scheduleLag'
 const ALL_LATENCIES = LATENCY_NAMES.map((_, i) => i);
 
 export const OUTCOME_INDEX: Record<Outcome, number> = Object.fromEntries(OUTCOMES.map((o, i) => [o, i])) as Record<Outcome, number>;
-const ERROR_MASK = OUTCOMES.map((o) => o !== 'ok' && o !== 'canceled' && o !== 'aborted');
+const ERROR_MASK = OUTCOMES.map((o) => o !== 'ok' && o !== 'unacceptable' && o !== 'canceled' && o !== 'aborted');
 
 export class RunStats {
   sent = 0;
