@@ -164,7 +164,7 @@ export interface ClosedUser {
 export class ClosedUsers {
   private readonly users: ClosedUser[] = [];
   private timer: NodeJS.Timeout | null = null;
-  /** Users answered in this turn, sent again together (done()). */
+  /** Users answered since the last microtask checkpoint, sent again together (done()). */
   private answered: ClosedUser[] = [];
   private answeredScheduled = false;
 
@@ -214,13 +214,14 @@ export class ClosedUsers {
     const load = this.run.plan.load;
     const think = load.thinkTimeMaxMs > load.thinkTimeMinMs ? this.rngThink.uniform(load.thinkTimeMinMs, load.thinkTimeMaxMs) : load.thinkTimeMinMs;
     if (think <= 0 && answered) {
-      // The next request goes out in the same turn of the event loop as undici's release of the
-      // connection the answer came on (a keep-alive connection is reusable only after its
-      // setImmediate), so it reuses that connection: sent any earlier, it finds none free and
-      // opens one more, and the runner holds more connections than requests (10,100 for 10,000
-      // users, past a server's cap). One Immediate, scheduled from a microtask so that it runs
-      // after undici's, carries every user answered in the same turn. A failure without a
-      // response (refused, a synchronous error) goes through next() instead.
+      // The next request must go out after undici has released the keep-alive connection the
+      // answer came on (it does so in a setImmediate queued while the response completes): sent
+      // any earlier, it finds no connection free and the Pool opens one more, so the runner holds
+      // more connections than requests (10,100 for 10,000 users, past a server's cap). The users
+      // answered in one I/O callback go out together in one Immediate, queued from the microtask
+      // checkpoint after that callback, so after undici's; an answer in a later callback gets a
+      // later Immediate, after its own connection's release. A failure without a response
+      // (refused, a synchronous error) goes through next() instead.
       this.answered.push(user);
       if (!this.answeredScheduled) {
         this.answeredScheduled = true;
@@ -232,14 +233,12 @@ export class ClosedUsers {
   }
 
   private readonly scheduleAnswered = (): void => {
-    setImmediate(this.fireAnswered);
-  };
-
-  private readonly fireAnswered = (): void => {
-    this.answeredScheduled = false;
     const users = this.answered;
     this.answered = [];
-    for (const user of users) this.fireGuarded(user);
+    this.answeredScheduled = false;
+    setImmediate(() => {
+      for (const user of users) this.fireGuarded(user);
+    });
   };
 
   private next(user: ClosedUser, thinkMs: number): void {
