@@ -68,6 +68,7 @@ thresholds:
     assert.equal(summary.verdict.pass, false);
     assert.equal(summary.verdict.inconclusive, true);
     assert.match(summary.verdict.headline, /^INCONCLUSIVE — file descriptors at the limit/);
+    assert.match(run.stdout(), /Verdict: INCONCLUSIVE — file descriptors at the limit/);
   } finally {
     tmp.remove();
     await server.close();
