@@ -29,6 +29,10 @@ test('closed users without think time above the file limit or the port range: th
 test('a plan within the limits, or limits that cannot be read (not Linux), says nothing', () => {
   const plan = makePlan({ model: 'closed', segments: [{ from: 200, ms: 1000 }], provider: { maxConnections: 200 } });
   assert.deepEqual(connectionPreflight(plan, remote, capacity({})), { warnings: [], refusal: null });
+  // One of ten Artillery workers runs a tenth of 3,000 users: within the limit.
+  const shared = makePlan({ model: 'closed', segments: [{ from: 3000, ms: 1000 }], provider: { maxConnections: 3000 } });
+  shared.load.share = { workers: 10, index: 0 };
+  assert.deepEqual(connectionPreflight(shared, remote, capacity({})), { warnings: [], refusal: null });
   const big = makePlan({ model: 'closed', segments: [{ from: 50_000, ms: 1000 }], provider: { maxConnections: 50_000 } });
   assert.deepEqual(connectionPreflight(big, remote, { fdLimit: null, fdsOpen: null, fileMax: null, portRange: null }), { warnings: [], refusal: null });
 });
