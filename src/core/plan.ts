@@ -51,6 +51,9 @@ interface PlanProviderBase {
   /** Counts generated prompts, prompt files and answers without usage; resolveScenario fills
    * it from the dialect and model name (plans built by hand may leave it out). */
   tokenizer?: TokenizerName;
+  /** The scenario left maxConnections out: it is the plan's concurrency (plannedConcurrency),
+   * and follows the live load multiplier. */
+  maxConnectionsFromPlan?: boolean;
   /** Facts read from each response (openai, anthropic, gemini and mock; an http target keeps its
    * own in `target`). */
   extract?: PlanExtract;
