@@ -3,6 +3,7 @@ import { runRunCommand } from './run-command';
 import { runMockCommand } from './mock-command';
 import { runReportCommand } from './report-command';
 import { runProxyCommand } from './proxy-command';
+import { runFitCommand } from './fit-command';
 
 const USAGE = `stampede — load tests for AI features
 
@@ -11,6 +12,7 @@ Usage:
                     [--quiet] [--set path=value]...
   stampede report RESULTS.json [--report out.html] [--md out.md] [--junit out.xml]
   stampede validate FILE... [--json]
+  stampede fit TRACE --out FILE [--format F] [--columns K=FIELD,...] [--time-unit U] [--force]
   stampede mock [--port N] [--host H] [--profile P] [--seed N]
   stampede proxy --upstream URL [--faults FILE] [--port N] [--host H] [--start-delay D] [--seed N]
   stampede help
@@ -31,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
       return runProxyCommand(rest);
     case 'report':
       return runReportCommand(rest);
+    case 'fit':
+      return runFitCommand(rest);
     case undefined:
     case 'help':
     case '--help':
