@@ -20,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { levelAt, segmentAt } from '../core/load-shape';
 import type { PlanMixEntry, PlanThreshold, ResolvedPlan } from '../core/plan';
 import { estimateTokens } from '../core/token-estimate';
-import { ACHIEVED_RATE_SECONDS, type Breach, type LogEntry, type RunEvent, type RunSummary, type StageInfo, type StageSummary, type ThresholdState, type TickPoint } from '../protocol/run-events';
+import { ACHIEVED_RATE_SECONDS, type Breach, type LogEntry, type RunEvent, type RunSummary, type StageInfo, type StageSummary, type ThresholdState, type TickPoint, type TracePosition } from '../protocol/run-events';
 import { SlotList, type Slotted } from './slot-list';
 import { Attempt, type AttemptHooks } from './attempt';
 import { percentilesOf, recordMs } from './latency-histogram';
@@ -33,7 +33,10 @@ import { withAnalysis } from './summary-analysis';
 import { startCacheAB } from './cache-experiment';
 import { HerdProbe, herdPromptJson, herdResult, withHerd } from './herd-probe';
 import { runWarmup } from './cache-warmup';
-import { PromptMaker, RunConfigError, buildFillerText } from './prompt-source';
+import { PromptMaker, RunConfigError, buildFillerText, drawTokens } from './prompt-source';
+import { loadReplay, type ReplaySession } from './replay-load';
+import { ReplayPrompts } from './replay-prompt';
+import type { ReplayArrival, ReplayCursor } from './replay-schedule';
 import { startProviders, type ProviderRuntime } from './provider-runtime';
 import { isRetryable, retryDelayMs } from './retry-policy';
 import type { RunHandle, RunOptions } from './run-options';
@@ -56,9 +59,11 @@ interface MixRuntime {
   entry: PlanMixEntry;
   maker: PromptMaker;
   provider: ProviderRuntime;
-  /** JSON of the request body before and after the user message, prebuilt once. */
+  /** JSON of the request body before and after the user message, prebuilt once (the tail
+   * with the entry's fixed max_tokens; `streamPart` for tails of drawn or recorded ones). */
   bodyHead: string;
   bodyTail: string;
+  streamPart: string;
   systemTokens: number;
 }
 
@@ -112,7 +117,8 @@ function startSingleRun(options: RunOptions): RunHandle {
 
 class Run implements AttemptHooks {
   readonly handle: RunHandle;
-  private readonly plan: ResolvedPlan;
+  /** Replaced once in setup() by a replay, whose trace fills in the load shape. */
+  private plan: ResolvedPlan;
   private readonly runId: string;
   private readonly emitRaw: (e: RunEvent) => void;
   private resolveDone!: (s: RunSummary) => void;
@@ -159,6 +165,11 @@ class Run implements AttemptHooks {
   private queued = 0;
 
   private nextArrival: number | null = null;
+  /** load.model: replay — the trace, the walk through its arrivals, the next one. */
+  private replay: ReplaySession | null = null;
+  private replayCursor: ReplayCursor | null = null;
+  private nextReplay: ReplayArrival | null = null;
+  private replayPrompts: ReplayPrompts | null = null;
   private schedTimer: NodeJS.Timeout | null = null;
   private schedImmediate: NodeJS.Immediate | null = null;
   private endTimer: NodeJS.Timeout | null = null;
@@ -260,7 +271,10 @@ class Run implements AttemptHooks {
     this.sweepTimer = setInterval(() => this.guarded(() => this.sweep()), SWEEP_MS);
     this.scheduleTick();
     if (this.plan.load.model === 'open') {
-      this.nextArrival = this.computeNextArrival(0, true);
+      if (this.replay) {
+        this.replayCursor = this.replay.cursor();
+        this.nextArrival = this.advanceReplay();
+      } else this.nextArrival = this.computeNextArrival(0, true);
       this.pump();
     } else {
       this.controlUsers();
@@ -281,12 +295,18 @@ class Run implements AttemptHooks {
   }
 
   private async setup(): Promise<void> {
-    const plan = this.plan;
+    let plan = this.plan;
     if (plan.providers.length === 0) throw new RunConfigError('providers: the plan has no provider');
     if (plan.workload.mix.length === 0) throw new RunConfigError('workload.mix: the plan has no request mix');
-    if (plan.load.segments.length === 0 || !(plan.load.durationMs > 0)) throw new RunConfigError('load.stages: the plan has no stage to run');
     const baseDir = this.options.baseDir ?? process.cwd();
     const filler = buildFillerText(new SeededRandom(plan.seed ^ 0x5eed));
+    if (plan.load.replay) {
+      this.replay = await loadReplay(plan, baseDir);
+      this.plan = plan = this.replay.plan;
+      this.replayPrompts = new ReplayPrompts(plan.seed, plan.load.replay!.blockTokens, filler);
+      this.buildStages();
+    }
+    if (plan.load.segments.length === 0 || !(plan.load.durationMs > 0)) throw new RunConfigError('load.stages: the plan has no stage to run');
     const makers = plan.workload.mix.map((entry, i) => new PromptMaker(entry, i, baseDir, filler));
     const env = this.options.env ?? process.env;
     // Each secret is asked for once, however many fields use it (the editor may prompt).
@@ -325,6 +345,7 @@ class Run implements AttemptHooks {
         provider,
         bodyHead: `{"model":${JSON.stringify(provider.model)},"messages":${messagesHead}`,
         bodyTail: `}],"max_tokens":${Math.max(1, Math.floor(entry.maxTokens))}${streamPart}}`,
+        streamPart,
         systemTokens: entry.system !== undefined ? estimateTokens(entry.system) : 0,
       };
     });
@@ -340,6 +361,8 @@ class Run implements AttemptHooks {
   }
 
   private buildStages(): void {
+    this.stageStats = [];
+    this.stageSent.length = 0;
     const byIndex = new Map<number, StageInfo>();
     for (const s of this.plan.load.segments) {
       const cur = byIndex.get(s.stageIndex);
@@ -403,7 +426,8 @@ class Run implements AttemptHooks {
     this.multiplier = m;
     if (this.phase !== 'running') return;
     this.log('info', `load multiplier set to ${m}`);
-    if (this.plan.load.model === 'open') {
+    if (this.replay) this.log('warn', `a replay keeps the trace's own timing: the multiplier has no effect (scale the trace with load.rate, e.g. 3x)`);
+    else if (this.plan.load.model === 'open') {
       // Redraw the next arrival at the new rate; the process is memoryless, so nothing is lost.
       const now = this.now();
       this.nextArrival = this.computeNextArrival(now);
@@ -495,6 +519,12 @@ class Run implements AttemptHooks {
 
   // ---- open model ------------------------------------------------------------------------
 
+  /** Replay: the next recorded arrival (its run time), or null after the last. */
+  private advanceReplay(): number | null {
+    this.nextReplay = this.replayCursor!.next();
+    return this.nextReplay ? this.nextReplay.atMs : null;
+  }
+
   /**
    * Next intended arrival after `fromMs`: an exponential (Poisson) or unit (uniform) amount of
    * "work" consumed against the rate curve in 50 ms steps, so rate changes between arrivals
@@ -530,8 +560,10 @@ class Run implements AttemptHooks {
     const load = this.plan.load;
     // The next arrival, then the expected count of the rest: exact for uniform spacing, the
     // mean for Poisson. Walked in the same 50 ms steps as computeNextArrival, never one by one.
+    // A replay counts what its trace still holds.
     let expected = 0;
-    for (let t = first; t < load.durationMs; ) {
+    if (this.replay) while (this.advanceReplay() !== null) expected++;
+    else for (let t = first; t < load.durationMs; ) {
       const stepEnd = Math.min(load.durationMs, Math.floor(t / 50) * 50 + 50);
       expected += (levelAt(load, t) * this.multiplier * (stepEnd - t)) / 1000;
       t = stepEnd;
@@ -555,8 +587,13 @@ class Run implements AttemptHooks {
     let n = 0;
     while (this.nextArrival !== null && this.nextArrival <= now) {
       const intended = this.nextArrival;
-      this.launch(this.t0 + intended, this.stageIndexAt(intended), null);
-      this.nextArrival = this.computeNextArrival(intended);
+      if (this.replay) {
+        this.launch(this.t0 + intended, this.stageIndexAt(intended), null, undefined, this.nextReplay!);
+        this.nextArrival = this.advanceReplay();
+      } else {
+        this.launch(this.t0 + intended, this.stageIndexAt(intended), null);
+        this.nextArrival = this.computeNextArrival(intended);
+      }
       if (++n >= MAX_BATCH) {
         this.schedImmediate = setImmediate(this.pump);
         return;
@@ -667,7 +704,7 @@ class Run implements AttemptHooks {
     return this.mixes[this.mixes.length - 1];
   }
 
-  private launch(intendedAt: number, stageIndex: number, user: ClosedUser | null, herdPrompt?: string): void {
+  private launch(intendedAt: number, stageIndex: number, user: ClosedUser | null, herdPrompt?: string, replayed?: ReplayArrival): void {
     if (user === null && this.inFlight >= this.plan.load.maxInFlight) {
       this.window.dropped++;
       this.whole.dropped++;
@@ -678,28 +715,46 @@ class Run implements AttemptHooks {
       }
       return;
     }
-    const mix = this.pickMix();
-    const promptJson = herdPrompt ?? mix.maker.makeJson(this.rngPrompt);
+    let mix: MixRuntime;
+    let promptJson: string;
+    let promptTokens: number;
+    let maxTokens: number;
+    if (replayed) {
+      const trace = this.replay!.trace;
+      const i = replayed.index;
+      mix = this.mixes[trace.route[i]];
+      promptJson = trace.prompts
+        ? JSON.stringify(trace.prompts[i])
+        : this.replayPrompts!.json(trace.promptTokens[i], trace.ids, trace.idStart[i], trace.idCount[i], trace.prefixTokens[i], replayed.universe, this.rngPrompt);
+      promptTokens = (trace.prompts ? estimateTokens(trace.prompts[i]) : trace.promptTokens[i]) + mix.systemTokens;
+      maxTokens = trace.outputTokens[i];
+    } else {
+      mix = this.pickMix();
+      promptJson = herdPrompt ?? mix.maker.makeJson(this.rngPrompt);
+      promptTokens = mix.maker.lastTokens + mix.systemTokens;
+      maxTokens = mix.entry.maxTokensDist ? drawTokens(mix.entry.maxTokensDist, this.rngPrompt) : Math.max(1, Math.floor(mix.entry.maxTokens));
+    }
     const c = this.plan.workload.cancellations;
     let cancelAfterMs = -1;
     if (mix.entry.stream && c.fraction > 0 && this.rngCancel.next() < c.fraction) {
       cancelAfterMs = c.afterMaxMs > c.afterMinMs ? this.rngCancel.uniform(c.afterMinMs, c.afterMaxMs) : c.afterMinMs;
     }
-    const body = mix.bodyHead + promptJson + mix.bodyTail;
+    const body = mix.bodyHead + promptJson + (replayed || mix.entry.maxTokensDist ? `}],"max_tokens":${maxTokens}${mix.streamPart}}` : mix.bodyTail);
     const req: Request = {
       mix,
       entry: mix.entry,
       home: mix.provider,
       promptJson,
-      row: mix.maker.lastRow,
+      row: replayed ? undefined : mix.maker.lastRow,
       homeBody: body,
+      maxTokens,
       lastProviderIndex: -1,
       agent: this.path!.newAgentTask(mix.entry, promptJson),
       preCancelLevel: cancelAfterMs >= 0 ? this.path!.levelBeforeSend() : null,
       stageIndex,
       intendedAt,
       body,
-      promptTokens: mix.maker.lastTokens + mix.systemTokens,
+      promptTokens,
       cancelAfterMs,
       attempts: 0,
       firstSendAt: 0,
@@ -965,7 +1020,8 @@ class Run implements AttemptHooks {
     const recycled = this.ring[this.ringNext];
     this.ring[this.ringNext] = w;
     this.ringNext = (this.ringNext + 1) % TRAILING_WINDOWS;
-    this.evaluateLive(t, stage?.name ?? '', targetLevel, achievedRate, Math.min(t, TRAILING_WINDOWS));
+    const trace = this.replay && inShape ? this.tracePosition(at) : undefined;
+    this.evaluateLive(t, stage?.name ?? '', targetLevel, achievedRate, Math.min(t, TRAILING_WINDOWS), trace);
 
     const scraped = this.scraper?.latest ?? { queueDepth: null, kvCacheUsage: null };
     this.scraper?.scrape();
@@ -1002,6 +1058,7 @@ class Run implements AttemptHooks {
       thresholds: this.thresholdStates.map((s) => ({ ...s, firstBreach: s.firstBreach ? { ...s.firstBreach } : null })),
     };
     if (monitors) point.monitors = monitors;
+    if (trace) point.trace = trace;
     if (this.path) Object.assign(point, this.path.tickFields(w, point.queueDepth !== null));
     this.window = recycled;
     this.tickLog.push(point);
@@ -1019,7 +1076,17 @@ class Run implements AttemptHooks {
     for (let i = 0; i < w.latency.length; i++) this.whole.addLatency(w, i);
   }
 
-  private evaluateLive(t: number, stage: string, targetLevel: number, achievedRate: number, windows: number): void {
+  /** Replay: trace offset, trace clock and recorded rate at run time `runMs`. */
+  private tracePosition(runMs: number): TracePosition {
+    const r = this.replay!;
+    const offsetMs = r.traceOffsetMs(runMs);
+    const position: TracePosition = { offsetS: Math.round(offsetMs / 100) / 10, recordedRate: Math.round(r.recordedRate(runMs) * 1000) / 1000 };
+    const at = r.traceTimeMs(runMs);
+    if (at >= 1e11) position.at = new Date(at).toISOString();
+    return position;
+  }
+
+  private evaluateLive(t: number, stage: string, targetLevel: number, achievedRate: number, windows: number, trace?: TracePosition): void {
     if (this.plan.thresholds.length === 0) return;
     const tr = this.trailing;
     tr.reset();
@@ -1033,7 +1100,7 @@ class Run implements AttemptHooks {
       this.plan.thresholds,
       this.thresholdStates,
       (th) => (isCumulativeMetric(th.metric) ? total[th.metric] : live[th.metric]) ?? null,
-      (value): Breach => ({ t, stage, targetLevel, achievedRate, value }),
+      (value): Breach => (trace ? { t, stage, targetLevel, achievedRate, value, trace } : { t, stage, targetLevel, achievedRate, value }),
     );
     for (const th of newly) this.onBreach(th);
   }

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeScenario } from '../../../src/core/analyze-scenario';
+import type { PlanMixEntry } from '../../../src/core/plan';
 import { fitTraceFile } from '../../../src/runner/trace-fit-file';
 import { Rng, poissonArrivals, requestLog, type RouteSpec } from './trace-gen';
 
@@ -37,7 +38,7 @@ test('fit recovers route weights, size medians and p95s, and a 10x burst', async
 
   // Weights within 2 points.
   for (const route of ROUTES) {
-    const entry = plan.workload.mix.find((e) => e.name === route.name);
+    const entry: PlanMixEntry | undefined = plan.workload.mix.find((e) => e.name === route.name);
     assert.ok(entry, `a mix entry for ${route.name}`);
     assert.ok(Math.abs(entry.share * 100 - route.weight) <= 2, `${route.name} weight ${entry.share * 100} vs ${route.weight}`);
     // Medians and p95s within 10 %, as written in the scenario.
