@@ -118,9 +118,11 @@ export function guessTimeUnit(value: number): Exclude<TimeUnit, 'auto' | 'iso'> 
  * cannot change units halfway through. */
 export class TimeReader {
   private unit: TimeUnit;
+  private readonly given: boolean;
 
   constructor(unit: TimeUnit = 'auto') {
     this.unit = unit;
+    this.given = unit !== 'auto';
   }
 
   get resolvedUnit(): TimeUnit {
@@ -132,7 +134,8 @@ export class TimeReader {
       const trimmed = value.trim();
       if (/^-?\d+(\.\d+)?$/.test(trimmed) && this.unit !== 'iso') return this.fromNumber(Number(trimmed), line, field, value);
       if (this.unit !== 'auto' && this.unit !== 'iso') {
-        throw new TraceError(line, `${field} is ${describe(value)}: expected a number of ${this.unit} (trace.timeUnit)`);
+        const why = this.given ? `expected a number of ${this.unit} (trace.timeUnit)` : `not a timestamp (earlier lines gave numbers, read as ${this.unit})`;
+        throw new TraceError(line, `${field} is ${describe(value)}: ${why}`);
       }
       const ms = Date.parse(trimmed);
       if (trimmed === '' || !Number.isFinite(ms)) {
