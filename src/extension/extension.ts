@@ -11,6 +11,7 @@ import { ScenarioSecrets } from './secrets';
 import { MockController } from './mock-controller';
 import { RunController } from './run-controller';
 import { newScenario } from './new-scenario';
+import { NEW_SCENARIO_FROM_TRACE_COMMAND, newScenarioFromTrace } from './new-scenario-from-trace';
 import { showReport } from './report-view';
 import { estimateRun, formatEstimate } from '../core/run-estimate';
 import { LivePanel, SHOW_PANEL_COMMAND } from './panel/live-panel';
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('stampede.stopRun', () => controller.stop()),
     vscode.commands.registerCommand('stampede.validateScenario', (uri?: vscode.Uri) => validate(uri instanceof vscode.Uri ? uri : undefined, analyses, diagnostics)),
     vscode.commands.registerCommand('stampede.newScenario', () => newScenario()),
+    vscode.commands.registerCommand(NEW_SCENARIO_FROM_TRACE_COMMAND, () => newScenarioFromTrace()),
     vscode.commands.registerCommand('stampede.startMock', () => mock.start()),
     vscode.commands.registerCommand('stampede.stopMock', () => mock.stop()),
     vscode.commands.registerCommand('stampede.setSecret', (name?: string) => secrets.setInteractively(typeof name === 'string' ? name : undefined)),
