@@ -58,7 +58,8 @@ describe('playbook scenarios name their first break', { concurrency: 3 }, () => 
 
   test('replay-trace: the recorded burst breaks TTFT; the verdict names the trace time and recorded rate', async () => {
     const { summary } = await runPlaybook('replay-trace.stampede.yaml', []);
-    assert.equal(summary.requests.sent, 418);
+    // Every recorded arrival is sent, or counted as dropped when a loaded machine falls behind.
+    assert.equal(summary.requests.sent + summary.requests.dropped, 418);
     assert.match(summary.verdict.headline, /^FAIL — ttft\.p95 < 1s broke first at \d+s \(trace \d+s, recorded \d+(\.\d+)?\/s; stage burst/);
     assert.ok((summary.cacheHitRate ?? 0) > 0.5, `shared system prompts hit the prefix cache: ${summary.cacheHitRate}`);
   });
