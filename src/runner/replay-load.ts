@@ -4,6 +4,7 @@
 // the mapping from run time back to trace time and the recorded rate.
 import { isAbsolute, resolve } from 'node:path';
 import type { PlanLoad, PlanSegment, ResolvedPlan } from '../core/plan';
+import type { TracePosition } from '../protocol/run-events';
 import { chooseBucketMs } from '../core/trace-fit';
 import { fitStages } from '../core/trace-stages';
 import { TraceError } from '../core/trace-record';
@@ -18,12 +19,10 @@ export interface ReplaySession {
   trace: ReplayTrace;
   plan: ResolvedPlan;
   cursor(): ReplayCursor;
-  /** Where in the trace a moment of the run falls (ms from the trace's start, one pass). */
-  traceOffsetMs(runMs: number): number;
-  /** Trace time as the trace wrote it (epoch ms when it has epoch timestamps). */
-  traceTimeMs(runMs: number): number;
-  /** Recorded arrivals per second of trace time around that moment (before `rate: Nx`). */
-  recordedRate(runMs: number): number;
+  /** Where in the trace a moment of the run falls: the offset from the trace's start (within
+   * one pass), the trace's own clock when it has epoch timestamps, and the arrivals per second
+   * it recorded around then (before `rate: Nx`). */
+  position(runMs: number): TracePosition;
 }
 
 export async function loadReplay(plan: ResolvedPlan, baseDir: string): Promise<ReplaySession> {
@@ -93,13 +92,18 @@ export async function loadReplay(plan: ResolvedPlan, baseDir: string): Promise<R
   }
   const load: PlanLoad = { ...plan.load, segments, durationMs: runMs, baseline: (fitted[0]?.rate ?? 0) * factor * scale };
   const filled: ResolvedPlan = { ...plan, load };
-  const offset = (runMsAt: number) => ((runMsAt * scale) % span + span) % span;
   return {
     trace,
     plan: filled,
     cursor: () => new ReplayCursor(trace, factor, loops, scale, plan.seed),
-    traceOffsetMs: offset,
-    traceTimeMs: (runMsAt) => trace.startMs + offset(runMsAt),
-    recordedRate: (runMsAt) => recorded[Math.min(buckets - 1, Math.floor(offset(runMsAt) / bucketTraceMs))] ?? 0,
+    position: (runMs) => {
+      const offsetMs = (((runMs * scale) % span) + span) % span;
+      const rate = recorded[Math.min(buckets - 1, Math.floor(offsetMs / bucketTraceMs))] ?? 0;
+      const position: TracePosition = { offsetS: Math.round(offsetMs / 100) / 10, recordedRate: Math.round(rate * 1000) / 1000 };
+      const at = trace.startMs + offsetMs;
+      // Smaller timestamps are offsets from the trace's own zero, not epoch times.
+      if (at >= 1e11) position.at = new Date(at).toISOString();
+      return position;
+    },
   };
 }
