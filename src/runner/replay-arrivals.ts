@@ -3,7 +3,6 @@
 // arrivals (replay-schedule.ts) instead of drawing them from a rate. Each goes out with the mix
 // entry, prompt size and output size its trace recorded; shared prefix ids become shared prompt
 // text (replay-prompt.ts).
-import { estimateTokens } from '../core/token-estimate';
 import { OpenArrivals, type RecordedArrivalTarget, type RecordedRequest } from './arrivals';
 import type { ReplaySession } from './replay-load';
 import type { ReplayPrompts } from './replay-prompt';
@@ -56,7 +55,7 @@ export class ReplayArrivals extends OpenArrivals {
     const kept = trace.prompts;
     return {
       mixIndex: trace.route[i],
-      promptTokens: kept ? estimateTokens(kept[i]) : trace.promptTokens[i],
+      promptTokens: trace.promptTokensOf(i),
       maxTokens: trace.outputTokens[i],
       promptJson: (rng) => (kept ? JSON.stringify(kept[i]) : prompts.json(trace.promptTokens[i], trace.ids, trace.idStart[i], trace.idCount[i], trace.prefixTokens[i], arrival.universe, rng)),
     };

@@ -4,6 +4,7 @@
 // the mapping from run time back to trace time and the recorded rate.
 import { isAbsolute, resolve } from 'node:path';
 import type { PlanLoad, PlanSegment, ResolvedPlan } from '../core/plan';
+import type { RecordedLoad } from '../core/run-estimate';
 import type { TracePosition } from '../protocol/run-events';
 import { chooseBucketMs } from '../core/trace-fit';
 import { fitStages } from '../core/trace-stages';
@@ -23,11 +24,19 @@ export interface ReplaySession {
    * one pass), the trace's own clock when it has epoch timestamps, and the arrivals per second
    * it recorded around then (before `rate: Nx`). */
   position(runMs: number): TracePosition;
+  /** The trace's requests and tokens per stage of a pass and mix entry (the dry-run estimate). */
+  recordedLoad(): RecordedLoad;
+}
+
+/** Where a replay's trace is: its path as written, from the scenario's folder. */
+export function tracePathOf(plan: ResolvedPlan, baseDir: string): string {
+  const file = plan.load.replay!.file;
+  return isAbsolute(file) ? file : resolve(baseDir, file);
 }
 
 export async function loadReplay(plan: ResolvedPlan, baseDir: string): Promise<ReplaySession> {
   const replay = plan.load.replay!;
-  const path = isAbsolute(replay.file) ? replay.file : resolve(baseDir, replay.file);
+  const path = tracePathOf(plan, baseDir);
   const mixNames = plan.workload.mix.map((e) => e.name);
   const unknown = new Map<string, { line: number; count: number }>();
   const routeIndex = (route: string, line: number): number => {
@@ -69,7 +78,8 @@ export async function loadReplay(plan: ResolvedPlan, baseDir: string): Promise<R
   const bucketTraceMs = Math.max(chooseBucketMs(span, 1000), Math.ceil((runMs * scale) / MAX_SEGMENTS / 1000) * 1000);
   const buckets = Math.max(1, Math.ceil(span / bucketTraceMs));
   const counts = new Array<number>(buckets).fill(0);
-  for (let i = 0; i < trace.count; i++) counts[Math.min(buckets - 1, Math.floor((trace.timeMs[i] - trace.startMs) / bucketTraceMs))]++;
+  const bucketOf = (i: number) => Math.min(buckets - 1, Math.floor((trace.timeMs[i] - trace.startMs) / bucketTraceMs));
+  for (let i = 0; i < trace.count; i++) counts[bucketOf(i)]++;
   const bucketS = bucketTraceMs / 1000;
   const lastExposure = Math.max(0.05, Math.min(1, span / bucketTraceMs - (buckets - 1)));
   const recorded = counts.map((c, i) => c / (bucketS * (i === buckets - 1 ? lastExposure : 1)));
@@ -104,6 +114,22 @@ export async function loadReplay(plan: ResolvedPlan, baseDir: string): Promise<R
       // Smaller timestamps are offsets from the trace's own zero, not epoch times.
       if (at >= 1e11) position.at = new Date(at).toISOString();
       return position;
+    },
+    recordedLoad: () => {
+      const mixes = plan.workload.mix.length;
+      const cells = new Map<number, RecordedLoad['cells'][number]>();
+      for (let i = 0; i < trace.count; i++) {
+        // The stage of the request's bucket, as the segments have it.
+        const stage = stageOf(bucketOf(i) * bucketTraceMs);
+        const mix = trace.route[i];
+        const key = stage * mixes + mix;
+        let cell = cells.get(key);
+        if (!cell) cells.set(key, (cell = { stage, mix, requests: 0, inputTokens: 0, outputTokens: 0 }));
+        cell.requests++;
+        cell.inputTokens += trace.promptTokensOf(i);
+        cell.outputTokens += trace.outputTokens[i];
+      }
+      return { stagesPerPass: fitted.length, cells: [...cells.values()] };
     },
   };
 }

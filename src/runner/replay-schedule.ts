@@ -4,6 +4,7 @@
 // shape stays the trace's. Copies and passes each get their own prefix "universe", so they
 // share prefixes among themselves as the trace does, not with one another.
 import type { TraceRecord } from '../core/trace-record';
+import { estimateTokens } from '../core/token-estimate';
 
 /** Most requests a replay holds (about 60 MB); bigger traces are cut or fitted. */
 export const MAX_REPLAY_REQUESTS = 1_000_000;
@@ -65,6 +66,11 @@ export class ReplayTrace {
       this.prefixTokens[i] = r.prefixTokens;
     }
     if (this.prompts) this.prompts[i] = r.prompt ?? '';
+  }
+
+  /** Prompt tokens request i sends: its recorded count, or its kept text's (keepPrompts). */
+  promptTokensOf(i: number): number {
+    return this.prompts ? estimateTokens(this.prompts[i]) : this.promptTokens[i];
   }
 
   /** Trace time of the first request; offsets are from it. */
