@@ -1,8 +1,9 @@
 // The daily wave of a trace that spans days: the first harmonic of its hour-of-day profile
 // gives the trough, the peak and when they come. The fitted scenario starts at a trough, so the
 // language's `diurnal` stage (a wave that starts at its low point) lines up with the trace.
-// Bursts are found against the wave, not against the day's average; a day with a burst is
-// written as ramps that follow the wave, with the burst between them.
+// Bursts are found against the wave, not against the day's average, and the wave is fitted
+// again without the hours they fill (a 10x hour would otherwise pull the wave's peak towards
+// it); a day with a burst is written as ramps that follow the wave, with the burst between them.
 import { BURST_FACTOR, type FittedBurst, type FittedStage } from './trace-stages';
 
 const HOUR = 3_600_000;
@@ -27,14 +28,27 @@ export interface DiurnalFit {
   typicalRate: number;
 }
 
-/** hourly: arrivals per hour from the trace's first arrival; fit: counts per `fitBucketMs`. */
-export function fitDiurnal(hourly: readonly number[], firstMs: number, spanMs: number, fit: readonly number[], fitBucketMs: number): DiurnalFit | null {
-  if (spanMs < DIURNAL_MIN_SPAN_MS || hourly.length < 36) return null;
-  const startHour = firstMs >= 1e11 ? (firstMs % DAY) / HOUR : 0;
+interface Wave {
+  mean: number;
+  troughRate: number;
+  peakRate: number;
+  /** Hour of day of the peak (the trough is 12 h later). */
+  peakHour: number;
+}
+
+/** Whether `count` arrivals where `expected` were due is a burst (a noise margin for small
+ * counts). */
+function isBurst(count: number, expected: number): boolean {
+  return count >= BURST_FACTOR * expected && count >= expected + 4 * Math.sqrt(expected) + 2;
+}
+
+/** The first harmonic of the hour-of-day profile, leaving out the hours in `skip`. */
+function fitWave(hourly: readonly number[], startHour: number, spanMs: number, skip: ReadonlySet<number>): Wave {
   const sums = new Array<number>(24).fill(0);
   const hours = new Array<number>(24).fill(0);
   const lastExposure = Math.max(0.05, Math.min(1, spanMs / HOUR - (hourly.length - 1)));
   hourly.forEach((c, j) => {
+    if (skip.has(j)) return;
     const hod = Math.floor(startHour + j) % 24;
     sums[hod] += c;
     hours[hod] += j === hourly.length - 1 ? lastExposure : 1;
@@ -48,13 +62,36 @@ export function fitDiurnal(hourly: readonly number[], firstMs: number, spanMs: n
     s += p * Math.sin((2 * Math.PI * (h + 0.5)) / 24);
   });
   const amplitude = (2 / 24) * Math.hypot(c, s);
-  const troughRate = Math.max(mean * 0.02, mean - amplitude);
-  const peakRate = mean + amplitude;
+  return {
+    mean,
+    troughRate: Math.max(mean * 0.02, mean - amplitude),
+    peakRate: mean + amplitude,
+    peakHour: (((Math.atan2(s, c) * 24) / (2 * Math.PI)) % 24 + 24) % 24,
+  };
+}
+
+/** The wave's rate at `traceMs` (ms from the trace's first arrival). */
+function waveLevel(wave: Wave, startHour: number, traceMs: number): number {
+  const fromPeak = (traceMs / HOUR + startHour - wave.peakHour) / 24;
+  return wave.troughRate + ((wave.peakRate - wave.troughRate) * (1 + Math.cos(2 * Math.PI * fromPeak))) / 2;
+}
+
+/** hourly: arrivals per hour from the trace's first arrival; fit: counts per `fitBucketMs`. */
+export function fitDiurnal(hourly: readonly number[], firstMs: number, spanMs: number, fit: readonly number[], fitBucketMs: number): DiurnalFit | null {
+  if (spanMs < DIURNAL_MIN_SPAN_MS || hourly.length < 36) return null;
+  const startHour = firstMs >= 1e11 ? (firstMs % DAY) / HOUR : 0;
+  const first = fitWave(hourly, startHour, spanMs, new Set());
+  const burstHours = new Set<number>();
+  hourly.forEach((c, j) => {
+    if (isBurst(c, waveLevel(first, startHour, (j + 0.5) * HOUR) * 3600)) burstHours.add(j);
+  });
+  // Every day of an hour a burst: leave the profile as it is.
+  const wave = burstHours.size && burstHours.size < hourly.length / 2 ? fitWave(hourly, startHour, spanMs, burstHours) : first;
+  const { mean, troughRate, peakRate, peakHour } = wave;
   if (mean <= 0 || peakRate / troughRate < MIN_SWING) return null;
-  const peakHour = (((Math.atan2(s, c) * 24) / (2 * Math.PI)) % 24 + 24) % 24;
   const troughHour = (peakHour + 12) % 24;
   const shiftMs = (((troughHour - startHour) % 24) + 24) % 24 * HOUR;
-  const level = (traceMs: number) => troughRate + ((peakRate - troughRate) * (1 - Math.cos((2 * Math.PI * (traceMs - shiftMs)) / DAY))) / 2;
+  const level = (traceMs: number) => waveLevel(wave, startHour, traceMs);
 
   const bursts: FittedBurst[] = [];
   const bucketS = fitBucketMs / 1000;
@@ -68,8 +105,7 @@ export function fitDiurnal(hourly: readonly number[], firstMs: number, spanMs: n
   };
   fit.forEach((count, i) => {
     const expected = level((i + 0.5) * fitBucketMs) * bucketS;
-    const high = count >= BURST_FACTOR * expected && count >= expected + 4 * Math.sqrt(expected) + 2;
-    if (high) {
+    if (isBurst(count, expected)) {
       if (!open) open = { from: i, count: 0, expected: 0 };
       open.count += count;
       open.expected += expected;

@@ -101,7 +101,11 @@ export function renderFittedScenario(fit: TraceFit, source: FitSource, name: str
   }
   if (fit.diurnal) {
     const d = fit.diurnal;
-    const hour = (h: number) => `${String(Math.floor(h)).padStart(2, '0')}:${String(Math.round((h % 1) * 60) % 60).padStart(2, '0')}`;
+    const hour = (h: number) => {
+      // Rounded to the minute first, so 3.997 h reads 04:00, not 03:00.
+      const minutes = Math.round(h * 60) % 1440;
+      return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+    };
     const utc = fit.firstMs >= 1e11 ? ' UTC' : ' (hours from the start)';
     lines.push(`# Daily wave: trough ${scenarioRate(d.troughRate)} at ${hour(d.troughHour)}${utc}, peak ${scenarioRate(d.peakRate)} at ${hour(d.peakHour)}${utc}; the stages start at the first trough, ${clock(d.shiftMs)} into the trace.`);
   }

@@ -67,3 +67,55 @@ test('fit recovers route weights, size medians and p95s, and a 10x burst', async
   assert.match(text, /# Bursts .*:\n#   burst 1: at 2025-03-01 09:0[78]/);
   console.log(`fit: weights ${plan.workload.mix.map((e) => `${e.name} ${(e.share * 100).toFixed(1)}%`).join(', ')}; burst at ${burst.startMs * scale / 1000}s x${factor.toFixed(2)} (bucket ${bucketMs / 1000}s)`);
 });
+
+test('a trace over three days fits to a daily wave (trough, peak and their hours) with its burst found against the wave', async () => {
+  const HOUR = 3_600_000;
+  const DAY = 24 * HOUR;
+  // Trough 3/min at 04:00 UTC, peak 12/min at 16:00 UTC; on day 2 a 10x hour at 10:00.
+  const wave = { trough: 0.05, peak: 0.2, troughHour: 4 };
+  const burst = { atMs: DAY + 10 * HOUR, forMs: HOUR, factor: 10 };
+  const level = (ms: number) => wave.trough + ((wave.peak - wave.trough) * (1 - Math.cos((2 * Math.PI * (ms - wave.troughHour * HOUR)) / DAY))) / 2;
+  const rateAt = (ms: number) => level(ms) * (ms >= burst.atMs && ms < burst.atMs + burst.forMs ? burst.factor : 1);
+  const rng = new Rng(3);
+  const arrivals = poissonArrivals(rng, 3 * DAY, rateAt, wave.peak * burst.factor);
+  const dir = mkdtempSync(join(tmpdir(), 'stampede-fit-'));
+  const file = join(dir, 'three-days.jsonl');
+  writeFileSync(file, requestLog(rng, arrivals, [ROUTES[0]], Date.UTC(2025, 2, 3)).join('\n') + '\n');
+
+  const { text, fit } = await fitTraceFile({ name: file });
+  const d = fit.diurnal;
+  assert.ok(d, 'a daily wave');
+  const hoursApart = (a: number, b: number) => Math.min(Math.abs(a - b), 24 - Math.abs(a - b));
+  assert.ok(hoursApart(d.troughHour, 4) <= 0.5 && hoursApart(d.peakHour, 16) <= 0.5, `trough at ${d.troughHour} h, peak at ${d.peakHour} h`);
+  within(d.troughRate, wave.trough, 0.1, 'trough rate');
+  within(d.peakRate, wave.peak, 0.1, 'peak rate');
+  const header = /# Daily wave: trough ([\d.]+)\/m at (\d\d):(\d\d) UTC, peak ([\d.]+)\/m at (\d\d):(\d\d) UTC; the stages start at the first trough/.exec(text);
+  assert.ok(header, 'the header describes the wave');
+  within(Number(header[1]), 3, 0.1, 'trough in the header');
+  within(Number(header[4]), 12, 0.1, 'peak in the header');
+  assert.ok(hoursApart(Number(header[2]) + Number(header[3]) / 60, 4) <= 0.5 && hoursApart(Number(header[5]) + Number(header[6]) / 60, 16) <= 0.5, header[0]);
+
+  const { plan, problems } = analyzeScenario(text);
+  assert.deepEqual(problems.filter((p) => p.severity === 'error'), []);
+  assert.ok(plan);
+  const scale = plan.load.timeScale;
+  const segments = plan.load.segments;
+  // Days 1 and 3 are the language's diurnal wave: a day's period, trough to 4x at the peak.
+  const waves = segments.filter((s) => s.shape === 'sine');
+  assert.deepEqual(waves.map((s) => s.stage), ['day 1', 'day 3']);
+  for (const w of waves) {
+    assert.equal((w.periodMs ?? 0) * scale, DAY);
+    within(w.to / w.from, wave.peak / wave.trough, 0.15, `${w.stage} peak over trough`);
+  }
+  // Day 2 follows the wave in ramps, with the burst between them, found against the wave.
+  const day2 = segments.filter((s) => s.shape !== 'sine');
+  assert.ok(day2.filter((s) => s.shape === 'linear').length >= 10, day2.map((s) => s.stage).join(', '));
+  const bursts = segments.filter((s) => /^burst/.test(s.stage));
+  assert.equal(bursts.length, 1);
+  // The scenario starts at the trace's first trough: its time 0 is 04:00 on day 1.
+  const traceMs = (runMs: number) => runMs * scale + d.shiftMs;
+  assert.ok(Math.abs(traceMs(bursts[0].startMs) - burst.atMs) <= fit.bucketMs, `burst at ${traceMs(bursts[0].startMs) / HOUR} h (bucket ${fit.bucketMs / HOUR} h)`);
+  assert.equal(d.bursts.length, 1);
+  assert.ok(Math.abs(d.bursts[0].factor - burst.factor) <= 1, `burst factor ${d.bursts[0].factor} against the wave`);
+  console.log(`diurnal fit: trough ${(d.troughRate * 60).toFixed(2)}/m at ${d.troughHour.toFixed(2)} h, peak ${(d.peakRate * 60).toFixed(2)}/m at ${d.peakHour.toFixed(2)} h, burst x${d.bursts[0].factor.toFixed(2)}`);
+});
