@@ -28,9 +28,10 @@ export function tempFolder(): { dir: string; file: (name: string, text: string |
   };
 }
 
-/** Runs `stampede ARGS` in `cwd`; killed after `limitMs` so a bug cannot hang the suite. */
-export function spawnCli(args: string[], options: { cwd: string; env?: Record<string, string>; limitMs?: number }): CliRun {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+/** Runs `stampede ARGS` in `cwd` (with `nodeArgs` for node itself, e.g. a heap limit); killed
+ * after `limitMs` so a bug cannot hang the suite. */
+export function spawnCli(args: string[], options: { cwd: string; env?: Record<string, string>; limitMs?: number; nodeArgs?: string[] }): CliRun {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', TSX, MAIN, ...args], {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
