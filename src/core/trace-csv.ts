@@ -1,51 +1,20 @@
 // CSV request logs: a header row names the columns, each later row is one request. Fields may
 // be quoted ("" escapes a quote); a quoted field cannot span lines, since a trace is read a line
 // at a time.
-import { TimeReader, TraceError, checkRequiredColumns, guessColumns, type TraceColumns, type TraceReadOptions, type TraceRecord } from './trace-record';
-import { recordFromFields } from './trace-jsonl';
+import { TraceError, checkRequiredColumns, guessColumns, type TraceRecord } from './trace-record';
+import { MappedTraceReader } from './trace-jsonl';
+import { scanCsvRow } from './csv';
 
-/** Splits one CSV line into fields (RFC 4180 quoting, one line). */
+/** Splits one line of a CSV trace into fields. */
 export function splitCsvLine(text: string, line: number): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-    } else if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else field += c;
-  }
-  if (quoted) throw new TraceError(line, `a quoted field is not closed on this line (fields of a trace cannot span lines)`);
-  fields.push(field);
-  return fields;
+  const row = scanCsvRow(text, 0);
+  if (row.unclosedQuote) throw new TraceError(line, `a quoted field is not closed on this line (fields of a trace cannot span lines)`);
+  return row.fields;
 }
 
-export class CsvTraceReader {
+export class CsvTraceReader extends MappedTraceReader {
   private header: string[] | undefined;
-  private index = new Map<string, number>();
-  private columns: TraceColumns | undefined;
-  private readonly time: TimeReader;
-
-  constructor(private readonly options: TraceReadOptions) {
-    this.time = new TimeReader(options.timeUnit);
-  }
-
-  get resolvedColumns(): TraceColumns | undefined {
-    return this.columns;
-  }
-
-  get timeUnit(): string {
-    return this.time.resolvedUnit;
-  }
+  private readonly index = new Map<string, number>();
 
   readLine(raw: string, line: number): TraceRecord[] {
     const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
@@ -72,6 +41,6 @@ export class CsvTraceReader {
       const i = this.index.get(name);
       return i === undefined ? undefined : cells[i];
     };
-    return [recordFromFields(get, this.columns!, this.time, line, this.options.keepPrompts === true)];
+    return [this.record(get, line)];
   }
 }

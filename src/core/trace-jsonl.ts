@@ -40,11 +40,13 @@ function fieldNames(record: Record<string, unknown>, prefix = '', depth = 0): st
   return names;
 }
 
-export class JsonlTraceReader {
-  private columns: TraceColumns | undefined;
+/** What the readers of column-mapped logs (JSONL, CSV) share: the mapping, found on the first
+ * record (or header), and the time reader. */
+export abstract class MappedTraceReader {
+  protected columns: TraceColumns | undefined;
   private readonly time: TimeReader;
 
-  constructor(private readonly options: TraceReadOptions) {
+  constructor(protected readonly options: TraceReadOptions) {
     this.time = new TimeReader(options.timeUnit);
   }
 
@@ -57,6 +59,13 @@ export class JsonlTraceReader {
     return this.time.resolvedUnit;
   }
 
+  /** The request on `line`, its fields read by name through `get`. */
+  protected record(get: (name: string) => unknown, line: number): TraceRecord {
+    return recordFromFields(get, this.columns!, this.time, line, this.options.keepPrompts === true);
+  }
+}
+
+export class JsonlTraceReader extends MappedTraceReader {
   readLine(text: string, line: number): TraceRecord[] {
     if (text.trim() === '') return [];
     const record = parseJsonObjectLine(text, line);
@@ -65,12 +74,12 @@ export class JsonlTraceReader {
       this.columns = guessColumns(this.options.columns ?? {}, (name) => valueAtPath(record, name) !== undefined);
       checkRequiredColumns(this.columns, line, names);
     }
-    return [recordFromFields((name) => valueAtPath(record, name), this.columns, this.time, line, this.options.keepPrompts === true)];
+    return [this.record((name) => valueAtPath(record, name), line)];
   }
 }
 
-/** Builds a record from named fields: shared by JSONL and CSV. */
-export function recordFromFields(get: (name: string) => unknown, columns: TraceColumns, time: TimeReader, line: number, keepPrompts: boolean): TraceRecord {
+/** Builds a record from named fields. */
+function recordFromFields(get: (name: string) => unknown, columns: TraceColumns, time: TimeReader, line: number, keepPrompts: boolean): TraceRecord {
   const out: TraceRecord = {
     line,
     timeMs: time.read(get(columns.time!), line, columns.time!),
