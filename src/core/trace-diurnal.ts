@@ -4,6 +4,7 @@
 // Bursts are found against the wave, not against the day's average, and the wave is fitted
 // again without the hours they fill (a 10x hour would otherwise pull the wave's peak towards
 // it); a day with a burst is written as ramps that follow the wave, with the burst between them.
+import { bucketExposures } from './trace-rate-series';
 import { BURST_FACTOR, type FittedBurst, type FittedStage } from './trace-stages';
 
 const HOUR = 3_600_000;
@@ -46,12 +47,12 @@ function isBurst(count: number, expected: number): boolean {
 function fitWave(hourly: readonly number[], startHour: number, spanMs: number, skip: ReadonlySet<number>): Wave {
   const sums = new Array<number>(24).fill(0);
   const hours = new Array<number>(24).fill(0);
-  const lastExposure = Math.max(0.05, Math.min(1, spanMs / HOUR - (hourly.length - 1)));
+  const exposures = bucketExposures(hourly.length, HOUR, spanMs);
   hourly.forEach((c, j) => {
     if (skip.has(j)) return;
     const hod = Math.floor(startHour + j) % 24;
     sums[hod] += c;
-    hours[hod] += j === hourly.length - 1 ? lastExposure : 1;
+    hours[hod] += exposures[j];
   });
   const profile = sums.map((s, h) => (hours[h] > 0 ? s / hours[h] / 3600 : 0));
   const mean = profile.reduce((a, b) => a + b, 0) / 24;

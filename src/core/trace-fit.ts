@@ -2,7 +2,7 @@
 // request counts and size histograms per route, and the shared-prefix share. Memory does not
 // grow with the trace: histograms are 1 % buckets, the rate series coarsens itself.
 import { PrefixShare } from './trace-prefix-share';
-import { RateSeries } from './trace-rate-series';
+import { RateSeries, bucketRates } from './trace-rate-series';
 import type { TraceRecord } from './trace-record';
 import { SizeHistogram } from './size-histogram';
 import { fitStages, type FittedBurst, type FittedStage } from './trace-stages';
@@ -112,8 +112,7 @@ export class TraceFitter {
     const routes = [...this.routes.entries()]
       .map(([route, r]) => ({ route, count: r.count, share: r.count / this.requests, prompt: sizeStats(r.prompt), output: sizeStats(r.output) }))
       .sort((a, b) => b.count - a.count);
-    const lastExposure = Math.max(0.05, Math.min(1, spanMs / bucketMs - (counts.length - 1)));
-    const peakRate = Math.max(...counts.map((c, i) => c / ((i === counts.length - 1 ? lastExposure : 1) * (bucketMs / 1000))));
+    const peakRate = Math.max(...bucketRates(counts, bucketMs, spanMs));
     return {
       requests: this.requests,
       firstMs: this.rate.firstMs,

@@ -4,6 +4,19 @@
 // be cut into hours.
 
 const MAX_BUCKETS = 65_536;
+
+/** How much of each of `buckets` buckets a trace of `spanMs` covers: all of every one but the
+ * last, which its end may cut short (at least 5 %, so a lone last arrival is not a spike). */
+export function bucketExposures(buckets: number, bucketMs: number, spanMs: number): number[] {
+  const last = Math.max(0.05, Math.min(1, spanMs / bucketMs - (buckets - 1)));
+  return Array.from({ length: buckets }, (_, i) => (i < buckets - 1 ? 1 : last));
+}
+
+/** Arrivals per second in each bucket, over the part of it the trace covers. */
+export function bucketRates(counts: readonly number[], bucketMs: number, spanMs: number): number[] {
+  const exposures = bucketExposures(counts.length, bucketMs, spanMs);
+  return counts.map((c, i) => c / ((exposures[i] * bucketMs) / 1000));
+}
 const WIDTHS_S = [1, 2, 4, 8, 16, 48, 144, 720, 3600, 86_400];
 
 export class RateSeries {

@@ -3,6 +3,7 @@
 // into a neighbour, runs of steady steps in one direction become ramps, and pieces at twice
 // the trace's typical rate or more are bursts, named in order. A trace that spans days gets a
 // daily wave instead (see trace-diurnal.ts).
+import { bucketExposures, bucketRates } from './trace-rate-series';
 
 export interface FittedStage {
   name: string;
@@ -118,9 +119,9 @@ export function segmentCounts(counts: readonly number[], exposures: readonly num
 /** Stages and bursts from counts per bucket of `bucketMs` over a trace of `spanMs`. */
 export function fitStages(counts: readonly number[], bucketMs: number, spanMs: number): { stages: FittedStage[]; bursts: FittedBurst[]; typicalRate: number } {
   const n = counts.length;
-  const exposures = counts.map((_, i) => (i < n - 1 ? 1 : Math.max(0.05, Math.min(1, spanMs / bucketMs - (n - 1)))));
+  const exposures = bucketExposures(n, bucketMs, spanMs);
   const bucketS = bucketMs / 1000;
-  const ratesPerBucket = counts.map((c, i) => c / (exposures[i] * bucketS));
+  const ratesPerBucket = bucketRates(counts, bucketMs, spanMs);
   const typicalRate = median(ratesPerBucket);
   const cuts = segmentCounts(counts, exposures);
   const sum = (from: number, to: number, values: readonly number[]) => values.slice(from, to).reduce((a, b) => a + b, 0);

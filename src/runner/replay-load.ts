@@ -7,6 +7,7 @@ import type { PlanLoad, PlanSegment, ResolvedPlan } from '../core/plan';
 import type { RecordedLoad } from '../core/run-estimate';
 import type { TracePosition } from '../protocol/run-events';
 import { chooseBucketMs } from '../core/trace-fit';
+import { bucketRates } from '../core/trace-rate-series';
 import { fitStages } from '../core/trace-stages';
 import { TraceError } from '../core/trace-record';
 import { RunConfigError } from './prompt-source';
@@ -80,9 +81,7 @@ export async function loadReplay(plan: ResolvedPlan, baseDir: string): Promise<R
   const counts = new Array<number>(buckets).fill(0);
   const bucketOf = (i: number) => Math.min(buckets - 1, Math.floor((trace.timeMs[i] - trace.startMs) / bucketTraceMs));
   for (let i = 0; i < trace.count; i++) counts[bucketOf(i)]++;
-  const bucketS = bucketTraceMs / 1000;
-  const lastExposure = Math.max(0.05, Math.min(1, span / bucketTraceMs - (buckets - 1)));
-  const recorded = counts.map((c, i) => c / (bucketS * (i === buckets - 1 ? lastExposure : 1)));
+  const recorded = bucketRates(counts, bucketTraceMs, span);
   const fitted = fitStages(counts, bucketTraceMs, span).stages;
   const stageOf = (offsetMs: number) => {
     let k = 0;
