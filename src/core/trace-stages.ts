@@ -68,37 +68,51 @@ export function segmentCounts(counts: readonly number[], exposures: readonly num
     cumE.push(cumE[i] + exposures[i]);
   }
   const piece = (from: number, to: number): Piece => ({ from, to, count: cumC[to] - cumC[from], exposure: cumE[to] - cumE[from] });
-  // A split must beat the penalty of a model with one more change point (BIC) and change the
-  // rate by a margin people would call a change, not just a significant wobble.
+  // A cut must beat the penalty of a model with one more change point (BIC) and change the
+  // rate by a margin people would call a change, not just a significant wobble. A piece is cut
+  // once or twice: a short burst in the middle of a steady piece is two changes, and no single
+  // cut either side of it gains enough on its own to pass.
   const penalty = 2 * Math.log(Math.max(2, n)) + 4;
-  const bestSplit = (p: Piece): { at: number; gain: number } | null => {
-    let best: { at: number; gain: number } | null = null;
+  const differs = (a: Piece, b: Piece) => {
+    const ratio = (rateOf(a) + 1e-9) / (rateOf(b) + 1e-9);
+    return ratio >= SAME_LEVEL || ratio <= 1 / SAME_LEVEL;
+  };
+  const bestSplit = (p: Piece): { at: number[]; net: number } | null => {
+    let best: { at: number[]; net: number } | null = null;
     const whole = loglik(p.count, p.exposure);
     for (let k = p.from + 1; k < p.to; k++) {
       const l = piece(p.from, k);
       const r = piece(k, p.to);
-      const ratio = (rateOf(l) + 1e-9) / (rateOf(r) + 1e-9);
-      if (ratio < SAME_LEVEL && ratio > 1 / SAME_LEVEL) continue;
-      const gain = loglik(l.count, l.exposure) + loglik(r.count, r.exposure) - whole;
-      if (gain > penalty && (!best || gain > best.gain)) best = { at: k, gain };
+      if (differs(l, r)) {
+        const net = loglik(l.count, l.exposure) + loglik(r.count, r.exposure) - whole - penalty;
+        if (net > 0 && (!best || net > best.net)) best = { at: [k], net };
+      }
+      for (let j = k + 1; j < p.to; j++) {
+        const m = piece(k, j);
+        const rest = piece(j, p.to);
+        if (!differs(l, m) || !differs(m, rest)) continue;
+        const net = loglik(l.count, l.exposure) + loglik(m.count, m.exposure) + loglik(rest.count, rest.exposure) - whole - 2 * penalty;
+        if (net > 0 && (!best || net > best.net)) best = { at: [k, j], net };
+      }
     }
     return best;
   };
   let pieces: Piece[] = [piece(0, n)];
   while (pieces.length < MAX_PIECES) {
     let bestIndex = -1;
-    let best: { at: number; gain: number } | null = null;
+    let best: { at: number[]; net: number } | null = null;
     pieces.forEach((p, i) => {
       const s = bestSplit(p);
-      if (s && (!best || s.gain > best.gain)) {
+      if (s && (!best || s.net > best.net)) {
         best = s;
         bestIndex = i;
       }
     });
     if (!best || bestIndex < 0) break;
     const p = pieces[bestIndex];
-    const at = (best as { at: number }).at;
-    pieces = [...pieces.slice(0, bestIndex), piece(p.from, at), piece(at, p.to), ...pieces.slice(bestIndex + 1)];
+    const edges = [p.from, ...(best as { at: number[] }).at, p.to];
+    const parts = edges.slice(1).map((to, e) => piece(edges[e], to));
+    pieces = [...pieces.slice(0, bestIndex), ...parts, ...pieces.slice(bestIndex + 1)];
   }
   // A one-bucket piece whose rate lies between its neighbours' is a change caught mid-bucket:
   // it belongs to the nearer level.

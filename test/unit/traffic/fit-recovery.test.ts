@@ -119,3 +119,27 @@ test('a trace over three days fits to a daily wave (trough, peak and their hours
   assert.ok(Math.abs(d.bursts[0].factor - burst.factor) <= 1, `burst factor ${d.bursts[0].factor} against the wave`);
   console.log(`diurnal fit: trough ${(d.troughRate * 60).toFixed(2)}/m at ${d.troughHour.toFixed(2)} h, peak ${(d.peakRate * 60).toFixed(2)}/m at ${d.peakHour.toFixed(2)} h, burst x${d.bursts[0].factor.toFixed(2)}`);
 });
+
+test('a short burst in the middle of a trace is found (a single cut either side of it gains too little to pass)', async () => {
+  // 5x for 5 s in the middle of 40 s at 4/s, and 10x for a minute in the middle of an hour at 2/s:
+  // the best single cut splits neither trace, only the two cuts around the burst do.
+  const cases = [
+    { spanMs: 40_000, rate: 4, atMs: 20_000, forMs: 5_000, factor: 5, seed: 3 },
+    { spanMs: 3_600_000, rate: 2, atMs: 1_800_000, forMs: 60_000, factor: 10, seed: 8 },
+  ];
+  for (const c of cases) {
+    const rng = new Rng(c.seed);
+    const rateAt = (ms: number) => (ms >= c.atMs && ms < c.atMs + c.forMs ? c.rate * c.factor : c.rate);
+    const arrivals = poissonArrivals(rng, c.spanMs, rateAt, c.rate * c.factor);
+    const dir = mkdtempSync(join(tmpdir(), 'stampede-fit-'));
+    const file = join(dir, 'short-burst.jsonl');
+    writeFileSync(file, requestLog(rng, arrivals, [ROUTES[0]], Date.UTC(2025, 2, 1, 9)).join('\n') + '\n');
+    const { text, fit } = await fitTraceFile({ name: file });
+    assert.equal(fit.bursts.length, 1, `one burst in ${c.spanMs / 1000}s: ${fit.stages.map((s) => `${s.name}@${s.startMs}`).join(', ')}`);
+    const b = fit.bursts[0];
+    assert.ok(Math.abs(b.startMs - c.atMs) <= fit.bucketMs, `burst at ${b.startMs} ms, true ${c.atMs} (bucket ${fit.bucketMs} ms)`);
+    assert.ok(Math.abs(b.durationMs - c.forMs) <= fit.bucketMs, `burst lasts ${b.durationMs} ms, true ${c.forMs}`);
+    within(b.factor, c.factor, 0.2, 'burst factor');
+    assert.match(text, /#   burst 1: at 2025-03-01 09:/);
+  }
+});
