@@ -109,7 +109,8 @@ export async function loadReplay(plan: ResolvedPlan, baseDir: string): Promise<R
       const offsetMs = (((runMs * scale) % span) + span) % span;
       const rate = recorded[Math.min(buckets - 1, Math.floor(offsetMs / bucketTraceMs))] ?? 0;
       const position: TracePosition = { offsetS: Math.round(offsetMs / 100) / 10, recordedRate: Math.round(rate * 1000) / 1000 };
-      const at = trace.startMs + offsetMs;
+      // To the millisecond: a tick's end is a hair before the second, not the second before.
+      const at = Math.round(trace.startMs + offsetMs);
       // Smaller timestamps are offsets from the trace's own zero, not epoch times.
       if (at >= 1e11) position.at = new Date(at).toISOString();
       return position;

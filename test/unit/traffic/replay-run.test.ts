@@ -95,4 +95,10 @@ thresholds:
   assert.ok(b?.trace, 'the breach carries the trace position');
   assert.match(summary.verdict.headline, /trace \d+s \(2025-02-19 \d\d:\d\d:\d\d UTC\), recorded 20\/s/);
   assert.ok(ticks.some((p) => p.trace && p.trace.recordedRate > 0));
+  // The trace's clock and its offset name the same moment (the tick's end: 09:00:02, not 09:00:01.999).
+  for (const p of ticks) {
+    if (!p.trace?.at) continue;
+    const apart = Date.parse(p.trace.at) - 1_740_000_000_000 - p.trace.offsetS * 1000;
+    assert.ok(Math.abs(apart) <= 50 && p.trace.at.endsWith('0Z'), `tick ${p.t}: ${p.trace.at} vs trace ${p.trace.offsetS}s`);
+  }
 });
