@@ -76,7 +76,11 @@ export async function loadReplay(plan: ResolvedPlan, baseDir: string): Promise<R
   // Counts per trace bucket of one pass: the stages and the recorded rate come from these.
   const passRunMs = span / scale;
   const runMs = passRunMs * loops;
-  const bucketTraceMs = Math.max(chooseBucketMs(span, 1000), Math.ceil((runMs * scale) / MAX_SEGMENTS / 1000) * 1000);
+  // A bucket is at least one second of the run (timeScale seconds of trace): the panel's target
+  // line and a breach's recorded rate are then the mean over what the run's tick played, not
+  // the rate of the tick's last trace second.
+  const tickTraceMs = Math.ceil(scale - 1e-9) * 1000;
+  const bucketTraceMs = Math.max(chooseBucketMs(span, 1000), tickTraceMs, Math.ceil((runMs * scale) / MAX_SEGMENTS / 1000) * 1000);
   const buckets = Math.max(1, Math.ceil(span / bucketTraceMs));
   const counts = new Array<number>(buckets).fill(0);
   const bucketOf = (i: number) => Math.min(buckets - 1, Math.floor((trace.timeMs[i] - trace.startMs) / bucketTraceMs));
