@@ -1,6 +1,7 @@
 // Entry point of the extension: wires language features, CodeLens, commands, runs, the mock
 // provider and the live panel. Holds no logic of its own; everything registered here is
 // disposed with the extension (timers, the worker of a run, the mock server).
+import { formatActivationTimes } from './activation-clock';
 import * as vscode from 'vscode';
 import { ScenarioAnalyses, LANGUAGE_ID, isScenarioDocument } from './scenario-analysis';
 import { ScenarioDiagnostics } from './diagnostics';
@@ -19,8 +20,10 @@ import { newestStoredRun, RunHistoryView } from './run-history-view';
 import { ScenarioTests } from './test-explorer';
 
 let runs: RunController | undefined;
+const bundleEvaluatedAt = performance.now();
 
 export function activate(context: vscode.ExtensionContext): void {
+  const activateStartedAt = performance.now();
   const log = vscode.window.createOutputChannel('Stampede', { log: true });
   const analyses = new ScenarioAnalyses();
   const diagnostics = new ScenarioDiagnostics(analyses);
@@ -75,6 +78,8 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   const tests = new ScenarioTests((uri) => controller.run(uri, { againstMock: false }));
   context.subscriptions.push(statusBar, history, ...history.register(), tests);
+  // Diagnostics of the scenarios already open were published above, so the language features are ready.
+  log.info(formatActivationTimes(bundleEvaluatedAt, activateStartedAt, performance.now()));
 }
 
 async function validate(uri: vscode.Uri | undefined, analyses: ScenarioAnalyses, diagnostics: ScenarioDiagnostics): Promise<void> {

@@ -2,7 +2,7 @@
 // playwright-core in Debian's Chromium. One editor per test file: startup costs seconds, so the
 // tests of a file share it and wait on conditions, never on fixed sleeps.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -326,6 +326,15 @@ export class Editor {
 
   readText(relative: string): string {
     return readFileSync(join(this.workspace, relative), 'utf8');
+  }
+
+  /** Lines of the editor's log files named `fileName` (e.g. an extension's `Stampede.log`), over
+   * every window and extension host of this editor so far. */
+  logLines(fileName: string): string[] {
+    const logs = join(this.root, 'data/logs');
+    if (!existsSync(logs)) return [];
+    const files = (readdirSync(logs, { recursive: true }) as string[]).filter((f) => f.split('/').pop() === fileName).sort();
+    return files.flatMap((f) => readFileSync(join(logs, f), 'utf8').split('\n'));
   }
 }
 
