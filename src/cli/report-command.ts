@@ -6,30 +6,29 @@ import { renderHtmlReport } from '../report/html-report';
 import { renderJunitReport } from '../report/junit-report';
 import { renderMarkdownReport } from '../report/markdown-report';
 import { parseResults, type ResultsDocument } from '../report/results-document';
+import { parseOrExit, usageError, type CommandSpec } from './command-line';
 
-export const REPORT_USAGE = `Usage: stampede report RESULTS.json [--report out.html] [--md out.md] [--junit out.xml]
-
-Renders the reports of a finished (or interrupted) run from its results file. Without options,
-writes the HTML report beside the results file.`;
+export const REPORT_COMMAND: CommandSpec = {
+  name: 'report',
+  synopsis: 'RESULTS.json [options]',
+  summary: 'Renders the reports of a finished (or interrupted) run from its results file.\nWithout options, writes the HTML report beside the results file. A path may be - for stdout.',
+  options: {
+    report: { type: 'string', value: 'PATH', output: true, description: 'HTML report', default: 'RESULTS.html when no option is given' },
+    md: { type: 'string', value: 'PATH', output: true, description: 'Markdown summary, e.g. "$GITHUB_STEP_SUMMARY"' },
+    junit: { type: 'string', value: 'PATH', output: true, description: 'JUnit XML, one test case per threshold' },
+  },
+  epilog: 'Exit codes: 0 written, 2 unreadable results file, unwritable output or bad usage, 70 internal error.',
+};
 
 export async function runReportCommand(argv: string[]): Promise<number> {
-  const files: string[] = [];
+  const parsed = parseOrExit(REPORT_COMMAND, argv);
+  if (typeof parsed === 'number') return parsed;
+  const files = parsed.positionals;
   const outputs: Partial<Record<'report' | 'md' | 'junit', string>> = {};
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') {
-      process.stdout.write(REPORT_USAGE + '\n');
-      return 0;
-    }
-    const m = /^--(report|md|junit)(?:=(.*))?$/.exec(arg);
-    if (m) {
-      const value = m[2] ?? argv[++i];
-      if (!value) return usage(`--${m[1]} needs a value`);
-      outputs[m[1] as 'report' | 'md' | 'junit'] = value;
-    } else if (arg.startsWith('-')) return usage(`unknown option '${arg}'`);
-    else files.push(arg);
-  }
+  for (const key of ['report', 'md', 'junit'] as const) if (typeof parsed.values[key] === 'string') outputs[key] = parsed.values[key] as string;
+  const usage = (message: string) => usageError(REPORT_COMMAND, message);
   if (files.length !== 1) return usage(files.length ? 'one results file expected' : 'missing the results file');
+  if (Object.values(outputs).filter((p) => p === '-').length > 1) return usage('only one output can go to stdout');
   let doc: ResultsDocument;
   try {
     doc = parseResults(readFileSync(files[0], 'utf8'));
@@ -47,6 +46,10 @@ export async function runReportCommand(argv: string[]): Promise<number> {
   ];
   for (const [label, path, render] of jobs) {
     if (!path) continue;
+    if (path === '-') {
+      process.stdout.write(render(doc));
+      continue;
+    }
     try {
       mkdirSync(dirname(resolve(path)), { recursive: true });
       writeFileSync(path, render(doc));
@@ -54,12 +57,8 @@ export async function runReportCommand(argv: string[]): Promise<number> {
       process.stderr.write(`stampede report: cannot write ${path}: ${(error as Error).message}\n`);
       return 2;
     }
-    process.stdout.write(`${`${label}:`.padEnd(9)} ${path}\n`);
+    // With an output on stdout, the paths of the others go to stderr.
+    (Object.values(outputs).includes('-') ? process.stderr : process.stdout).write(`${`${label}:`.padEnd(9)} ${path}\n`);
   }
   return 0;
-}
-
-function usage(message: string): number {
-  process.stderr.write(`stampede report: ${message}\n\n${REPORT_USAGE}\n`);
-  return 2;
 }

@@ -29,8 +29,8 @@ export function tempFolder(): { dir: string; file: (name: string, text: string |
 }
 
 /** Runs `stampede ARGS` in `cwd`; killed after `limitMs` so a bug cannot hang the suite. */
-export function spawnCli(args: string[], options: { cwd: string; env?: Record<string, string>; limitMs?: number }): CliRun {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+export function spawnCli(args: string[], options: { cwd: string; env?: Record<string, string>; limitMs?: number; nodeArgs?: string[] }): CliRun {
+  const child = spawn(process.execPath, ['--import', TSX, ...(options.nodeArgs ?? []), MAIN, ...args], {
     cwd: options.cwd,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

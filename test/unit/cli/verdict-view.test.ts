@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exitCodeFor } from '../../../src/cli/verdict-view';
+import { exitCodeFor } from '../../../src/core/exit-codes';
 import { formatVerdict } from '../../../src/report/text-verdict';
 import { plainPalette } from '../../../src/report/text-style';
 import { samplePlan, sampleSummary } from '../report/sample-run';
