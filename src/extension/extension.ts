@@ -18,6 +18,7 @@ import { LivePanel, SHOW_PANEL_COMMAND } from './panel/live-panel';
 import { RunStatusBar } from './run-status-bar';
 import { newestStoredRun, RunHistoryView } from './run-history-view';
 import { ScenarioTests } from './test-explorer';
+import { ScenarioTasks, TASK_TYPE } from './scenario-tasks';
 
 let runs: RunController | undefined;
 const bundleEvaluatedAt = performance.now();
@@ -77,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): void {
     showReport: (path) => showReport(path),
   });
   const tests = new ScenarioTests((uri) => controller.run(uri, { againstMock: false }));
-  context.subscriptions.push(statusBar, history, ...history.register(), tests);
+  context.subscriptions.push(statusBar, history, ...history.register(), tests, vscode.tasks.registerTaskProvider(TASK_TYPE, new ScenarioTasks(controller)));
   // Diagnostics of the scenarios already open were published above, so the language features are ready.
   log.info(formatActivationTimes(bundleEvaluatedAt, activateStartedAt, performance.now()));
 }
