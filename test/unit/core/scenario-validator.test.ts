@@ -5,9 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Ajv from 'ajv';
 import { parseAllDocuments } from 'yaml';
-import { generateValidatorSource, newAjv, readSchema, VALIDATOR } from '../../../scripts/scenario-validator.mjs';
+import { generateJsonSchemaValidatorSource, generateValidatorSource, JSON_SCHEMA_VALIDATOR, newAjv, readSchema, VALIDATOR } from '../../../scripts/scenario-validator.mjs';
 import { validateAgainstSchema } from '../../../src/core/scenario-schema';
+import { jsonSchemaProblem } from '../../../src/core/resolve-expect';
 
 const root = join(import.meta.dirname, '../../..');
 
@@ -20,6 +22,10 @@ function yamlFiles(dir: string): string[] {
 
 test('the generated validator is up to date with the schema', () => {
   assert.equal(readFileSync(VALIDATOR, 'utf8'), generateValidatorSource(), 'run npm run build to regenerate src/core/generated/scenario-validator.js');
+});
+
+test('the generated draft-07 meta-schema validator (expect.jsonSchema) is up to date with ajv', () => {
+  assert.equal(readFileSync(JSON_SCHEMA_VALIDATOR, 'utf8'), generateJsonSchemaValidatorSource(), 'run npm run build to regenerate src/core/generated/json-schema-validator.js');
 });
 
 test('the generated validator reports what a run-time compiled one reports', () => {
@@ -44,4 +50,44 @@ test('the generated validator reports what a run-time compiled one reports', () 
     }
   }
   assert.ok(withErrors >= 20, `only ${withErrors} files had schema errors: the comparison would prove little`);
+});
+
+test('expect.jsonSchema is refused in the editor exactly when the runner\'s ajv cannot compile it', () => {
+  const schemas: unknown[] = [
+    { type: 'object', required: ['answer'] },
+    { type: 'nonsense' },
+    { type: ['string', 'null'] },
+    { required: 'answer' },
+    { minLength: -1 },
+    { properties: { a: { pattern: '^[a-z]+$' } } },
+    { properties: { a: { pattern: '(' } } },
+    { patternProperties: { '[': { type: 'string' } } },
+    { patternProperties: { '^x-': { type: 'string' } } },
+    { definitions: { item: { type: 'string' } }, items: { $ref: '#/definitions/item' } },
+    { items: { $ref: '#/definitions/nope' } },
+    { $ref: '#' },
+    { $ref: 'http://json-schema.org/draft-07/schema#' },
+    { $ref: 'https://example.com/other.json' },
+    { properties: { pattern: { type: 'string' }, $ref: { type: 'string' } } },
+    { enum: [{ pattern: '(' }], default: { $ref: 'nowhere' } },
+    { additionalProperties: 3 },
+    { anyOf: [] },
+  ];
+  // As src/runner/answer-check.ts compiles it.
+  const ajv = new Ajv({ allErrors: false, strict: false });
+  let refused = 0;
+  for (const schema of schemas) {
+    let compiles = true;
+    try {
+      ajv.compile(schema as object);
+    } catch {
+      compiles = false;
+    } finally {
+      ajv.removeSchema(schema as object);
+    }
+    const problem = jsonSchemaProblem(schema as Record<string, unknown>);
+    assert.equal(problem === null, compiles, `${JSON.stringify(schema)}: ${problem?.message ?? 'accepted'}`);
+    if (!compiles) refused++;
+  }
+  assert.ok(refused >= 8, `${refused} refused`);
 });
