@@ -27,9 +27,10 @@ export function exitCodeFor(summary: RunSummary, stoppedBy: 'SIGINT' | 'SIGTERM'
     case 'aborted':
       return EXIT_ABORTED;
     // The engine gives up on configuration it cannot use (a missing secret, an unreadable
-    // prompt file): the scenario, not the system under test, is at fault.
+    // prompt file): the scenario, not the system under test, is at fault. A bug of its own is
+    // neither the scenario's fault nor a failed threshold.
     case 'error':
-      return EXIT_INVALID;
+      return summary.internalError ? EXIT_INTERNAL : EXIT_INVALID;
     case 'stopped':
       return EXIT_SIGINT;
     case 'completed':
