@@ -6,6 +6,7 @@
 import validateJsonSchema from './generated/json-schema-validator';
 import type { PlanAnswerCheck } from './plan-gateway';
 import type { ProblemSink } from './problem-sink';
+import { decodePath } from './schema-problems';
 import type { PathSegment } from './yaml-source';
 import { asFields, asList, asNumber, asString, has } from './read-value';
 
@@ -13,14 +14,6 @@ function strings(raw: unknown): string[] | undefined {
   if (typeof raw === 'string') return [raw];
   const list = asList(raw).filter((v): v is string => typeof v === 'string' && v !== '');
   return list.length > 0 ? list : undefined;
-}
-
-function segmentsOf(instancePath: string): PathSegment[] {
-  if (instancePath === '') return [];
-  return instancePath.slice(1).split('/').map((raw) => {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    return /^\d+$/.test(key) ? Number(key) : key;
-  });
 }
 
 /** A problem of a JSON Schema, at its path inside the schema. */
@@ -97,7 +90,7 @@ export function jsonSchemaProblem(schema: Record<string, unknown>): JsonSchemaPr
     if (error) {
       const where = error.instancePath === '' ? 'the schema' : error.instancePath.slice(1).replace(/\//g, '.');
       const allowed = error.keyword === 'enum' && Array.isArray(error.params.allowedValues) ? ` (${error.params.allowedValues.join(', ')})` : '';
-      return { at: segmentsOf(error.instancePath), message: `${where} ${error.message ?? 'is not valid'}${allowed}` };
+      return { at: decodePath(error.instancePath, schema), message: `${where} ${error.message ?? 'is not valid'}${allowed}` };
     }
   }
   const found: JsonSchemaProblem[] = [];
