@@ -8,6 +8,7 @@ import { didYouMean } from '../core/did-you-mean';
 import type { CommandSpec } from './command-line';
 import { EXIT_CODES_HELP, EXIT_INTERNAL, EXIT_INVALID } from '../core/exit-codes';
 import { toolVersion } from './version';
+import { EXPORT_COMMAND, runExportCommand } from './export-command';
 
 const COMMANDS: Record<string, { spec: CommandSpec; run: (argv: string[]) => Promise<number> }> = {
   run: { spec: RUN_COMMAND, run: runRunCommand },
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, { spec: CommandSpec; run: (argv: string[]) => Pro
   report: { spec: REPORT_COMMAND, run: runReportCommand },
   mock: { spec: MOCK_COMMAND, run: runMockCommand },
   proxy: { spec: PROXY_COMMAND, run: runProxyCommand },
+  export: { spec: EXPORT_COMMAND, run: runExportCommand },
 };
 
 function usage(): string {

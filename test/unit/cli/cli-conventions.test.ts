@@ -15,9 +15,10 @@ const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as
 const HELP: Record<string, RegExp[]> = {
   run: [/--json PATH .*\(default: \.stampede\/runs\//, /--set PATH=VALUE .*repeatable/, /--dry-run/, /-q, --quiet/, /--no-color/, /^ {2}70 /m],
   validate: [/--json PATH/],
-  report: [/--report PATH/, /--md PATH/, /--junit PATH/],
+  report: [/--report PATH/, /--md PATH/, /--junit PATH/, /--from-artillery REPORT\.json/, /--script PATH .*\(default: artillery\.yml beside the report/],
   mock: [/--port N .*\(default: 8000\)/, /--profile NAME .*\(default: small-gpu\)/, /--seed N .*\(default: 1\)/],
   proxy: [/--upstream URL/, /--port N .*\(default: 8787\)/, /--start-delay DURATION .*\(default: 0s\)/],
+  export: [/--workers N .*\(default: 1\)/, /--out DIR/, /--set PATH=VALUE .*\(repeatable\)/],
 };
 
 test('--help of every subcommand exits 0 and lists its flags with defaults', async () => {
@@ -45,6 +46,8 @@ test('an unknown flag exits 2 with one line and a did-you-mean; --version is the
       [['report', 'r.json', '--junti', 'j.xml'], /^stampede report: unknown option '--junti' — did you mean '--junit'\?/],
       [['mock', '--prot', '0'], /^stampede mock: unknown option '--prot' — did you mean '--port'\?/],
       [['proxy', '--upstrem', 'http://127.0.0.1:9'], /^stampede proxy: unknown option '--upstrem' — did you mean '--upstream'\?/],
+      [['export', 'artillery', 'x.yaml', '--wrkers', '2'], /^stampede export: unknown option '--wrkers' — did you mean '--workers'\?/],
+      [['report', '--from-artilery', 'r.json'], /^stampede report: unknown option '--from-artilery' — did you mean '--from-artillery'\?/],
       [['rnu', 'x.yaml'], /^stampede: unknown command 'rnu' — did you mean 'run'\?/],
     ];
     const runs = cases.map(([args]) => spawnCli(args, { cwd: tmp.dir }));
