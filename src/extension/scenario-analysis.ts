@@ -1,9 +1,11 @@
 // One analysis per document version, shared by diagnostics, CodeLens and runs, so a keystroke
-// costs one parse however many features look at the file.
+// costs one parse however many features look at the file; likewise one read of a replay's trace
+// per file version for the estimates.
 import * as vscode from 'vscode';
+import { tmpdir } from 'node:os';
+import { dirname } from 'node:path';
 import { analyzeScenario, type ScenarioAnalysis } from '../core/analyze-scenario';
-import type { RunEstimate } from '../core/run-estimate';
-import { estimateScenario } from './scenario-estimate';
+import { PlanEstimator } from '../runner/plan-estimate';
 
 export const LANGUAGE_ID = 'stampede';
 
@@ -11,8 +13,17 @@ export function isScenarioDocument(document: vscode.TextDocument): boolean {
   return document.languageId === LANGUAGE_ID || /\.stampede\.ya?ml$/i.test(document.fileName);
 }
 
+/** The folder a scenario's relative paths (prompt files, data, traces) start from: its own, or
+ * the workspace's for an unsaved one. */
+export function scenarioFolder(document: vscode.TextDocument): string {
+  if (document.uri.scheme === 'file') return dirname(document.uri.fsPath);
+  return (vscode.workspace.getWorkspaceFolder(document.uri) ?? vscode.workspace.workspaceFolders?.[0])?.uri.fsPath ?? tmpdir();
+}
+
 export class ScenarioAnalyses implements vscode.Disposable {
-  private readonly cache = new Map<string, { version: number; analysis: ScenarioAnalysis; estimate?: RunEstimate | null }>();
+  /** Estimates of requests and cost (a replay's from its trace). */
+  readonly estimates = new PlanEstimator();
+  private readonly cache = new Map<string, { version: number; analysis: ScenarioAnalysis }>();
   private readonly closeListener = vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString()));
 
   get(document: vscode.TextDocument): ScenarioAnalysis {
@@ -32,17 +43,6 @@ export class ScenarioAnalyses implements vscode.Disposable {
     }
     this.cache.set(key, { version: document.version, analysis });
     return analysis;
-  }
-
-  /** The run estimate of the document's plan (null without one), once per version: prompt
-   * files are read and counted with the providers' tokenizers. */
-  estimate(document: vscode.TextDocument): RunEstimate | null {
-    const plan = this.get(document).plan;
-    const cached = this.cache.get(document.uri.toString())!;
-    if (cached.estimate === undefined) {
-      cached.estimate = plan ? estimateScenario(plan, document.uri.scheme === 'file' ? document.uri.fsPath : undefined) : null;
-    }
-    return cached.estimate;
   }
 
   dispose(): void {

@@ -61,9 +61,21 @@ export interface ThresholdState {
   firstBreach: Breach | null;
 }
 
+/** load.model: replay — where in the trace a moment of the run falls. */
+export interface TracePosition {
+  /** Seconds from the trace's first request (within one pass). */
+  offsetS: number;
+  /** The trace's own clock (ISO 8601) when it has epoch timestamps. */
+  at?: string;
+  /** Arrivals per second the trace recorded around then, before any `rate: Nx`. */
+  recordedRate: number;
+}
+
 export interface Breach {
   /** Seconds since the run started. */
   t: number;
+  /** Replay: the trace time and recorded rate at the breach. */
+  trace?: TracePosition;
   stage: string;
   /** Target load level at the time: arrivals/s (open) or users (closed). */
   targetLevel: number;
@@ -85,6 +97,8 @@ export interface TickPoint {
   targetLevel: number;
   /** Live load multiplier in force (1 unless changed while running). */
   multiplier: number;
+  /** Replay: where in the trace the end of this second falls. */
+  trace?: TracePosition;
   /** Requests sent in this window (per second). */
   sentRate: number;
   /** Requests sent per second over the last ACHIEVED_RATE_SECONDS (fewer at the start): the
@@ -324,6 +338,9 @@ export interface RunSummary {
    * with abortOnFail or the budget; error: the engine could not go on. */
   endReason: 'completed' | 'stopped' | 'aborted' | 'error';
   endMessage?: string;
+  /** Set when the error was a bug in Stampede (an engine failure, a failing sink, a crashed
+   * worker) rather than configuration it could not use: the CLI then exits 70, not 2. */
+  internalError?: true;
   requests: { total: number; sent: number; dropped: number; attempts: number; rate: number };
   outcomes: OutcomeCounts;
   ttft: Percentiles;

@@ -1,12 +1,14 @@
 // Each mix entry's request, prepared before the run (and before any provider starts, so a
 // missing prompt file costs nothing): the prompt maker sized by the entry's provider's
 // tokenizer, and the body in that provider's dialect around the prompt, so sending a request
-// costs a slice and two concatenations.
-import { defaultTokenizer, dialectOf } from '../core/dialects';
-import type { PlanProvider, ResolvedPlan } from '../core/plan';
-import { loadTokenizer, type Tokenizer } from '../tokenizers/tokenizer';
+// costs a slice and two concatenations. A request whose max_tokens differs from the entry's (a
+// replayed trace's recorded size, or a drawn maxTokensDist) gets its body parts built for it.
+import { dialectOf } from '../core/dialects';
+import type { ResolvedPlan } from '../core/plan';
+import type { Tokenizer } from '../tokenizers/tokenizer';
 import { dialectFor } from './dialects/dialects';
-import { PromptMaker, RunConfigError, buildFillerText } from './prompt-source';
+import { PromptMaker, buildFillerText } from './prompt-source';
+import { tokenizerOf } from './provider-tokenizer';
 import { SeededRandom } from './seeded-random';
 
 export interface MixRequest {
@@ -15,18 +17,14 @@ export interface MixRequest {
    * build theirs from a template). */
   bodyHead: string;
   bodyTail: string;
+  /** The entry's max_tokens, which bodyHead and bodyTail carry. */
+  maxTokens: number;
+  /** The body parts for another max_tokens (the dialect puts it in the head or the tail). */
+  partsFor(maxTokens: number): { head: string; tail: string };
+  /** The words synthetic prompts of this entry are cut from (single tokens under its tokenizer). */
+  filler: string;
   /** Tokens of the entry's system prompt under the provider's tokenizer. */
   systemTokens: number;
-}
-
-/** The tokenizer a plan's provider counts with. */
-export function tokenizerOf(provider: PlanProvider, field: string): Tokenizer {
-  const name = provider.tokenizer ?? defaultTokenizer(provider.type, dialectOf(provider), provider.model);
-  try {
-    return loadTokenizer(name);
-  } catch (error) {
-    throw new RunConfigError(`${field}.tokenizer: ${error instanceof Error ? error.message : String(error)}`);
-  }
 }
 
 /** One per mix entry, in plan order. */
@@ -42,7 +40,10 @@ export function prepareMixRequests(plan: ResolvedPlan, baseDir: string): MixRequ
     if (filler === undefined) fillers.set(tokenizer, (filler = buildFillerText(new SeededRandom(plan.seed ^ 0x5eed), tokenizer)));
     const maker = new PromptMaker(entry, i, baseDir, filler, tokenizer);
     const dialectId = dialectOf(provider);
-    const parts = dialectId ? dialectFor(dialectId).bodyParts({ model: provider.model, system: entry.system, maxTokens: entry.maxTokens, stream: entry.stream }) : { head: '', tail: '' };
-    return { maker, bodyHead: parts.head, bodyTail: parts.tail, systemTokens: entry.system !== undefined ? tokenizer.count(entry.system) : 0 };
+    const dialect = dialectId ? dialectFor(dialectId) : null;
+    const partsFor = (maxTokens: number) => (dialect ? dialect.bodyParts({ model: provider.model, system: entry.system, maxTokens, stream: entry.stream }) : { head: '', tail: '' });
+    const maxTokens = Math.max(1, Math.floor(entry.maxTokens));
+    const parts = partsFor(maxTokens);
+    return { maker, bodyHead: parts.head, bodyTail: parts.tail, maxTokens, partsFor, filler, systemTokens: entry.system !== undefined ? tokenizer.count(entry.system) : 0 };
   });
 }

@@ -4,7 +4,7 @@
 // throws: what it cannot read it leaves to the estimate's defaults (the run reports the error).
 import type { ResolvedPlan } from '../core/plan';
 import type { MeasuredPrompts } from '../core/run-estimate';
-import { tokenizerOf } from './mix-requests';
+import { tokenizerOf } from './provider-tokenizer';
 import { PromptMaker } from './prompt-source';
 import { SeededRandom } from './seeded-random';
 

@@ -33,6 +33,8 @@ export interface PathRequest {
   homeBody: string;
   /** Position of `entry` in the plan's mix (keys the bodies prebuilt for other providers). */
   entryIndex: number;
+  /** max_tokens of this request (drawn, or recorded in a replayed trace). */
+  maxTokens: number;
   attempts: number;
   /** Provider index of the previous attempt (-1 before the first). */
   lastProviderIndex: number;
@@ -119,12 +121,19 @@ export class RequestPath {
     if (provider.http) {
       const t = provider.http;
       if (t.body === undefined) return '';
-      const values: Record<string, string | number | boolean> = { ...(req.row ?? {}), prompt: JSON.parse(req.promptJson) as string, maxTokens: entry.maxTokens, model: provider.model, stream: entry.stream };
+      const values: Record<string, string | number | boolean> = { ...(req.row ?? {}), prompt: JSON.parse(req.promptJson) as string, maxTokens: req.maxTokens, model: provider.model, stream: entry.stream };
       return buildHttpBody(t.body, t.bodyEncoding ?? 'json', values);
     }
-    const spec = { model: provider.model, system: entry.system, maxTokens: entry.maxTokens, stream: entry.stream };
+    const maxTokens = Math.max(1, Math.floor(req.maxTokens));
+    const spec = { model: provider.model, system: entry.system, maxTokens, stream: entry.stream };
     if (req.agent) return req.agent.body(provider.dialect!, spec);
     if (provider === req.home) return req.homeBody;
+    // Parts for another provider are kept per entry at the entry's max_tokens; a request with
+    // its own (replayed or drawn) gets parts built for it.
+    if (maxTokens !== Math.max(1, Math.floor(entry.maxTokens))) {
+      const own = provider.dialect!.bodyParts(spec);
+      return own.head + req.promptJson + own.tail;
+    }
     const key = `${req.entryIndex}\u0000${provider.index}`;
     let parts = this.otherBodies.get(key);
     if (!parts) this.otherBodies.set(key, (parts = provider.dialect!.bodyParts(spec)));

@@ -28,6 +28,8 @@ export class RunResources {
   /** The first embedded mock's /metrics (queue depth, KV cache), read once per tick. */
   scraper: MetricsScraper | null = null;
   monitorSet: MonitorSet | null = null;
+  /** Words that synthetic prompts are cut from (seeded by the plan). */
+  filler = '';
   /** What this process could open when the run was set up (file descriptors, ports). */
   capacity: ClientCapacity | null = null;
   /** The preflight's warnings, logged once the run has started. */
@@ -74,6 +76,9 @@ export async function setUpRun(res: RunResources, ctx: SetupContext): Promise<vo
   // Prompts are prepared (files read, sizes counted by each provider's tokenizer) before any
   // provider starts, so a missing file or a broken tokenizer costs nothing.
   const requests = prepareMixRequests(plan, baseDir);
+  // A replay's prompts (replay-prompt.ts) are cut from the first entry's filler: the fillers of
+  // all tokenizers come from the same seed and differ only where a tokenizer splits a word.
+  res.filler = requests[0]!.filler;
   const env = options.env ?? process.env;
   // Each secret is asked for once, however many fields use it (the editor may prompt).
   const asked = new Map<string, Promise<string | undefined>>();

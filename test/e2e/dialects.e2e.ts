@@ -4,23 +4,23 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Editor, REPO, editorInstalled, waitFor } from './harness';
 import { analyzeScenario } from '../../src/core/analyze-scenario';
 import { formatEstimate } from '../../src/core/run-estimate';
-import { estimateScenario } from '../../src/extension/scenario-estimate';
+import { estimatePlan } from '../../src/runner/plan-estimate';
 
 const missing = editorInstalled();
 const FIXTURE = join(REPO, 'test/e2e/workspace-dialects');
 const FILE = 'dialects.stampede.yaml';
 
 /** The CodeLens estimate of the fixture with the given tokenizer on its `gpt` provider. */
-function estimateWith(tokenizer: 'o200k_base' | 'approx'): string {
+async function estimateWith(tokenizer: 'o200k_base' | 'approx'): Promise<string> {
   const path = join(FIXTURE, FILE);
   const text = readFileSync(path, 'utf8').replace('tokenizer: o200k_base', `tokenizer: ${tokenizer}`);
   const { plan } = analyzeScenario(text, { fileName: path });
   assert.ok(plan, 'the fixture resolves');
-  return formatEstimate(estimateScenario(plan, path));
+  return formatEstimate((await estimatePlan(plan, dirname(path))).estimate);
 }
 
 describe('dialects and tokenizers in code-server', { skip: missing }, () => {
@@ -35,8 +35,8 @@ describe('dialects and tokenizers in code-server', { skip: missing }, () => {
   });
 
   test('an Anthropic and a Responses provider validate, and the CodeLens estimate counts the prompt file with o200k_base', async () => {
-    const exact = estimateWith('o200k_base');
-    const approx = estimateWith('approx');
+    const exact = await estimateWith('o200k_base');
+    const approx = await estimateWith('approx');
     // The fixture's German and Japanese ticket is where characters / 4 is far off.
     assert.notEqual(exact, approx);
     await editor.step('dialects-codelens', async () => {

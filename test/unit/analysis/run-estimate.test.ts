@@ -26,7 +26,8 @@ test('agent entries count one model call per step up to maxSteps', () => {
 });
 
 test('the dry-run text has a row per stage and a total', () => {
-  const lines = formatDryRun(planOf('breaking-point.stampede.yaml'));
+  const plan = planOf('breaking-point.stampede.yaml');
+  const lines = formatDryRun(plan, estimateRun(plan));
   assert.match(lines[0], /nothing is sent/);
   assert.equal(lines.filter((l) => /^\s+step \d+: /.test(l)).length, 12);
   assert.ok(lines.some((l) => /^\s+total\s+1m12s\s+468\s/.test(l)));
@@ -55,10 +56,12 @@ load:
   const plan = analyzeScenario(text, { fileName: file }).plan!;
   const exact = o200k.encode(prompt).length + o200k.encode(system).length;
   const { measurePrompts } = await import('../../../src/runner/prompt-measure');
-  const e = estimateRun(plan, measurePrompts(plan, dir));
+  const e = estimateRun(plan, { measured: measurePrompts(plan, dir) });
   assert.equal(e.inputTokens, 10 * exact);
   assert.notEqual(e.inputTokens, estimateRun(plan).inputTokens, 'without measuring, the estimate would draw default prompt sizes');
-  const lines = formatDryRun(plan, file);
+  // What stampede run --dry-run and the editor ask for (runner/plan-estimate.ts) measures too.
+  const { estimatePlan } = await import('../../../src/runner/plan-estimate');
+  const lines = formatDryRun(plan, (await estimatePlan(plan, dir)).estimate);
   assert.ok(lines.some((l) => new RegExp(`^\\s+total\\s+10s\\s+10\\s+${(10 * exact).toLocaleString('en-US')}\\s`).test(l)), lines.join('\n'));
   assert.ok(lines.some((l) => /Tokens counted with: o200k_base \(live\)/.test(l)));
 });

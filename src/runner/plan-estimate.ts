@@ -1,0 +1,69 @@
+// The dry-run estimate as the front ends show it (the CodeLens, the editor's cost confirmation,
+// `stampede run --dry-run`): core/run-estimate.ts from the plan and its prompts measured with
+// each provider's tokenizer (prompt-measure.ts) — or, for a replay, from
+// its trace read as a run reads it, with the load shape (stages, duration) the trace fills in.
+// The editor asks again at every keystroke: a trace's shape is kept per file version, and a
+// plan's measured prompts per plan (the editor analyzes a document version into one plan).
+import { statSync } from 'node:fs';
+import type { PlanLoad, ResolvedPlan } from '../core/plan';
+import { estimateRun, type RecordedLoad, type RunEstimate } from '../core/run-estimate';
+import { measurePrompts } from './prompt-measure';
+import { loadReplay, tracePathOf } from './replay-load';
+
+export interface PlanEstimate {
+  /** The plan as it will run: a replay's with its load shape filled in. */
+  plan: ResolvedPlan;
+  estimate: RunEstimate;
+}
+
+interface TraceShape {
+  load: PlanLoad;
+  recorded: RecordedLoad;
+}
+
+/** Trace shapes kept (a few scenarios open at once). */
+const KEPT_SHAPES = 8;
+
+export class PlanEstimator {
+  private readonly shapes = new Map<string, Promise<TraceShape>>();
+  private readonly measured = new WeakMap<ResolvedPlan, PlanEstimate>();
+
+  /** Rejects with RunConfigError (naming load.trace.file, the file and line) when a replay's
+   * trace cannot be read. `baseDir`: the scenario's folder, where relative trace paths start. */
+  async estimate(plan: ResolvedPlan, baseDir: string): Promise<PlanEstimate> {
+    if (!plan.load.replay) {
+      let known = this.measured.get(plan);
+      if (!known) this.measured.set(plan, (known = { plan, estimate: estimateRun(plan, { measured: measurePrompts(plan, baseDir) }) }));
+      return known;
+    }
+    const shape = await this.shapeOf(plan, baseDir);
+    const shaped: ResolvedPlan = { ...plan, load: shape.load };
+    return { plan: shaped, estimate: estimateRun(shaped, { recorded: shape.recorded }) };
+  }
+
+  /** What the trace gives the plan, read again when the file, the load or the mix names (the
+   * routes) change. */
+  private shapeOf(plan: ResolvedPlan, baseDir: string): Promise<TraceShape> {
+    const path = tracePathOf(plan, baseDir);
+    let version = 'unreadable';
+    try {
+      const st = statSync(path);
+      version = `${st.size}:${st.mtimeMs}`;
+    } catch {
+      // loadReplay names the reason.
+    }
+    const key = JSON.stringify([path, version, plan.load, plan.workload.mix.map((e) => e.name), plan.seed]);
+    let shape = this.shapes.get(key);
+    if (!shape) {
+      shape = loadReplay(plan, baseDir).then((r) => ({ load: r.plan.load, recorded: r.recordedLoad() }));
+      this.shapes.set(key, shape);
+      if (this.shapes.size > KEPT_SHAPES) this.shapes.delete(this.shapes.keys().next().value as string);
+    }
+    return shape;
+  }
+}
+
+/** One estimate, nothing kept (the CLI). */
+export function estimatePlan(plan: ResolvedPlan, baseDir: string): Promise<PlanEstimate> {
+  return new PlanEstimator().estimate(plan, baseDir);
+}
