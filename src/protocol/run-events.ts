@@ -128,6 +128,10 @@ export interface TickPoint {
   /** Prometheus monitor series by name (gauges as values, counters as per-second rates), the
    * latest scrape at the end of the window; null when a scrape found no matching sample. */
   monitors?: Record<string, number | null>;
+  /** Over the trailing window live thresholds are judged on (this second and up to nine before
+   * it): what the status bar, the panel and the CLI show as "last 10 s". Absent in results files
+   * written before it existed. */
+  recent?: { seconds: number; ttftP95: number | null; errorRate: number | null };
 }
 
 /** One breaker trip of the primary and the first success on the provider that took over. */

@@ -40,8 +40,10 @@ import type { RunHandle, RunOptions } from './run-options';
 import { LAT_E2E, LAT_E2E_INTENDED, LAT_ITL, LAT_SCHEDULE_LAG, LAT_TPOT, LAT_TTFT, OUTCOME_INDEX, RunStats } from './run-stats';
 import { SeededRandom } from './seeded-random';
 import { buildVerdict, isCumulativeMetric, judge, newThresholdStates } from './verdict';
+import { formatMetricValue } from '../core/format';
+import { RECENT_SECONDS, WINDOW } from '../core/figures';
 
-const TRAILING_WINDOWS = 10;
+const TRAILING_WINDOWS = RECENT_SECONDS;
 const SWEEP_MS = 20;
 const CLOSED_CONTROL_MS = 100;
 /** Arrivals handled per scheduler turn before yielding to I/O. */
@@ -965,7 +967,7 @@ class Run implements AttemptHooks {
     const recycled = this.ring[this.ringNext];
     this.ring[this.ringNext] = w;
     this.ringNext = (this.ringNext + 1) % TRAILING_WINDOWS;
-    this.evaluateLive(t, stage?.name ?? '', targetLevel, achievedRate, Math.min(t, TRAILING_WINDOWS));
+    const recent = this.evaluateLive(t, stage?.name ?? '', targetLevel, achievedRate, Math.min(t, TRAILING_WINDOWS));
 
     const scraped = this.scraper?.latest ?? { queueDepth: null, kvCacheUsage: null };
     this.scraper?.scrape();
@@ -1000,6 +1002,7 @@ class Run implements AttemptHooks {
       queueDepth: gauges.queueDepth,
       kvCacheUsage: gauges.kvCacheUsage,
       thresholds: this.thresholdStates.map((s) => ({ ...s, firstBreach: s.firstBreach ? { ...s.firstBreach } : null })),
+      recent,
     };
     if (monitors) point.monitors = monitors;
     if (this.path) Object.assign(point, this.path.tickFields(w, point.queueDepth !== null));
@@ -1019,14 +1022,20 @@ class Run implements AttemptHooks {
     for (let i = 0; i < w.latency.length; i++) this.whole.addLatency(w, i);
   }
 
-  private evaluateLive(t: number, stage: string, targetLevel: number, achievedRate: number, windows: number): void {
-    if (this.plan.thresholds.length === 0) return;
+  /** Judges the thresholds on the trailing window and returns its figures for the tick (the
+   * status bar, the panel and the CLI show them as "last 10 s", the same window the
+   * thresholds' live values are taken over). */
+  private evaluateLive(t: number, stage: string, targetLevel: number, achievedRate: number, windows: number): NonNullable<TickPoint['recent']> {
     const tr = this.trailing;
     tr.reset();
     for (let i = 0; i < TRAILING_WINDOWS; i++) {
       tr.addCounters(this.ring[i]);
-      for (const li of this.latencyWanted) tr.addLatency(this.ring[i], li);
+      tr.addLatency(this.ring[i], LAT_TTFT);
+      for (const li of this.latencyWanted) if (li !== LAT_TTFT) tr.addLatency(this.ring[i], li);
     }
+    const judged = tr.judged();
+    const recent = { seconds: windows, ttftP95: percentilesOf(tr.latency[LAT_TTFT]!).p95, errorRate: judged > 0 ? tr.errors() / judged : null };
+    if (this.plan.thresholds.length === 0) return recent;
     const live = metricValues(tr, windows, this.latencyWanted);
     const total = metricValues(this.whole, Math.max(0.001, this.now() / 1000), new Set<number>());
     const newly = judge(
@@ -1036,11 +1045,12 @@ class Run implements AttemptHooks {
       (value): Breach => ({ t, stage, targetLevel, achievedRate, value }),
     );
     for (const th of newly) this.onBreach(th);
+    return recent;
   }
 
   private onBreach(th: PlanThreshold): void {
     const s = this.thresholdStates.find((x) => x.id === th.id)!;
-    this.log('warn', `threshold ${th.source} breached at ${s.firstBreach!.t}s: ${s.value}`);
+    this.log('warn', `threshold ${th.source} breached at ${s.firstBreach!.t}s: ${formatMetricValue(th.metric, s.value)} (${isCumulativeMetric(th.metric) ? WINDOW.soFar : WINDOW.recent})`);
     if (th.abortOnFail && this.phase === 'running') this.stop('aborted', `threshold ${th.source} failed (abortOnFail)`);
     else if (this.plan.breakingPoint && this.phase === 'running') {
       // The search is over: end as completed once this tick has been emitted.

@@ -88,7 +88,8 @@ export function buildVerdict(states: readonly ThresholdState[], ctx: VerdictCont
     const more = failed.length > 1 ? ` (+${failed.length - 1} more failed)` : '';
     return { pass: false, headline: `FAIL — ${f.source} ${where}: ${headlineValue(f.metric, b ? b.value : f.value)}${more}`, firstBreach };
   }
-  const peak = `peak ${formatLevel(ctx.peakTarget, ctx.model)} achieved ${formatLevel(ctx.peakAchieved, 'open')}`;
+  // Both are peaks, of different seconds: Poisson arrivals can send more than the target.
+  const peak = `peak target ${formatLevel(ctx.peakTarget, ctx.model)}, achieved up to ${formatLevel(ctx.peakAchieved, 'open')}`;
   const aborted = ctx.endReason === 'aborted' ? ` (run aborted: ${ctx.endMessage ?? 'aborted'})` : ctx.endReason === 'stopped' ? ' (run stopped early)' : '';
   if (ctx.endReason === 'aborted') {
     return { pass: false, headline: `ABORTED — ${ctx.endMessage ?? 'the run was aborted'}; ${peak}`, firstBreach };

@@ -111,7 +111,7 @@ test('a new run empties the series in place (the charts keep their arrays)', () 
   assert.equal(arr.length, 3);
 });
 
-test('KPIs: the latest tick, with the error share over the last 10 s', () => {
+test('KPIs: the latest tick, with the error rate over the last 10 s', () => {
   const model = new PanelModel();
   const run = syntheticRun(80);
   assert.equal(model.kpis().achievedRate, null);
@@ -120,7 +120,9 @@ test('KPIs: the latest tick, with the error share over the last 10 s', () => {
   const last = run.ticks[run.breachAt['th-1']! + 8]!;
   assert.equal(k.achievedRate, last.achievedRate);
   assert.equal(k.ttftP95, last.ttft.p95);
-  assert.ok(k.errorShare! > 0.2 && k.errorShare! < 0.4, String(k.errorShare));
+  assert.ok(k.errorRate! > 0.2 && k.errorRate! < 0.4, String(k.errorRate));
+  assert.equal(k.errorWindow, 'last 10 s');
+  assert.equal(k.achievedWindow, 'last 5 s');
 });
 
 test('the stacked outcomes chart stacks in order and keeps each kind for the tooltip', () => {
