@@ -74,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): void {
     showReport: (path) => showReport(path),
   });
   const tests = new ScenarioTests((uri) => controller.run(uri, { againstMock: false }));
-  context.subscriptions.push(statusBar, history, ...history.register(), tests);
+  context.subscriptions.push(statusBar, history, ...history.register(), tests, controller.onDidFinishRun((finished) => void tests.recordRun(finished)));
 }
 
 async function validate(uri: vscode.Uri | undefined, analyses: ScenarioAnalyses, diagnostics: ScenarioDiagnostics): Promise<void> {
