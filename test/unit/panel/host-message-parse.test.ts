@@ -60,3 +60,11 @@ test('threshold values are shown in their metric unit, by the formatter the repo
   assert.equal(formatMetricValue('requests.rate', 12), '12.0/s');
   assert.equal(formatMetricValue('ttft.p95', null), '–');
 });
+
+test('a tick\'s trailing window is checked too; a point without one (an older file) passes', () => {
+  const point = JSON.parse(JSON.stringify(syntheticRun(3).ticks[0]));
+  const update = (p: unknown) => parseHostMessage({ type: 'update', points: [p] });
+  assert.ok(update(point));
+  assert.ok(update({ ...point, recent: { seconds: 10, ttftP95: 320, errorRate: null } }));
+  assert.equal(update({ ...point, recent: { seconds: 10, ttftP95: 'x', errorRate: 0 } }), null);
+});
