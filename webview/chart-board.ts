@@ -282,6 +282,8 @@ export class ChartBoard {
         normalized: true,
         responsive: true,
         maintainAspectRatio: false,
+        // Room for the last x label ("1m00s") where no right axis gives it some.
+        layout: { padding: { right: spec.axes.some((a) => a.id === 'y1') ? 0 : 14 } },
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         scales: scales as never,
         plugins: {

@@ -142,7 +142,11 @@ describe('Stampede in code-server', { skip: missing }, () => {
       }, 'the estimate CodeLens');
       assert.ok(!titles.includes('Run against mock'), 'a mock-only scenario offers Run against mock');
       await lens.click();
-      await waitFor(async () => /Verdict:/.test(await editor.outputText()), 'the verdict in the Stampede output', 60_000);
+      // The output channel stays closed; the verdict notification opens it on request.
+      const show = editor.page.locator('.notifications-toasts .notification-list-item', { hasText: 'PASS' }).locator('.monaco-button', { hasText: 'Show Output' });
+      await waitFor(() => show.first().isVisible(), 'the verdict notification', 60_000);
+      await show.first().click();
+      await waitFor(async () => /Verdict:/.test(await editor.outputText()), 'the verdict in the Stampede output', 30_000);
       const output = await editor.outputText();
       assert.match(output, /Verdict: PASS/);
       const runs = join(editor.workspace, '.stampede/runs');

