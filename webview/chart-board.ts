@@ -14,7 +14,7 @@ import {
 } from 'chart.js';
 import { chartForMetric, type ChartSpec } from './chart-catalog';
 import { overlayPlugin, type OverlayState, type ThresholdLine } from './chart-overlays';
-import { formatByUnit, formatDuration, formatTick } from '../src/core/format';
+import { formatByUnit, formatDuration, formatTick } from '../vocabulary/format';
 import type { PanelModel } from './panel-model';
 import type { Palette } from './theme';
 import { parseThresholdBound } from './threshold-bounds';

@@ -2,14 +2,14 @@
 // which theme colour, and which thresholds it draws. A chart for a new signal (agent steps,
 // provider share, degradation level) is one more entry here.
 import type { Outcome, TickPoint } from '../src/protocol/run-events';
-import { errorRate, judgedRequests } from '../src/core/figures';
-import type { MetricUnit } from '../src/core/metric-catalog';
+import { errorRate, judgedRequests } from '../vocabulary/figures';
+import type { MetricUnit } from '../vocabulary/metric-catalog';
 import type { BoundUnit } from './threshold-bounds';
 
 /** Names of the --vscode-charts-* colours (plus the editor foreground). */
 export type ColorRole = 'blue' | 'red' | 'yellow' | 'orange' | 'green' | 'purple' | 'foreground' | 'lines';
 
-/** An axis is in one of the units metrics are (src/core/metric-catalog.ts), so its ticks and
+/** An axis is in one of the units metrics are (vocabulary/metric-catalog.ts), so its ticks and
  * tooltips go through the one formatter. */
 export type AxisUnit = MetricUnit;
 

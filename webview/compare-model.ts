@@ -3,8 +3,8 @@
 // run's own start). No DOM here, so it is tested in plain Node.
 import type { ComparedRun } from '../src/protocol/panel-messages';
 import type { OutcomeCounts, TickPoint } from '../src/protocol/run-events';
-import { errorRate as errorRateOf, statusWord } from '../src/core/figures';
-import { formatDuration } from '../src/core/format';
+import { errorRate as errorRateOf, statusWord } from '../vocabulary/figures';
+import { formatDuration } from '../vocabulary/format';
 import { errorShare, finishedIn, type AxisUnit } from './chart-catalog';
 import type { PlotPoint } from './series-store';
 

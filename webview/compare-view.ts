@@ -4,7 +4,7 @@
 import { Chart, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset } from 'chart.js';
 import type { CompareMessage, WebviewMessage } from '../src/protocol/panel-messages';
 import { comparisonWarnings, OVERLAY_CHARTS, overlayPoints, summaryDeltas } from './compare-model';
-import { formatByUnit, formatDelta, formatDuration, formatRelative, formatTick } from '../src/core/format';
+import { formatByUnit, formatDelta, formatDuration, formatRelative, formatTick } from '../vocabulary/format';
 import type { PlotPoint } from './series-store';
 import type { Palette } from './theme';
 import { toolkitButton } from './toolkit';

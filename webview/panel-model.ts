@@ -2,12 +2,12 @@
 // thresholds list and the KPI figures. No DOM here, so it is tested in plain Node.
 import type { HostMessage, RunStartInfo } from '../src/protocol/panel-messages';
 import type { RunSummary, TickPoint } from '../src/protocol/run-events';
-import { RECENT_SECONDS, WINDOW, peakTarget, recentFigures, runFigures, type WindowLabel } from '../src/core/figures';
+import { RECENT_SECONDS, WINDOW, peakTarget, recentFigures, runFigures, type WindowLabel } from '../vocabulary/figures';
 import { CHARTS, type ChartSpec } from './chart-catalog';
 import { SeriesStore } from './series-store';
 import { ThresholdBoard, type ThresholdFlip } from './threshold-board';
 
-/** The tiles' figures, each with the window it is taken over (see src/core/figures.ts). */
+/** The tiles' figures, each with the window it is taken over (see vocabulary/figures.ts). */
 export interface Kpis {
   achievedRate: number | null;
   achievedWindow: WindowLabel;

@@ -4,8 +4,8 @@
 import type { WebviewMessage } from '../src/protocol/panel-messages';
 import { ChartBoard } from './chart-board';
 import { chartForMetric } from './chart-catalog';
-import { formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatRate, formatUsd } from '../src/core/format';
-import { statusWord, verdictLine, WINDOW } from '../src/core/figures';
+import { formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatRate, formatUsd } from '../vocabulary/format';
+import { statusWord, verdictLine, WINDOW } from '../vocabulary/figures';
 import { multiplierFromSlider, sliderFromMultiplier, SLIDER_STEPS } from './multiplier-scale';
 import type { ModelChange, PanelModel } from './panel-model';
 import { readPalette } from './theme';
@@ -290,7 +290,12 @@ export class PanelView {
       );
       return li;
     });
-    if (items.length === 0) items.push(el('li', 'timeline-empty', 'No threshold broke.'));
+    if (items.length === 0) {
+      // Nothing broke is a finding only for a run that went on long enough to judge.
+      const word = statusWord(s);
+      const none = word === 'ERROR' ? `No threshold was judged: the run could not go on${s.endMessage ? ` (${s.endMessage})` : ''}.` : word === 'STOPPED' || word === 'ABORTED' ? `No threshold broke before the run ended (${word.toLowerCase()}).` : 'No threshold broke.';
+      items.push(el('li', 'timeline-empty', none));
+    }
     this.timeline.replaceChildren(...items);
   }
 

@@ -3,7 +3,7 @@
 // operators and units, and snippets for a provider, a mix entry and a stage. The text being
 // typed is usually not valid YAML yet, so the cursor's path comes from indentation and flow
 // brackets rather than from a parser.
-import { allMetrics, type MetricUnit } from './metric-catalog';
+import { allMetrics, type MetricUnit } from '../../vocabulary/metric-catalog';
 import { scenarioSchema, type SchemaNode } from './scenario-schema';
 import { parseThresholdExpression, THRESHOLD_OPERATORS } from './threshold-expression';
 import { alternatives, describeField, describeMetric, schemasAtPath, typesOf, type SchemaPathSegment } from './schema-hover';

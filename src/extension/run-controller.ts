@@ -21,7 +21,7 @@ import { addTick, formatLiveLine, formatLogLine, newLiveState } from '../report/
 import { formatVerdict } from '../report/text-verdict';
 import { plainPalette } from '../report/text-style';
 import { estimateRun, formatEstimate } from '../core/run-estimate';
-import { verdictLine } from '../core/figures';
+import { verdictLine } from '../../vocabulary/figures';
 import { referenceLocation } from '../core/interpolation';
 import { preflightRun, type PreflightProblem } from '../runner/preflight';
 import { planAgainstMock } from './mock-plan';

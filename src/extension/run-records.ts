@@ -5,8 +5,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComparedRun, RunStartInfo } from '../protocol/panel-messages';
 import type { RunSummary, TickPoint } from '../protocol/run-events';
-import { runFigures, statusWord, type StatusWord } from '../core/figures';
-import { formatDuration, formatPercent } from '../core/format';
+import { runFigures, statusWord, type StatusWord } from '../../vocabulary/figures';
+import { formatDuration, formatPercent } from '../../vocabulary/format';
 import { parseResults, type ResultsDocument, type RunStatus } from '../report/results-document';
 
 export interface RunRecord {

@@ -3,7 +3,7 @@
 // A click opens the live panel.
 import * as vscode from 'vscode';
 import type { RunEvent, TickPoint } from '../protocol/run-events';
-import { RECENT_SECONDS } from '../core/figures';
+import { RECENT_SECONDS } from '../../vocabulary/figures';
 import type { RunEventSink } from './run-controller';
 import { finishedText, statusFigures, statusText, statusTooltip } from './run-status-text';
 

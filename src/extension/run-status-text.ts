@@ -1,9 +1,9 @@
 // The status bar's text: while a run goes, the stage and the figures of its latest seconds; once
 // it ended, its status word and whole-run figures, in the words and formats of every other
-// surface (src/core/figures.ts, src/core/format.ts). No VS Code here (tested in Node).
+// surface (vocabulary/figures.ts, vocabulary/format.ts). No VS Code here (tested in Node).
 import type { RunSummary, TickPoint } from '../protocol/run-events';
-import { recentFigures, runFigures, WINDOW, type StatusWord, type WindowLabel } from '../core/figures';
-import { formatMs, formatPercent, formatRate, formatUsd } from '../core/format';
+import { recentFigures, runFigures, WINDOW, type StatusWord, type WindowLabel } from '../../vocabulary/figures';
+import { formatMs, formatPercent, formatRate, formatUsd } from '../../vocabulary/format';
 
 export interface StatusFigures {
   stage: string;

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { analyzeScenario } from '../core/analyze-scenario';
 import type { ResolvedPlan } from '../core/plan';
-import { statusWord, verdictLine } from '../core/figures';
+import { statusWord, verdictLine } from '../../vocabulary/figures';
 import type { RunSummary } from '../protocol/run-events';
 import type { FinishedRun } from './run-controller';
 import { thresholdOutcome } from './threshold-outcome';

@@ -1,9 +1,9 @@
 // What the Test Explorer reports for one threshold after a run: passed, failed with its value
 // (expected = the threshold as written, actual = the measured value), or no data to judge on.
-// Values and loads are written as the reports and the panel write them (src/core/format.ts).
+// Values and loads are written as the reports and the panel write them (vocabulary/format.ts).
 import type { PlanThreshold } from '../core/plan';
-import { formatDuration, formatLevel, formatMetricValue, formatRate } from '../core/format';
-import { WINDOW } from '../core/figures';
+import { formatDuration, formatLevel, formatMetricValue, formatRate } from '../../vocabulary/format';
+import { WINDOW } from '../../vocabulary/figures';
 import type { ThresholdState } from '../protocol/run-events';
 
 export interface ThresholdOutcome {

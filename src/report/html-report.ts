@@ -1,10 +1,10 @@
 // The HTML report: one self-contained file (inline CSS and SVG, no script, no network) that a
 // person reads top-down — verdict, figures, thresholds, charts, stages, then the details.
 // A pure function of the results document.
-import { findMetric } from '../core/metric-catalog';
+import { findMetric } from '../../vocabulary/metric-catalog';
 import { ERROR_OUTCOMES, OUTCOMES, type Percentiles, type RunSummary, type TickPoint } from '../protocol/run-events';
-import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatRate, formatUsd } from '../core/format';
-import { errorRate, headlineBody, runFigures, statusWord, WINDOW } from '../core/figures';
+import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatRate, formatUsd } from '../../vocabulary/format';
+import { errorRate, headlineBody, runFigures, statusWord, WINDOW } from '../../vocabulary/figures';
 import { analysisHtml } from './analysis-section';
 import { escapeHtml as e } from './html-escape';
 import type { ResultsDocument } from './results-document';

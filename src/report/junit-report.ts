@@ -1,8 +1,8 @@
 // JUnit XML for CI test reporters: one test case per threshold, failed when breached, skipped
 // when there was no data to judge it. Pure.
 import type { ThresholdState } from '../protocol/run-events';
-import { formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatUsd } from '../core/format';
-import { runFigures, statusWord, verdictLine, WINDOW } from '../core/figures';
+import { formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatUsd } from '../../vocabulary/format';
+import { runFigures, statusWord, verdictLine, WINDOW } from '../../vocabulary/figures';
 import type { ResultsDocument } from './results-document';
 
 export function escapeXml(text: unknown): string {

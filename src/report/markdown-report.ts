@@ -1,8 +1,8 @@
 // A short Markdown summary for CI job pages (e.g. `--md "$GITHUB_STEP_SUMMARY"`). Pure.
 import { analysisMarkdown } from './analysis-section';
 import { ERROR_OUTCOMES, type ThresholdState } from '../protocol/run-events';
-import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatRate, formatUsd } from '../core/format';
-import { headlineBody, runFigures, statusWord, WINDOW, type StatusWord } from '../core/figures';
+import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatRate, formatUsd } from '../../vocabulary/format';
+import { headlineBody, runFigures, statusWord, WINDOW, type StatusWord } from '../../vocabulary/figures';
 import type { ResultsDocument } from './results-document';
 import { seriesTotals } from './series-totals';
 

@@ -1,8 +1,8 @@
 // One-second progress of a run as plain text: the block a terminal redraws in place, the single
 // line CI logs and the editor's output channel print, and log lines. Pure.
 import { ERROR_OUTCOMES, OUTCOMES, type LogEntry, type Outcome, type OutcomeCounts, type StageInfo, type TickPoint } from '../protocol/run-events';
-import { formatCount, formatDuration, formatLevel, formatMs, formatPercent, formatRate, formatUsd } from '../core/format';
-import { RECENT_SECONDS, recentFigures, WINDOW } from '../core/figures';
+import { formatCount, formatDuration, formatLevel, formatMs, formatPercent, formatRate, formatUsd } from '../../vocabulary/format';
+import { RECENT_SECONDS, recentFigures, WINDOW } from '../../vocabulary/figures';
 import type { Palette } from './text-style';
 
 export interface LiveState {

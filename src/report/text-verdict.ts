@@ -3,8 +3,8 @@
 import type { PlanThreshold } from '../core/plan';
 import { describeAnalysis } from '../core/analysis';
 import { ERROR_OUTCOMES, type RunSummary, type ThresholdState } from '../protocol/run-events';
-import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatRate, formatUsd } from '../core/format';
-import { headlineBody, runFigures, statusWord, WINDOW } from '../core/figures';
+import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatRate, formatUsd } from '../../vocabulary/format';
+import { headlineBody, runFigures, statusWord, WINDOW } from '../../vocabulary/figures';
 import type { Palette } from './text-style';
 
 function thresholdLine(t: ThresholdState, plan: PlanThreshold | undefined, loadModel: 'open' | 'closed' | undefined, p: Palette, sourceWidth: number): string {

@@ -13,8 +13,8 @@ import type { RunResources } from './run-setup';
 import { LAT_E2E, LAT_E2E_INTENDED, LAT_ITL, LAT_SCHEDULE_LAG, LAT_TTFT, RunStats } from './run-stats';
 import type { StatsSink } from './stats-sink';
 import { isCumulativeMetric, judge, newThresholdStates } from './verdict';
-import { formatMetricValue } from '../core/format';
-import { RECENT_SECONDS, WINDOW } from '../core/figures';
+import { formatMetricValue } from '../../vocabulary/format';
+import { RECENT_SECONDS, WINDOW } from '../../vocabulary/figures';
 
 /** The trailing window live thresholds are judged on: every surface's "last 10 s". */
 export const TRAILING_WINDOWS = RECENT_SECONDS;

@@ -3,8 +3,8 @@
 // Live values: latency, fraction, rate and ratio metrics are taken over a trailing 10-second
 // window (so a spike shows when it happens, not diluted by the whole run); count and USD
 // metrics are cumulative since the start. Pass/fail at the end is judged on whole-run values.
-import { formatLevel, formatMetricValue } from '../core/format';
-import { findMetric } from '../core/metric-catalog';
+import { formatLevel, formatMetricValue } from '../../vocabulary/format';
+import { findMetric } from '../../vocabulary/metric-catalog';
 import type { PlanThreshold } from '../core/plan';
 import { ERROR_OUTCOMES, type Breach, type OutcomeCounts, type ThresholdState, type Verdict } from '../protocol/run-events';
 import { thresholdHolds } from '../core/threshold-expression';

@@ -20,7 +20,7 @@ import { plainPalette } from '../../src/report/text-style';
 import { finishedText } from '../../src/extension/run-status-text';
 import { storedRun } from '../../src/extension/run-records';
 import { PanelSession } from '../../src/extension/panel/panel-session';
-import { formatMs, formatPercent, formatUsd } from '../../src/core/format';
+import { formatMs, formatPercent, formatUsd } from '../../vocabulary/format';
 import { launchChromium, startPanelPage, type PanelPageServer } from './panel-harness';
 
 const doc = parseResults(readFileSync(resolve(__dirname, '../fixtures/results/stopped-run.results.json'), 'utf8'));

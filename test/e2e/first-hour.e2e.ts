@@ -65,15 +65,9 @@ function newestSeries(workspace: string): TickPoint[] {
   }
 }
 
-async function panelFrame(editor: Editor): Promise<Frame | undefined> {
-  for (const frame of editor.page.frames()) {
-    try {
-      if (await frame.evaluate(() => document.querySelector('.live .chart-card') !== null)) return frame;
-    } catch {
-      // a frame being torn down
-    }
-  }
-  return undefined;
+/** The live panel's document among the page's frames (webviews are nested iframes). */
+function panelFrame(editor: Editor): Promise<Frame | undefined> {
+  return editor.frameWith('.live .chart-card');
 }
 
 /** The numbers on the left y axis of a chart, as last drawn on its canvas (device-independent). */

@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 const EDITOR_DIR = join(REPO, '.cache/editor');
@@ -174,6 +174,18 @@ export class Editor {
     const file = join(ARTIFACTS, `${name.replace(/[^A-Za-z0-9_.-]+/g, '-')}.png`);
     await this.page.screenshot({ path: file }).catch(() => undefined);
     return file;
+  }
+
+  /** The frame (a webview's document, nested in iframes) that holds an element matching `selector`. */
+  async frameWith(selector: string): Promise<Frame | undefined> {
+    for (const frame of this.page.frames()) {
+      try {
+        if (await frame.evaluate((s) => document.querySelector(s) !== null, selector)) return frame;
+      } catch {
+        // a frame being torn down
+      }
+    }
+    return undefined;
   }
 
   /** Runs `body`; on failure leaves a screenshot named after the step, then rethrows. */

@@ -29,15 +29,8 @@ interface PanelState {
 }
 
 /** The live panel's document among the page's frames (webviews are nested iframes). */
-async function panelFrame(editor: Editor): Promise<Frame | undefined> {
-  for (const frame of editor.page.frames()) {
-    try {
-      if (await frame.evaluate(() => document.querySelector('.live .chart-card') !== null)) return frame;
-    } catch {
-      // a frame being torn down
-    }
-  }
-  return undefined;
+function panelFrame(editor: Editor): Promise<Frame | undefined> {
+  return editor.frameWith('.live .chart-card');
 }
 
 async function panelState(frame: Frame): Promise<PanelState> {

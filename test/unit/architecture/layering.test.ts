@@ -56,14 +56,17 @@ const NODE_BUILTINS = new Set([
 ]);
 const isNodeModule = (s: string) => s.startsWith('node:') || NODE_BUILTINS.has(s.split('/')[0]);
 
+// vocabulary/ (the metric catalog, the one number formatter, the figures' definitions) sits
+// beside src/protocol at the bottom: src/ and the webview both use it, so the panel cannot
+// drift from the reports as its own copy of the formatter did.
 const ALLOWED_SRC: Record<string, string[]> = {
   'src/protocol': ['src/protocol'],
-  'src/core': ['src/protocol', 'src/core', 'media'],
-  'src/runner': ['src/protocol', 'src/core', 'src/runner', 'src/mock', 'media'],
-  'src/mock': ['src/protocol', 'src/core', 'src/mock'],
-  'src/report': ['src/protocol', 'src/core', 'src/report'],
-  'src/cli': ['src/protocol', 'src/core', 'src/runner', 'src/mock', 'src/report', 'src/cli', 'media'],
-  'src/extension': ['src/protocol', 'src/core', 'src/runner', 'src/mock', 'src/report', 'src/extension', 'media'],
+  'src/core': ['src/protocol', 'vocabulary', 'src/core', 'media'],
+  'src/runner': ['src/protocol', 'vocabulary', 'src/core', 'src/runner', 'src/mock', 'media'],
+  'src/mock': ['src/protocol', 'vocabulary', 'src/core', 'src/mock'],
+  'src/report': ['src/protocol', 'vocabulary', 'src/core', 'src/report'],
+  'src/cli': ['src/protocol', 'vocabulary', 'src/core', 'src/runner', 'src/mock', 'src/report', 'src/cli', 'media'],
+  'src/extension': ['src/protocol', 'vocabulary', 'src/core', 'src/runner', 'src/mock', 'src/report', 'src/extension', 'media'],
 };
 
 test('only src/extension imports vscode', () => {
@@ -103,41 +106,28 @@ test('each src area imports only the areas below it', () => {
   assert.deepEqual(offenders, []);
 });
 
-/** The pure modules the webview may bundle besides itself: the one number formatter and the
- * one definition of the run's figures, so the panel cannot say "28 %" where the report says
- * "15.5 %" (the webview kept a copy of the formatter until it drifted). They are in src/core,
- * whose purity tsconfig.core.json checks; what they import must stay inside this list (or be
- * protocol types and constants), so the webview bundle never pulls the scenario parser or ajv. */
-const WEBVIEW_SHARED = ['src/core/format.ts', 'src/core/figures.ts', 'src/core/metric-catalog.ts'];
-
-function resolvedFile(ref: ImportRef): string {
-  return `${relative(root, resolve(root, dirname(ref.file), ref.specifier)).split('\\').join('/')}.ts`;
-}
-
-test('webview imports types from src/protocol, values only from packages, itself and the shared pure modules', () => {
+test('webview imports types only from src/protocol, values only from packages, itself and vocabulary/', () => {
   const offenders = sourceFiles('webview')
     .flatMap(importsOf)
     .filter((r) => {
       if (!r.specifier.startsWith('.')) return isNodeModule(r.specifier) || r.specifier === 'vscode' || r.specifier === 'undici';
       const to = target(r);
-      if (to === 'webview') return false;
-      if (to === 'src/core') return !WEBVIEW_SHARED.includes(resolvedFile(r));
+      if (to === 'webview' || to === 'vocabulary') return false;
       return !(to === 'src/protocol' && r.typeOnly);
     });
   assert.deepEqual(offenders, []);
 });
 
-test('the modules the webview shares import only each other and src/protocol', () => {
-  const offenders = WEBVIEW_SHARED.flatMap((file) => importsOf(join(root, file))).filter((r) => {
-    if (!r.specifier.startsWith('.')) return true;
-    const to = target(r);
-    if (to === 'src/protocol') return false;
-    return !WEBVIEW_SHARED.includes(resolvedFile(r));
-  });
+test('vocabulary/ is pure and imports only itself and src/protocol', () => {
+  const offenders = sourceFiles('vocabulary')
+    .flatMap(importsOf)
+    .filter((r) => !r.specifier.startsWith('.') || !['vocabulary', 'src/protocol'].includes(target(r)));
   assert.deepEqual(offenders, []);
-  // The webview uses them: the rule above is not about files nobody imports.
-  const used = new Set(sourceFiles('webview').flatMap(importsOf).filter((r) => target(r) === 'src/core').map(resolvedFile));
-  assert.ok(used.has('src/core/format.ts') && used.has('src/core/figures.ts'), [...used].join(', '));
+  const config = readFileSync(join(root, 'tsconfig.core.json'), 'utf8');
+  assert.match(config, /"include":\s*\[[^\]]*"vocabulary"/, 'tsconfig.core.json type-checks it without platform types');
+  // The webview uses it: the rule above is not about files nobody imports.
+  const used = new Set(sourceFiles('webview').flatMap(importsOf).filter((r) => target(r) === 'vocabulary').map((r) => r.specifier.split('/').pop()));
+  assert.ok(used.has('format') && used.has('figures'), [...used].join(', '));
 });
 
 test('the import scanner sees the forms it must police', () => {

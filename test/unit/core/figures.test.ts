@@ -2,8 +2,8 @@
 // word per way a run ends, windows named the same way, and the one formatter's forms.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { errorRate, judgedRequests, recentFigures, runFigures, statusWord, verdictLine, WINDOW } from '../../../src/core/figures';
-import { formatDelta, formatMetricValue, formatMs, formatPercent, formatRelative, formatTick } from '../../../src/core/format';
+import { errorRate, judgedRequests, recentFigures, runFigures, statusWord, verdictLine, WINDOW } from '../../../vocabulary/figures';
+import { formatDelta, formatMetricValue, formatMs, formatPercent, formatRelative, formatTick } from '../../../vocabulary/format';
 import { syntheticRun } from '../../browser/fixtures/synthetic-run';
 
 const outcomes = { ok: 6, rate_limited: 2, server_error: 1, client_error: 0, timeout: 1, network: 0, canceled: 2, aborted: 8 };

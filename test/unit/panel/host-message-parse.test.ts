@@ -49,7 +49,7 @@ test('threshold limits are read in their metric unit', () => {
 });
 
 test('threshold values are shown in their metric unit, by the formatter the reports use', async () => {
-  const { formatMetricValue } = await import('../../../src/core/format');
+  const { formatMetricValue } = await import('../../../vocabulary/format');
   assert.equal(formatMetricValue('ttft.p95', 1620), '1.62 s');
   assert.equal(formatMetricValue('itl.p50', 35.4), '35.4 ms');
   assert.equal(formatMetricValue('errors.rate', 0.063), '6.3%');

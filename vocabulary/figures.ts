@@ -2,7 +2,7 @@
 // line and verdict, HTML, Markdown, JUnit, Test Explorer: one definition of each figure, the
 // window it is taken over, and one word for how a run ended. Pure, and imported by the webview
 // too (see the layering test), so the panel cannot drift from the reports.
-import { ACHIEVED_RATE_SECONDS, ERROR_OUTCOMES, type OutcomeCounts, type RunSummary, type TickPoint } from '../protocol/run-events';
+import { ACHIEVED_RATE_SECONDS, ERROR_OUTCOMES, type OutcomeCounts, type RunSummary, type TickPoint } from '../src/protocol/run-events';
 
 /** Seconds of the trailing window live thresholds are judged on and recent figures are taken over. */
 export const RECENT_SECONDS = 10;
