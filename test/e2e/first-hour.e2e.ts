@@ -319,6 +319,16 @@ describe('the first hour in code-server', { skip: missing }, () => {
     });
   });
 
+  test('a run from the CodeLens is recorded in Test Explorer\'s results', async () => {
+    await editor.step('codelens-run-in-test-explorer', async () => {
+      // The previous test ran quick.stampede.yaml from its CodeLens, outside Test Explorer.
+      await editor.page.locator('.activitybar .action-item a[aria-label^="Testing"]').first().click();
+      const row = editor.page.locator('.part.sidebar .monaco-list-row', { hasText: 'First hour quick run' }).first();
+      await waitFor(async () => /pass/i.test((await row.getAttribute('aria-label').catch(() => '')) ?? ''), 'the CodeLens run marked passed in Test Explorer', 30_000);
+      await editor.page.locator('.activitybar .action-item a[aria-label^="Explorer"]').first().click();
+    });
+  });
+
   test('Stop leaves the Load chart on the scale of the run (screenshots mid-run and stopped, dark and light)', async () => {
     await editor.step('stop-scale', async () => {
       addScenarios(editor);
