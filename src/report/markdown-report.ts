@@ -49,7 +49,7 @@ export function renderMarkdownReport(doc: ResultsDocument): string {
   }
   const errors = ERROR_OUTCOMES.reduce((sum, o) => sum + s.outcomes[o], 0);
   const figures = runFigures(s);
-  lines.push(`Whole run (${WINDOW.wholeRun}):`);
+  lines.push(`Figures over the ${WINDOW.wholeRun}:`);
   lines.push('');
   lines.push('| Requests | OK | Errors | Error rate | Rate | TTFT p50 | TTFT p95 | E2E p95 | Tokens/s | Cost |');
   lines.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
