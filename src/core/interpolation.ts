@@ -1,15 +1,19 @@
-// `${env:NAME}` and `${secret:NAME}` references: where they may appear, and spotting the ones
-// that cannot be right. They are resolved at run time by the runner, never here.
+// `${env:NAME}`, `${secret:NAME}` and `${upstream:NAME}` references: where they may appear, and
+// spotting the ones that cannot be right. They are resolved at run time by the runner, never here
+// (an upstream's reference is the URL of its fault proxy, known once the proxy listens).
 import type { ProblemSink } from './problem-sink';
 import type { PathSegment } from './yaml-source';
 
 const REFERENCE = /\$\{([^}]*)\}/g;
-const VALID = /^(env|secret):([A-Za-z_][A-Za-z0-9_]*)$/;
+const VALID = /^(env|secret):([A-Za-z_][A-Za-z0-9_]*)$|^(upstream):([A-Za-z][A-Za-z0-9_-]*)$/;
+/** `${upstream:NAME}`: the URL of the named gateway upstream's proxy; group 1 is the name. */
+export const UPSTREAM_REFERENCE = /\$\{upstream:([A-Za-z][A-Za-z0-9_-]*)\}/g;
 
 type Allowed = 'env-and-secret' | 'env' | 'none';
 
 function allowedAt(path: readonly PathSegment[]): Allowed {
   if (path[0] === 'monitors' && typeof path[1] === 'number' && path[2] === 'url' && path.length === 3) return 'env';
+  if (path[0] === 'gateway' && path[1] === 'upstreams' && typeof path[2] === 'number' && path[3] === 'url' && path.length === 4) return 'env-and-secret';
   if (path[0] !== 'providers' || typeof path[1] !== 'number') return 'none';
   const field = path[2];
   if (((field === 'baseUrl' || field === 'apiKey' || field === 'url') && path.length === 3) || (field === 'headers' && path.length === 4)) return 'env-and-secret';
@@ -27,7 +31,7 @@ function isFreeText(path: readonly PathSegment[]): boolean {
 }
 
 export function hasReference(text: string): boolean {
-  return /\$\{(env|secret):/.test(text);
+  return /\$\{(env|secret|upstream):/.test(text);
 }
 
 export function checkInterpolations(value: unknown, sink: ProblemSink, path: PathSegment[] = []): void {
@@ -48,8 +52,16 @@ export function checkInterpolations(value: unknown, sink: ProblemSink, path: Pat
     if (!valid) {
       if (/^\s*(env|secret)\s*:/.test(match[1])) {
         sink.errorInString('bad-interpolation', `invalid reference '${match[0]}': the name must be letters, digits and '_', e.g. \${env:OPENAI_BASE_URL}`, path, value, start, end);
+      } else if (/^\s*upstream\s*:/.test(match[1])) {
+        sink.errorInString('bad-interpolation', `invalid reference '${match[0]}': write \${upstream:NAME} with the name of a gateway upstream`, path, value, start, end);
       } else if (!isFreeText(path)) {
-        sink.errorInString('bad-interpolation', `unknown reference '${match[0]}': write \${env:NAME} or \${secret:NAME}`, path, value, start, end);
+        sink.errorInString('bad-interpolation', `unknown reference '${match[0]}': write \${env:NAME}, \${secret:NAME} or \${upstream:NAME}`, path, value, start, end);
+      }
+      continue;
+    }
+    if (valid[3] === 'upstream') {
+      if (allowed === 'none' || (path[0] === 'monitors' && allowed === 'env')) {
+        sink.errorInString('upstream-not-allowed', `\${upstream:…} cannot be used here: it is allowed in a provider's baseUrl, url, headers and body`, path, value, start, end);
       }
       continue;
     }

@@ -1,12 +1,15 @@
-// ${env:NAME} and ${secret:NAME} references in provider fields, resolved once at run start.
+// ${env:NAME}, ${secret:NAME} and ${upstream:NAME} references in provider fields, resolved once at
+// run start (an upstream's reference after its fault proxy listens).
 import type { ResolvedPlan } from '../core/plan';
 import { RunConfigError } from './prompt-source';
 
-const REF = /\$\{(env|secret):([^}]+)\}/g;
+const REF = /\$\{(env|secret|upstream):([^}]+)\}/g;
 
 export interface TemplateSources {
   env: Record<string, string | undefined>;
   resolveSecret?: (name: string) => Promise<string | undefined>;
+  /** Gateway upstream name → its fault proxy's URL, once the proxies listen. */
+  upstreams?: Record<string, string>;
 }
 
 export function secretNamesIn(plan: ResolvedPlan): string[] {
@@ -32,7 +35,10 @@ export async function resolveTemplate(value: string, field: string, sources: Tem
     const kind = m[1];
     const name = m[2].trim();
     let v: string | undefined;
-    if (kind === 'env') v = sources.env[name];
+    if (kind === 'upstream') {
+      v = sources.upstreams?.[name];
+      if (v === undefined) throw new RunConfigError(`${field}: \${upstream:${name}} names no upstream of gateway.upstreams`);
+    } else if (kind === 'env') v = sources.env[name];
     else v = sources.resolveSecret ? await sources.resolveSecret(name) : undefined;
     if (v === undefined || v === '') {
       throw new RunConfigError(

@@ -22,7 +22,7 @@ test('without the runner window (an older results file) the error rate is summed
   const ticks = syntheticRun(40).ticks.map((p) => ({
     ...p,
     recent: undefined,
-    outcomes: { ok: 9, rate_limited: 1, server_error: 0, client_error: 0, timeout: 0, network: 0, canceled: 0, aborted: 5 },
+    outcomes: { ok: 9, unacceptable: 0, rate_limited: 1, server_error: 0, client_error: 0, timeout: 0, network: 0, canceled: 0, aborted: 5 },
   }));
   const f = statusFigures(ticks)!;
   assert.equal(f.errorRate, 0.1);
