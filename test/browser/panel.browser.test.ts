@@ -11,6 +11,8 @@ import type { HostMessage } from '../../src/protocol/panel-messages';
 import { PanelSession } from '../../src/extension/panel/panel-session';
 import { launchChromium, startPanelPage, type PanelPageServer } from './panel-harness';
 import { syntheticRun } from './fixtures/synthetic-run';
+import { allMetrics, UPSTREAM_METRIC_EXAMPLES } from '../../vocabulary/metric-catalog';
+import { formatMetricValue } from '../../vocabulary/format';
 
 const shots = resolve(__dirname, '../../test-results/panel');
 
@@ -189,6 +191,29 @@ test('a page opened after the run ended shows it whole from one replay', async (
     assert.equal(await page.getAttribute('#stop', 'disabled'), '');
     const violations = await page.evaluate(() => (window as unknown as PageGlobals).__violations);
     assert.deepEqual(violations, []);
+  } finally {
+    session.dispose();
+    await page.close();
+  }
+});
+
+test('every metric a threshold can name is written in its unit on the threshold rows (gateway.failback.time 1077 → 1.08 s)', async () => {
+  const run = syntheticRun(10, 3);
+  const metrics = [...allMetrics().map((m) => m.key), ...UPSTREAM_METRIC_EXAMPLES.map((k) => k.replace('NAME', 'fallback'))];
+  const thresholds = metrics.map((metric, i) => ({ id: `m-${i}`, source: `${metric} < 1`, metric }));
+  const value = 1077;
+  const states = thresholds.map((th) => ({ ...th, pass: false, value, firstBreach: null }));
+  const { page, session } = await openPanel();
+  try {
+    session.onRunEvent({ ...run.start, thresholds });
+    session.onRunEvent({ type: 'tick', point: { ...run.ticks[0]!, thresholds: states } });
+    await waitForTicks(page, 1);
+    const shown = await page.$$eval('tr[data-threshold] .threshold-value', (tds) => tds.map((td) => td.textContent));
+    assert.equal(shown.length, metrics.length);
+    const failback = metrics.indexOf('gateway.failback.time');
+    assert.equal(shown[failback], '1.08 s');
+    const wrong = metrics.map((m, i) => [m, shown[i], formatMetricValue(m, value)]).filter(([, got, want]) => got !== want);
+    assert.deepEqual(wrong, [], 'rows not written as the vocabulary writes them: [metric, shown, expected]');
   } finally {
     session.dispose();
     await page.close();
