@@ -5,6 +5,7 @@
 // (the file is usually mid-edit, so not parsed). Pure.
 import type { SchemaPathSegment } from './schema-hover';
 import { providerFieldOwner } from './provider-fields';
+import { faultKindFits, faultTakesField } from './resolve-faults';
 
 type ProviderType = 'openai' | 'mock' | 'http';
 const PROVIDER_TYPES: readonly ProviderType[] = ['openai', 'mock', 'http'];
@@ -76,6 +77,10 @@ function loadModel(text: string): 'open' | 'closed' | undefined {
 }
 
 const isProvider = (path: readonly SchemaPathSegment[]) => path.length === 2 && path[0] === 'providers' && typeof path[1] === 'number';
+/** A fault of a mock provider (providers[n].faults[m]) or of a gateway upstream (gateway.upstreams[n].faults[m]). */
+const isFault = (path: readonly SchemaPathSegment[]) =>
+  typeof path[path.length - 1] === 'number' && path[path.length - 2] === 'faults' && ((path.length === 4 && path[0] === 'providers') || (path.length === 5 && path[0] === 'gateway' && path[1] === 'upstreams'));
+const isUpstream = (path: readonly SchemaPathSegment[]) => path.length === 3 && path[0] === 'gateway' && path[1] === 'upstreams' && typeof path[2] === 'number';
 const isStage = (path: readonly SchemaPathSegment[]) => path.length === 3 && path[0] === 'load' && path[1] === 'stages' && typeof path[2] === 'number';
 
 /** Whether a key may be offered in the mapping at `path`, given the rest of the text. */
@@ -89,6 +94,17 @@ export function keyFits(path: readonly SchemaPathSegment[], key: string, sibling
     if (NOT_FOR[key]?.includes(type)) return false;
     if (SSE_ONLY.has(key) && scalarIn(item, 'response') !== 'sse') return false;
     return true;
+  }
+  if (isUpstream(path)) {
+    // A proxy in front of a URL or of an embedded mock, not both.
+    const fields = keysIn(enclosingItemText(text, offset));
+    if (key === 'url' && fields.has('mock')) return false;
+    if (key === 'mock' && fields.has('url')) return false;
+    return true;
+  }
+  if (isFault(path)) {
+    const kind = scalarIn(enclosingItemText(text, offset), 'kind');
+    return kind === undefined || faultTakesField(kind, key);
   }
   if (isStage(path)) {
     const model = loadModel(text) ?? 'open';
@@ -141,11 +157,8 @@ export function valueFits(path: readonly SchemaPathSegment[], value: string, tex
   }
   // A warm-up runs before the baseline exists: absolute rates only.
   if (path[0] === 'cache' && path[1] === 'warmup' && field === 'rate' && /x$/.test(value)) return false;
-  // A fault kind needs its own fields.
-  if (field === 'kind' && path[0] === 'providers' && path[2] === 'faults') {
-    const needs: Record<string, RegExp> = { 'error-rate': /\brate\s*:/, latency: /\badd\s*:/, 'rate-limit': /\b(rpm|tpm)\s*:/, 'slow-stream': /\btokensPerSecond\s*:/ };
-    if (needs[value] && !needs[value]!.test(enclosingItemText(text, offset))) return false;
-  }
+  // A fault kind takes the fault's other fields and needs its own.
+  if (field === 'kind' && isFault(path.slice(0, -1)) && !faultKindFits(value, keysIn(enclosingItemText(text, offset)))) return false;
   // A value a flow list already holds (`on: [429, 5xx]`) is not offered again.
   if (typeof path[path.length - 1] === 'number') {
     const line = text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset);
@@ -165,7 +178,7 @@ export function valueFits(path: readonly SchemaPathSegment[], value: string, tex
     if (Number.isFinite(other) && Number.isFinite(mine) && (field === 'to' ? mine <= other : mine >= other)) return false;
   }
   // Names and ids are unique in their list: not one another item already has.
-  const unique = (field === 'name' && ((path[0] === 'workload' && path[1] === 'mix') || (path[0] === 'load' && path[1] === 'stages'))) || (field === 'id' && path[0] === 'providers');
+  const unique = (field === 'name' && ((path[0] === 'workload' && path[1] === 'mix') || (path[0] === 'load' && path[1] === 'stages') || (path[0] === 'gateway' && path[1] === 'upstreams'))) || (field === 'id' && path[0] === 'providers');
   if (unique && path.length === 4 - (path[0] === 'providers' ? 1 : 0)) {
     const list = topLevelBlock(text, String(path[0]));
     const own = scalarIn(enclosingItemText(text, offset), String(field));

@@ -55,6 +55,18 @@ const ITEM_SNIPPETS: Record<string, readonly ItemSnippet[]> = {
       body: 'name: ${1:faq}\nweight: ${2:1}\npromptTokens: { median: ${3:400}, p95: ${4:1500} }\nmaxTokens: ${5:256}',
     },
   ],
+  'gateway.upstreams': [
+    {
+      label: 'upstream: embedded mock',
+      description: 'A fault proxy in front of an embedded mock provider, on the run\'s clock.',
+      body: 'name: ${1:primary}\nmock: { profile: ${2|instant,small-gpu,h100-8b,rate-limited-api|} }',
+    },
+    {
+      label: 'upstream: real URL',
+      description: 'A fault proxy in front of a real upstream (the gateway is pointed at ${upstream:NAME}).',
+      body: 'name: ${1:primary}\nurl: ${2:\\${env:UPSTREAM_URL\\}}',
+    },
+  ],
   'load.stages': [
     { label: 'stage: constant rate', description: 'Hold a rate for a while.', body: 'name: ${1:baseline}\nfor: ${2:30s}\nrate: ${3:2/s}' },
     { label: 'stage: ramp', description: 'Ramp linearly to a rate or a multiple of the baseline.', body: 'name: ${1:ramp}\nfor: ${2:30s}\nrampTo: ${3:5x}' },

@@ -140,12 +140,68 @@ test('a stage picked after a typed "- " is indented under the dash, as the edito
 
 test('a provider is offered the fields of its type only, and its type only among those its fields fit', () => {
   const mock = labels('name: x\nproviders:\n  - id: m\n    type: mock\n    |\n');
-  for (const field of ['baseUrl', 'url', 'body', 'headers', 'apiKey', 'method', 'extract']) assert.ok(!mock.includes(field), `${field} offered under type: mock`);
+  // `extract` applies to every provider type (validation accepts it on a mock).
+  for (const field of ['baseUrl', 'url', 'body', 'headers', 'apiKey', 'method']) assert.ok(!mock.includes(field), `${field} offered under type: mock`);
   for (const field of ['profile', 'overrides', 'faults', 'responseCache']) assert.ok(mock.includes(field), field);
   const openai = labels('name: x\nproviders:\n  - id: o\n    type: openai\n    baseUrl: http://x/v1\n    model: m\n    |\n');
   assert.ok(openai.includes('apiKey') && openai.includes('headers') && !openai.includes('profile') && !openai.includes('url'));
   assert.deepEqual(labels('name: x\nproviders:\n  - id: m\n    type: |\n    profile: small-gpu\n'), ['mock']);
   assert.deepEqual(labels('name: x\nproviders:\n  - id: o\n    type: |\n    baseUrl: http://x/v1\n    model: m\n'), ['openai']);
+});
+
+const GATEWAY = `name: x
+gateway:
+  upstreams:
+    - name: primary
+      mock: { profile: instant }
+      faults:
+        - kind: outage
+          at: 10s
+          for: 5s
+          status: 503
+    - name: fallback
+      url: http://127.0.0.1:9/v1
+providers:
+  - { id: g, type: openai, baseUrl: http://127.0.0.1:8787/v1, model: m }
+workload:
+  mix:
+    - { name: a, weight: 1, promptTokens: { median: 10, p95: 20 }, maxTokens: 10 }
+load:
+  stages:
+    - { name: base, for: 30s, rate: 1/s }
+`;
+
+/** Errors of `text` after `entry` is applied with its placeholders' defaults. */
+function errorsAfter(text: string, label: string, offset: number): string[] {
+  const entry = completeAt(text, offset).find((e) => e.label === label);
+  assert.ok(entry, `${label} offered`);
+  const insert = entry.insertText.replace(/\$\{\d+\|([^,|]*)[^}]*\}/g, '$1').replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\d+/g, '');
+  const result = text.slice(0, entry.start) + insert + text.slice(entry.end);
+  return analyzeScenario(result, { fileName: 'x.stampede.yaml' }).problems.filter((p) => p.severity === 'error').map((p) => `${p.code}: ${p.message}`);
+}
+
+test('gateway: the key comes with an upstream, a fault kind fits its fields, an upstream name is not offered twice, url and mock exclude each other', () => {
+  assert.deepEqual(analyzeScenario(GATEWAY, { fileName: 'x.stampede.yaml' }).problems.filter((p) => p.severity === 'error'), []);
+  const noGateway = GATEWAY.replace(/^gateway:[\s\S]*?(?=^providers:)/m, '');
+  const top = noGateway.indexOf('providers:');
+  assert.deepEqual(errorsAfter(`${noGateway.slice(0, top)}\n${noGateway.slice(top)}`, 'gateway', top), []);
+  const upstreamItems = labels('name: x\ngateway:\n  upstreams:\n    |\n');
+  assert.ok(upstreamItems.some((l) => l.startsWith('upstream:')), upstreamItems.join(', '));
+  // The outage has a status and no rate, add, rpm or tokensPerSecond: no other kind fits it.
+  const kind = at(GATEWAY.replace('kind: outage', 'kind: |outage'));
+  assert.deepEqual(completeAt(kind.text, kind.offset).map((e) => e.label), ['outage']);
+  const name = at(GATEWAY.replace('name: fallback', 'name: |fallback'));
+  assert.ok(!completeAt(name.text, name.offset).some((e) => e.label === 'primary'), 'primary offered to a second upstream');
+  const mockKeys = labels(GATEWAY.replace('      faults:', '      |\n      faults:'));
+  assert.ok(!mockKeys.includes('url') && mockKeys.includes('pricing'), mockKeys.join(', '));
+  const urlKeys = labels(GATEWAY.replace('      url: http://127.0.0.1:9/v1\n', '      url: http://127.0.0.1:9/v1\n      |\n'));
+  assert.ok(!urlKeys.includes('mock') && urlKeys.includes('faults'), urlKeys.join(', '));
+  // An outage's fields: not those of other kinds.
+  const faultKeys = labels(GATEWAY.replace('          status: 503\n', '          status: 503\n          |\n'));
+  assert.ok(faultKeys.includes('mode') && !faultKeys.includes('rate') && !faultKeys.includes('add') && !faultKeys.includes('tokensPerSecond'), faultKeys.join(', '));
+  // The same for a mock provider's faults.
+  const mockFault = labels('name: x\nproviders:\n  - id: m\n    type: mock\n    faults:\n      - kind: latency\n        at: 1s\n        for: 1s\n        add: 1s\n        |\n');
+  assert.ok(!mockFault.includes('status') && !mockFault.includes('rate'), mockFault.join(', '));
 });
 
 test('stage and load fields follow the load model', () => {
@@ -209,5 +265,9 @@ test('snippets, expanded with their defaults, validate clean', () => {
   for (const stage of itemSnippets('load.stages')) {
     const text = `name: x\nworkload:\n  mix:\n    - { name: a }\nload:\n  stages:\n    - { for: 1s, rate: 1/s }\n    - ${indent(stage.body, '      ')}\n`;
     assert.deepEqual(analyzeScenario(text).problems, [], stage.label);
+  }
+  for (const upstream of itemSnippets('gateway.upstreams')) {
+    const text = `name: x\ngateway:\n  upstreams:\n    - ${indent(upstream.body, '      ')}\nproviders:\n  - { id: g, type: openai, baseUrl: http://127.0.0.1:8787/v1, model: m }\nworkload:\n  mix:\n    - { name: a }\nload:\n  stages:\n    - { for: 1s, rate: 1/s }\n`;
+    assert.deepEqual(analyzeScenario(text).problems.filter((p) => p.severity === 'error'), [], upstream.label);
   }
 });
