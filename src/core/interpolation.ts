@@ -101,10 +101,11 @@ export interface UnresolvedReference {
 
 const PLAN_REFERENCE = /\$\{(env|secret):([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-/** Every reference of the plan's providers and monitors whose value `lookup` does not have (or
- * has empty): what the run would stop on at its first second, found before it starts. */
+/** Every reference of the plan's providers, monitors and gateway upstreams whose value `lookup`
+ * does not have (or has empty): what the run would stop on at its first second, found before it
+ * starts. */
 export function unresolvedReferences(
-  plan: { providers: readonly unknown[]; monitors?: readonly { url: string }[] },
+  plan: { providers: readonly unknown[]; monitors?: readonly { url: string }[]; gateway?: { upstreams: readonly { url?: string }[] } },
   lookup: (kind: 'env' | 'secret', name: string) => string | undefined,
 ): UnresolvedReference[] {
   const out: UnresolvedReference[] = [];
@@ -129,6 +130,7 @@ export function unresolvedReferences(
   };
   plan.providers.forEach((p, i) => visit(p, `providers[${i}]`));
   plan.monitors?.forEach((m, i) => visit(m.url, `monitors[${i}].url`));
+  plan.gateway?.upstreams.forEach((u, i) => visit(u.url, `gateway.upstreams[${i}].url`));
   return out;
 }
 

@@ -46,6 +46,16 @@ test('a missing ${env:…} or ${secret:…} is an error naming the field, and is
   assert.equal(unresolvedReferences(plan, (kind, name) => (name === 'STAMPEDE_TEST_UNSET_URL' ? '' : 'v')).length, 1);
 });
 
+test('a gateway upstream whose url has no value is refused before the run (its proxy would have nowhere to forward)', async () => {
+  const upstream = (name: string, url?: string) => ({ name, ...(url ? { url } : { mock: { profile: 'instant', overrides: {} } }), port: 0, host: '127.0.0.1', faults: [], pricing: null });
+  const plan = { ...makePlan({ providers: [mock] }), gateway: { upstreams: [upstream('primary', '${env:STAMPEDE_TEST_UNSET_UPSTREAM}/v1'), upstream('fallback')], requestIdHeader: null } };
+  const result = await preflightRun(plan as never, { env: {}, secret: () => undefined, baseDir: tmpdir() });
+  assert.deepEqual(result.errors.map((e) => e.message), [
+    'gateway.upstreams[0].url: environment variable STAMPEDE_TEST_UNSET_UPSTREAM is not set (referenced as ${env:STAMPEDE_TEST_UNSET_UPSTREAM})',
+  ]);
+  assert.equal(result.errors[0]!.reference?.name, 'STAMPEDE_TEST_UNSET_UPSTREAM');
+});
+
 test('an unreadable prompt file is an error before the run', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'stampede-preflight-'));
   try {
