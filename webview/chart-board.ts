@@ -285,8 +285,9 @@ export class ChartBoard {
         normalized: true,
         responsive: true,
         maintainAspectRatio: false,
-        // Room for the last x label ("1m00s") where no right axis gives it some.
-        layout: { padding: { right: spec.axes.some((a) => a.id === 'y1') ? 0 : 14 } },
+        // Room for half the last x label ("1m00s", about 34 px) where no right axis gives it some:
+        // at 14 px it was cut to "1m00".
+        layout: { padding: { right: spec.axes.some((a) => a.id === 'y1') ? 0 : 24 } },
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         scales: scales as never,
         plugins: {
