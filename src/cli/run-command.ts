@@ -1,6 +1,6 @@
 // `stampede run FILE`: validate, run with a live view, write results and reports, print the
 // verdict, exit with a code CI can act on (see RUN_USAGE).
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { analyzeScenario } from '../core/analyze-scenario';
 import type { ResolvedPlan } from '../core/plan';
@@ -9,6 +9,7 @@ import type { RunEvent, RunSummary } from '../protocol/run-events';
 import { startRun } from '../runner/engine';
 import { preflightRun } from '../runner/preflight';
 import { referenceLocation } from '../core/interpolation';
+import { readScenarioText } from '../runner/scenario-file';
 import type { RunHandle } from '../runner/run-options';
 import { renderHtmlReport } from '../report/html-report';
 import { renderJunitReport } from '../report/junit-report';
@@ -34,30 +35,6 @@ type Signal = 'SIGINT' | 'SIGTERM';
 function fail(message: string): number {
   process.stderr.write(`stampede run: ${message}\n`);
   return EXIT_INVALID;
-}
-
-/** Reads the scenario as UTF-8 text, or returns a one-line reason it cannot be used. */
-export function readScenarioText(file: string): { text: string } | { error: string } {
-  let data: Buffer;
-  try {
-    if (statSync(file).isDirectory()) return { error: `${file} is a folder, not a scenario file` };
-    data = readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { error: `${file}: no such file` };
-    if (code === 'EACCES') return { error: `${file}: permission denied` };
-    return { error: `cannot read ${file}: ${(error as Error).message}` };
-  }
-  if (data.includes(0)) return { error: `${file} is a binary file, not a YAML scenario` };
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(data);
-  } catch {
-    return { error: `${file} is not UTF-8 text` };
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === '') return { error: `${file} is empty` };
-  return { text };
 }
 
 /** Given one of --json / --report, the other goes beside it; given neither, both go into a new

@@ -3,7 +3,7 @@
 import type { ThresholdState } from '../protocol/run-events';
 import { formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatUsd } from '../../vocabulary/format';
 import { runFigures, statusWord, verdictLine, WINDOW } from '../../vocabulary/figures';
-import type { ResultsDocument } from './results-document';
+import { sourceNote, type ResultsDocument } from './results-document';
 
 export function escapeXml(text: unknown): string {
   // Characters XML 1.0 cannot carry at all are dropped rather than escaped.
@@ -32,18 +32,22 @@ function testcase(t: ThresholdState, doc: ResultsDocument, seconds: number): str
 }
 
 /** The run's headline figures, as every other surface shows them, for CI pages that list a
- * suite's properties. */
+ * suite's properties; and where the figures came from when that was not Stampede's own run. */
 function properties(doc: ResultsDocument): string {
   const s = doc.summary;
-  if (!s) return `    <properties>\n      <property name="status" value="INCOMPLETE"/>\n    </properties>\n`;
-  const f = runFigures(s);
-  const props: Array<[string, string]> = [
-    ['status', f.status],
-    ['window', WINDOW.wholeRun],
-    ['errors.rate', formatPercent(f.errorRate)],
-    ['ttft.p95', formatMs(f.ttftP95)],
-    ['cost.total', formatUsd(f.costTotal)],
-  ];
+  const note = sourceNote(doc);
+  const source: Array<[string, string]> = note ? [['source', note]] : [];
+  const f = s ? runFigures(s) : null;
+  const props: Array<[string, string]> = f
+    ? [
+        ['status', f.status],
+        ['window', WINDOW.wholeRun],
+        ['errors.rate', formatPercent(f.errorRate)],
+        ['ttft.p95', formatMs(f.ttftP95)],
+        ['cost.total', formatUsd(f.costTotal)],
+        ...source,
+      ]
+    : [['status', 'INCOMPLETE'], ...source];
   return `    <properties>\n${props.map(([k, v]) => `      <property name="${escapeXml(k)}" value="${escapeXml(v)}"/>`).join('\n')}\n    </properties>\n`;
 }
 

@@ -65,7 +65,8 @@ const ALLOWED_SRC: Record<string, string[]> = {
   'src/runner': ['src/protocol', 'vocabulary', 'src/core', 'src/runner', 'src/mock', 'media'],
   'src/mock': ['src/protocol', 'vocabulary', 'src/core', 'src/mock'],
   'src/report': ['src/protocol', 'vocabulary', 'src/core', 'src/report'],
-  'src/cli': ['src/protocol', 'vocabulary', 'src/core', 'src/runner', 'src/mock', 'src/report', 'src/cli', 'media'],
+  'src/artillery': ['src/protocol', 'vocabulary', 'src/core', 'src/runner', 'src/mock', 'src/report', 'src/artillery', 'media'],
+  'src/cli': ['src/protocol', 'vocabulary', 'src/core', 'src/runner', 'src/mock', 'src/report', 'src/artillery', 'src/cli', 'media'],
   'src/extension': ['src/protocol', 'vocabulary', 'src/core', 'src/runner', 'src/mock', 'src/report', 'src/extension', 'media'],
 };
 
