@@ -1,13 +1,16 @@
 // What is checked before a run sends anything: every ${env:…} and ${secret:…} the plan uses has
-// a value, every prompt file reads, and the providers outside Stampede accept a connection. A
-// problem here is a configuration error: the front end (editor or CLI) reports it and starts
-// nothing, so no results folder, history entry or report is left behind. The engine keeps its
-// own checks for callers that skip this.
+// a value, every prompt file reads, and the providers outside Stampede (not its mocks, nor the
+// upstream proxies a gateway section makes it start) accept a connection. A problem here is a
+// configuration error: the front end (editor or CLI) reports it and starts nothing, so no
+// results folder, history entry or report is left behind. The engine keeps its own checks for
+// callers that skip this.
 import { connect } from 'node:net';
 import type { ResolvedPlan } from '../core/plan';
 import { unresolvedReferences, type UnresolvedReference } from '../core/interpolation';
 import { PromptMaker, RunConfigError, buildFillerText } from './prompt-source';
 import { SeededRandom } from './seeded-random';
+
+const OWNED_UPSTREAM = /\$\{upstream:/;
 
 /** How long a provider may take to accept a TCP connection before it counts as unreachable. */
 export const CONNECT_TIMEOUT_MS = 3000;
@@ -55,7 +58,8 @@ export async function preflightRun(plan: ResolvedPlan, options: PreflightOptions
 
   const outside = plan.providers.flatMap((p, i) => {
     const url = p.type === 'openai' ? p.baseUrl : p.type === 'http' ? p.target.url : null;
-    return url === null ? [] : [{ id: p.id, field: `providers[${i}].${p.type === 'openai' ? 'baseUrl' : 'url'}`, url: resolveReferences(url, lookup) }];
+    // ${upstream:NAME} is a fault proxy the run itself starts (gateway.upstreams): nothing to probe yet.
+    return url === null || OWNED_UPSTREAM.test(url) ? [] : [{ id: p.id, field: `providers[${i}].${p.type === 'openai' ? 'baseUrl' : 'url'}`, url: resolveReferences(url, lookup) }];
   });
   const checks = await Promise.all(outside.map(async (p) => ({ ...p, failure: await connectFailure(p.url, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS) })));
   const down = checks.filter((c) => c.failure !== null);

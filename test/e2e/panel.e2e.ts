@@ -229,7 +229,9 @@ describe('the live panel in code-server', { skip: missing }, () => {
       await editor.page.mouse.move(750, 1450); // no tab tooltip over the panel's title
       const file = await editor.screenshot('panel-quickstart');
       assert.equal(file, join(ARTIFACTS, 'panel-quickstart.png'));
-      assert.ok(ready.charts.length >= 7, `charts on the page: ${ready.charts.map((c) => c.id).join(', ')}`);
+      // The quickstart uses no prompt cache, providers' failover, agents, gateway or monitors:
+      // those charts are not drawn (issue 15), every other one is, and holds data.
+      assert.deepEqual(ready.charts.map((c) => c.id), ['chart-rate', 'chart-latency', 'chart-itl', 'chart-outcomes', 'chart-queue', 'chart-cost']);
       await frame.locator('#stop').click();
       await waitFor(async () => (await panelState(frame).catch(() => undefined))?.verdict ?? undefined, 'the quickstart run stopped', 10_000);
       await editor.page.setViewportSize({ width: 1400, height: 900 });

@@ -56,6 +56,13 @@ test('a gateway upstream whose url has no value is refused before the run (its p
   assert.equal(result.errors[0]!.reference?.name, 'STAMPEDE_TEST_UNSET_UPSTREAM');
 });
 
+test('a provider sent through an upstream the run owns (${upstream:NAME}) is not probed: its proxy starts with the run', async () => {
+  const upstream = (name: string) => ({ name, mock: { profile: 'instant', overrides: {} }, port: 0, host: '127.0.0.1', faults: [], pricing: null });
+  const plan = { ...makePlan({ providers: [openAIProvider('${upstream:primary}/v1'), openAIProvider('${upstream:fallback}/v1')] }), gateway: { upstreams: [upstream('primary'), upstream('fallback')], requestIdHeader: null } };
+  const result = await preflightRun(plan as never, { env: {}, secret: () => undefined, baseDir: tmpdir() });
+  assert.deepEqual(result, { errors: [], warnings: [] });
+});
+
 test('an unreadable prompt file is an error before the run', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'stampede-preflight-'));
   try {
