@@ -47,8 +47,10 @@ export function errorRate(outcomes: Partial<OutcomeCounts>): number | null {
 
 /** How a run ended, in one word: the same in the panel, the status bar, notifications, the CLI,
  * the reports and Test Explorer. A stopped, aborted or failed-to-run run is never PASS or FAIL:
- * its thresholds were judged on a run that did not go as planned. */
-export type StatusWord = 'PASS' | 'FAIL' | 'STOPPED' | 'ABORTED' | 'ERROR';
+ * its thresholds were judged on a run that did not go as planned. A completed run whose load
+ * the load tester itself could not deliver (a client limit held) is INCONCLUSIVE: it did not
+ * pass, and it is no verdict on the system under test either. */
+export type StatusWord = 'PASS' | 'FAIL' | 'INCONCLUSIVE' | 'STOPPED' | 'ABORTED' | 'ERROR';
 
 export function statusWord(summary: Pick<RunSummary, 'endReason' | 'verdict'>): StatusWord {
   switch (summary.endReason) {
@@ -59,14 +61,14 @@ export function statusWord(summary: Pick<RunSummary, 'endReason' | 'verdict'>): 
     case 'error':
       return 'ERROR';
     case 'completed':
-      return summary.verdict.pass ? 'PASS' : 'FAIL';
+      return summary.verdict.pass ? 'PASS' : summary.verdict.inconclusive ? 'INCONCLUSIVE' : 'FAIL';
   }
 }
 
 /** The runner's headline starts with its own verdict word; surfaces print the status word
  * instead, then the rest. */
 export function headlineBody(headline: string): string {
-  return headline.replace(/^(PASS|FAIL|ABORTED|ERROR|STOPPED)\s+[—-]\s+/, '');
+  return headline.replace(/^(PASS|FAIL|INCONCLUSIVE|ABORTED|ERROR|STOPPED)\s+[—-]\s+/, '');
 }
 
 /** "STOPPED — all 2 thresholds held; …": the verdict line every surface shows. */

@@ -122,8 +122,11 @@ export function comparisonWarnings(baseline: ComparedRun, current: ComparedRun):
     if (changed.length) warnings.push(`The ${side} run's load was changed by hand during the run (${changed.map((m) => `×${m}`).join(', ')}).`);
   }
   const ended = [howEnded(baseline), howEnded(current)];
-  const incomplete = ended.filter((e) => e !== 'PASS' && e !== 'FAIL');
+  const incomplete = ended.filter((e) => e !== 'PASS' && e !== 'FAIL' && e !== 'INCONCLUSIVE');
   if (incomplete.length) warnings.push(`Not both runs completed: baseline ${ended[0]}, current ${ended[1]}.`);
+  ended.forEach((e, i) => {
+    if (e === 'INCONCLUSIVE') warnings.push(`The ${i === 0 ? 'baseline' : 'current'} run is INCONCLUSIVE: a limit of the load tester held, so the target never saw the planned load.`);
+  });
   return warnings;
 }
 

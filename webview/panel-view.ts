@@ -198,7 +198,7 @@ export class PanelView {
       // The same word as the status bar, the notification, the CLI and the reports.
       const word = statusWord(m.summary);
       status = word;
-      kind = word === 'PASS' ? 'pass' : word === 'STOPPED' ? 'stopped' : 'fail';
+      kind = word === 'PASS' ? 'pass' : word === 'STOPPED' ? 'stopped' : word === 'INCONCLUSIVE' ? 'inconclusive' : 'fail';
     } else if (m.live) {
       status = this.stopping ? 'stopping…' : `running · ${last ? `${last.stage} · ${formatDuration(last.t)}` : 'starting'}`;
       kind = 'running';
@@ -286,7 +286,11 @@ export class PanelView {
       const li = el('li');
       li.append(
         this.momentLink(formatDuration(e.t), e.t, e.metric),
-        el('span', 'timeline-text', ` ${e.source} broke in ${e.stage}: ${formatMetricValue(e.metric, e.value)} at target ${formatLevel(e.targetLevel, loadModel)}, ${formatRate(e.achievedRate)} achieved`),
+        el(
+          'span',
+          'timeline-text',
+          ` ${e.source} broke in ${e.stage}${e.trace ? ` (trace ${formatDuration(e.trace.offsetS)}, recorded ${formatRate(e.trace.recordedRate)})` : ''}: ${formatMetricValue(e.metric, e.value)} at target ${formatLevel(e.targetLevel, loadModel)}, ${formatRate(e.achievedRate)} achieved`,
+        ),
       );
       return li;
     });

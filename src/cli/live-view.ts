@@ -2,7 +2,7 @@
 // redrawn in place every second. Otherwise (CI logs): one plain line per tick for runs of up to
 // two minutes, every 5 s and at each stage change for longer runs, so a log stays readable.
 import type { RunEvent, TickPoint } from '../protocol/run-events';
-import { addTick, formatLiveBlock, formatLiveLine, formatLogLine, newLiveState, type LiveState } from '../report/text-progress';
+import { formatLiveBlock, formatLiveLine, formatLogLine, newLiveState, updateLiveState, type LiveState } from '../report/text-progress';
 import type { Palette } from '../report/text-style';
 import { ansi } from './terminal-style';
 
@@ -45,9 +45,7 @@ export class LiveView {
   onEvent(event: RunEvent): void {
     switch (event.type) {
       case 'start':
-        this.state.plannedDurationS = event.durationMs / 1000;
-        this.state.loadModel = event.loadModel;
-        this.state.stages = event.stages;
+        updateLiveState(this.state, event);
         if (this.mode === 'tty') {
           this.out.write(ansi.hideCursor);
           this.cursorHidden = true;
@@ -55,7 +53,7 @@ export class LiveView {
         }
         break;
       case 'tick':
-        addTick(this.state, event.point);
+        updateLiveState(this.state, event);
         if (this.mode === 'tty') this.redraw();
         else if (this.mode === 'lines' && this.shouldPrintLine(event.point)) {
           this.out.write(this.scrub(formatLiveLine(this.state, this.palette)) + '\n');

@@ -146,6 +146,11 @@ export function valueFits(path: readonly SchemaPathSegment[], value: string, tex
     if (value === 'closed' && /(?:^|[\s{,])rate\s*:/m.test(load)) return false;
     if (value === 'breaking-point' && !/(?:^|[\s{,])search\s*:/m.test(load)) return false;
     if (value !== 'breaking-point' && /(?:^|[\s{,])search\s*:/m.test(load) && !/(?:^|[\s{,])stages\s*:/m.test(load)) return false;
+    // A replay takes its arrivals from a trace (required), not from stages or a search; the trace
+    // means nothing to the other models.
+    const hasTrace = /(?:^|[\s{,])trace\s*:/m.test(load);
+    if (value === 'replay' && (!hasTrace || /(?:^|[\s{,])(stages|search)\s*:/m.test(load))) return false;
+    if (value !== 'replay' && hasTrace) return false;
   }
   if (path[0] === 'load' && path[1] === 'stages' && typeof path[2] === 'number' && ['rate', 'rampTo', 'users', 'peak'].includes(String(field))) {
     // The first stage sets the baseline: a multiple of it, or nothing, cannot.

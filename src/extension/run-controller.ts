@@ -20,24 +20,25 @@ import { ResultsWriter } from '../report/results-writer';
 import { addTick, formatLiveLine, formatLogLine, newLiveState } from '../report/text-progress';
 import { formatVerdict } from '../report/text-verdict';
 import { plainPalette } from '../report/text-style';
-import { estimateRun, formatEstimate } from '../core/run-estimate';
+import { formatEstimate, type RunEstimate } from '../core/run-estimate';
 import { verdictLine } from '../../vocabulary/figures';
 import { referenceLocation } from '../core/interpolation';
-import { preflightRun, type PreflightProblem } from '../runner/preflight';
+import { preflightRun, type PreflightProblem } from '../runner/config-preflight';
 import { planAgainstMock } from './mock-plan';
 import { newestReport, resultsRoot } from './results-location';
 import { newRunFolder } from '../report/run-folder';
-import { isScenarioDocument, type ScenarioAnalyses } from './scenario-analysis';
+import { isScenarioDocument, scenarioFolder, type ScenarioAnalyses } from './scenario-analysis';
 import type { ScenarioSecrets } from './secrets';
 import { secretNames } from './secret-names';
 import type { ScenarioDiagnostics } from './diagnostics';
 
-const TOOL_VERSION = '0.1.0';
 const LAST_REPORT_KEY = 'stampede.lastReport';
+export const RESTRICTED_MODE_MESSAGE = 'Stampede: running a scenario is disabled in Restricted Mode. A run sends traffic and may spend money: trust this workspace to run it.';
 
 /** Whatever else wants the run's events (the live panel). */
 export interface RunEventSink {
-  onRunEvent(event: RunEvent): void;
+  /** `scrub` removes the run's secret values from text meant for a person to read. */
+  onRunEvent(event: RunEvent, scrub: (text: string) => string): void;
   show?(preserveFocus?: boolean): void;
 }
 
@@ -69,8 +70,13 @@ export class RunController implements vscode.Disposable {
     private readonly secrets: ScenarioSecrets,
   ) {}
 
-  addSink(sink: RunEventSink): void {
+  /** Adds a listener of every run's events; dispose the result to remove it (a task's terminal). */
+  addSink(sink: RunEventSink): vscode.Disposable {
     this.sinks.push(sink);
+    return new vscode.Disposable(() => {
+      const at = this.sinks.indexOf(sink);
+      if (at >= 0) this.sinks.splice(at, 1);
+    });
   }
 
   get running(): boolean {
@@ -100,6 +106,14 @@ export class RunController implements vscode.Disposable {
 
   /** Runs a scenario to its end; resolves with the summary, or undefined when it did not start. */
   async run(uri: vscode.Uri | undefined, options: { againstMock: boolean }): Promise<RunSummary | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      // Restricted Mode: a scenario from an unknown repository could send traffic anywhere and
+      // spend money, and its workspace settings could skip the cost prompt.
+      void vscode.window
+        .showWarningMessage(RESTRICTED_MODE_MESSAGE, 'Manage Workspace Trust')
+        .then((choice) => (choice ? vscode.commands.executeCommand('workbench.trust.manage') : undefined));
+      return undefined;
+    }
     if (this.active) {
       const choice = await vscode.window.showWarningMessage(`Stampede: "${this.active.name}" is still running.`, 'Stop It');
       if (choice === 'Stop It') this.stop();
@@ -117,7 +131,10 @@ export class RunController implements vscode.Disposable {
       await vscode.commands.executeCommand('workbench.actions.view.problems');
       return undefined;
     }
-    const plan = await this.confirmCost(options.againstMock ? planAgainstMock(analyzed) : analyzed);
+    const asked = options.againstMock ? planAgainstMock(analyzed) : analyzed;
+    const estimate = await this.estimate(asked, document);
+    if (!estimate) return undefined;
+    const plan = await this.confirmCost(asked, estimate);
     if (!plan) return undefined;
 
     const secretValues = new Map<string, string>();
@@ -129,19 +146,26 @@ export class RunController implements vscode.Disposable {
       }
       secretValues.set(name, value);
     }
-    const check = await preflightRun(plan, { env: process.env, secret: (name) => secretValues.get(name), baseDir: this.baseDirOf(document) });
+    const check = await preflightRun(plan, { env: process.env, secret: (name) => secretValues.get(name), baseDir: scenarioFolder(document) });
     if (check.errors.length) {
       this.refuse(document, plan, check.errors);
       return undefined;
     }
     for (const warning of check.warnings) this.log.warn(`${plan.name}: ${warning}`);
-    return this.start(document, plan, secretValues);
+    // Swapped to the mock: the same requests at no cost.
+    const final = plan === asked ? estimate : await this.estimate(plan, document);
+    return final && this.start(document, plan, secretValues, final);
   }
 
-  /** Folder prompt files are read from: the scenario's own. */
-  private baseDirOf(document: vscode.TextDocument): string {
-    if (document.uri.scheme === 'file') return dirname(document.uri.fsPath);
-    return (vscode.workspace.getWorkspaceFolder(document.uri) ?? vscode.workspace.workspaceFolders?.[0])?.uri.fsPath ?? tmpdir();
+  /** The plan's estimate; a replay's trace that cannot be read is said now, and nothing runs.
+   * (The runner reads the trace again from the plan as analyzed.) */
+  private async estimate(plan: ResolvedPlan, document: vscode.TextDocument): Promise<RunEstimate | undefined> {
+    try {
+      return (await this.analyses.estimates.estimate(plan, scenarioFolder(document))).estimate;
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Stampede: ${(error as Error).message}`);
+      return undefined;
+    }
   }
 
   /** A configuration error found before the run: said once, at its line, and nothing started. */
@@ -162,7 +186,7 @@ export class RunController implements vscode.Disposable {
     });
   }
 
-  private async start(document: vscode.TextDocument, plan: ResolvedPlan, secretValues: Map<string, string>): Promise<RunSummary | undefined> {
+  private async start(document: vscode.TextDocument, plan: ResolvedPlan, secretValues: Map<string, string>, estimate: RunEstimate): Promise<RunSummary | undefined> {
     const workspaceFolder = vscode.workspace.getWorkspaceFolder(document.uri) ?? vscode.workspace.workspaceFolders?.[0];
     const fileName = document.uri.scheme === 'file' ? document.uri.fsPath : undefined;
     const baseDir = workspaceFolder?.uri.fsPath ?? (fileName ? dirname(fileName) : tmpdir());
@@ -176,7 +200,7 @@ export class RunController implements vscode.Disposable {
 
     const doc = createResultsDocument({
       runId,
-      toolVersion: TOOL_VERSION,
+      toolVersion: String(this.context.extension.packageJSON.version),
       scenarioName: plan.name,
       scenarioFile: fileName ?? null,
       overrides: [],
@@ -200,7 +224,7 @@ export class RunController implements vscode.Disposable {
     const tellSinks = (event: RunEvent) => {
       for (const sink of this.sinks) {
         try {
-          sink.onRunEvent(event);
+          sink.onRunEvent(event, scrub);
         } catch (error) {
           this.log.warn(`the live panel could not take a ${event.type} event: ${(error as Error).message}`);
         }
@@ -240,7 +264,7 @@ export class RunController implements vscode.Disposable {
         onEvent,
         runId,
         env: process.env,
-        baseDir: this.baseDirOf(document),
+        baseDir: scenarioFolder(document),
         resolveSecret: async (name) => secretValues.get(name),
         workerPath: this.context.asAbsolutePath(join('dist', 'worker.js')),
       });
@@ -254,7 +278,7 @@ export class RunController implements vscode.Disposable {
     // Ticks the walkthrough's run step however the run was started (a CodeLens passes its
     // command through a delegate, which the walkthrough's onCommand event never sees).
     await vscode.commands.executeCommand('setContext', 'stampede.hasRun', true);
-    this.log.info(`▶ ${plan.name} — ${formatEstimate(estimateRun(plan))}; results: ${folder}`);
+    this.log.info(`▶ ${plan.name} — ${formatEstimate(estimate)}; results: ${folder}`);
 
     const summary = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Stampede: ${plan.name}`, cancellable: true },
@@ -307,8 +331,7 @@ export class RunController implements vscode.Disposable {
   }
 
   /** The plan to run: as given, swapped to the mock, or undefined when the user declines. */
-  private async confirmCost(plan: ResolvedPlan): Promise<ResolvedPlan | undefined> {
-    const estimate = estimateRun(plan);
+  private async confirmCost(plan: ResolvedPlan, estimate: RunEstimate): Promise<ResolvedPlan | undefined> {
     if (estimate.realProviders.length === 0) return plan;
     const limit = this.setting<number>('confirmCostAboveUsd') ?? 1;
     if (estimate.costUsd <= limit && limit > 0) return plan;

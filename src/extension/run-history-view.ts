@@ -49,6 +49,8 @@ function verdictIcon(r: RunRecord): vscode.ThemeIcon {
       return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
     case 'STOPPED':
       return new vscode.ThemeIcon('debug-stop', new vscode.ThemeColor('testing.iconSkipped'));
+    case 'INCONCLUSIVE':
+      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('testing.iconSkipped'));
     case 'ERROR':
       return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconErrored'));
     default:

@@ -33,6 +33,7 @@ export function statusTooltip(f: StatusFigures): string {
 const ICONS: Record<StatusWord, string> = {
   PASS: '$(pass)',
   FAIL: '$(error)',
+  INCONCLUSIVE: '$(warning)',
   STOPPED: '$(debug-stop)',
   ABORTED: '$(circle-slash)',
   ERROR: '$(error)',

@@ -183,8 +183,9 @@ export class ScenarioTests implements vscode.Disposable {
     const word = statusWord(summary);
     if (word === 'ERROR') {
       run.errored(scenario, new vscode.TestMessage(`the run could not go on: ${summary.endMessage ?? verdictLine(summary)}`), duration);
-    } else if (word === 'STOPPED' || word === 'ABORTED') {
-      // Not a verdict on the system: the run did not go as planned.
+    } else if (word === 'STOPPED' || word === 'ABORTED' || word === 'INCONCLUSIVE') {
+      // Not a verdict on the system: the run did not go as planned (or, INCONCLUSIVE, the load
+      // tester could not deliver the planned load).
       run.errored(scenario, new vscode.TestMessage(verdictLine(summary)), duration);
     } else if (anyFailed || !summary.verdict.pass) {
       run.failed(scenario, new vscode.TestMessage(verdictLine(summary)), duration);

@@ -14,7 +14,7 @@ export function escapeMarkdown(text: string): string {
     .replace(/\r?\n/g, ' ');
 }
 
-const MARK: Record<StatusWord, string> = { PASS: '✅', FAIL: '❌', STOPPED: '⏹', ABORTED: '⛔', ERROR: '⛔' };
+const MARK: Record<StatusWord, string> = { PASS: '✅', FAIL: '❌', INCONCLUSIVE: '⚠️', STOPPED: '⏹', ABORTED: '⛔', ERROR: '⛔' };
 
 function thresholdRow(t: ThresholdState, loadModel: 'open' | 'closed' | undefined): string {
   const mark = t.pass === false ? '❌ fail' : t.pass ? '✅ pass' : '– no data';

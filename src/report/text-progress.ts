@@ -1,6 +1,6 @@
 // One-second progress of a run as plain text: the block a terminal redraws in place, the single
 // line CI logs and the editor's output channel print, and log lines. Pure.
-import { ERROR_OUTCOMES, OUTCOMES, type LogEntry, type Outcome, type OutcomeCounts, type StageInfo, type TickPoint } from '../protocol/run-events';
+import { ERROR_OUTCOMES, OUTCOMES, type LogEntry, type Outcome, type OutcomeCounts, type RunEvent, type StageInfo, type TickPoint } from '../protocol/run-events';
 import { formatCount, formatDuration, formatLevel, formatMs, formatPercent, formatRate, formatUsd } from '../../vocabulary/format';
 import { RECENT_SECONDS, recentFigures, WINDOW } from '../../vocabulary/figures';
 import type { Palette } from './text-style';
@@ -29,6 +29,18 @@ export function addTick(state: LiveState, point: TickPoint): void {
   state.last = point;
   state.recent.push(point);
   if (state.recent.length > RECENT_SECONDS) state.recent.shift();
+}
+
+/** Folds a run event into the state: the shape from `start`, the totals, the latest tick and the
+ * trailing window from each `tick`. */
+export function updateLiveState(state: LiveState, event: RunEvent): void {
+  if (event.type === 'start') {
+    state.plannedDurationS = event.durationMs / 1000;
+    state.loadModel = event.loadModel;
+    state.stages = event.stages;
+  } else if (event.type === 'tick') {
+    addTick(state, event.point);
+  }
 }
 
 /** "last 10 s: TTFT p95 200 ms, error rate 0.0%" — the figures the status bar and the panel show. */

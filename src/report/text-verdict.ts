@@ -25,7 +25,7 @@ export function formatVerdict(
   const lines: string[] = [];
   // The status word every surface uses; a signal is how the run was stopped, not another word.
   const word = options.stoppedBy != null ? 'STOPPED' : statusWord(summary);
-  const colour = word === 'PASS' ? p.green : word === 'STOPPED' ? p.yellow : p.red;
+  const colour = word === 'PASS' ? p.green : word === 'STOPPED' || word === 'INCONCLUSIVE' ? p.yellow : p.red;
   const after = word === 'STOPPED' || word === 'ABORTED' ? ` (${options.stoppedBy ? `${options.stoppedBy}, ` : ''}after ${formatDuration(summary.durationMs / 1000)})` : '';
   lines.push(`${p.bold('Verdict:')} ${p.bold(colour(word))}${after} — ${headlineBody(summary.verdict.headline)}`);
   if (summary.endMessage && !summary.verdict.headline.includes(summary.endMessage)) lines.push(`  ${summary.endMessage}`);
@@ -47,7 +47,7 @@ export function formatVerdict(
   if (summary.verdict.firstBreach) {
     const b = summary.verdict.firstBreach;
     lines.push(
-      `  First breach: ${p.bold(b.source)} at ${formatDuration(b.t)} in stage ${b.stage} (target ${formatLevel(b.targetLevel, options.loadModel)}, achieved ${formatRate(b.achievedRate)}), value ${formatMetricValue(summary.thresholds.find((t) => t.id === b.thresholdId)?.metric ?? '', b.value)}`,
+      `  First breach: ${p.bold(b.source)} at ${formatDuration(b.t)}${b.trace ? ` (trace ${formatDuration(b.trace.offsetS)}${b.trace.at ? `, ${b.trace.at}` : ''}, recorded ${formatRate(b.trace.recordedRate)})` : ''} in stage ${b.stage} (target ${formatLevel(b.targetLevel, options.loadModel)}, achieved ${formatRate(b.achievedRate)}), value ${formatMetricValue(summary.thresholds.find((t) => t.id === b.thresholdId)?.metric ?? '', b.value)}`,
     );
   }
   if (summary.thresholds.length) {

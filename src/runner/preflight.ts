@@ -1,107 +1,82 @@
-// What is checked before a run sends anything: every ${env:…} and ${secret:…} the plan uses has
-// a value, every prompt file reads, and the providers outside Stampede (not its mocks, nor the
-// upstream proxies a gateway section makes it start) accept a connection. A problem here is a
-// configuration error: the front end (editor or CLI) reports it and starts nothing, so no
-// results folder, history entry or report is left behind. The engine keeps its own checks for
-// callers that skip this.
-import { connect } from 'node:net';
+// Before the first request: can this process open the connections the plan needs? Every
+// connection takes a file descriptor (two for an embedded mock, whose server end lives in the
+// same process) and, per destination address and port, an ephemeral port. A plan that is
+// certain to need more than the process can open does not start; one that may need more starts
+// with a warning that gives the numbers. When it happens anyway, the run names the limit
+// (client-limits.ts).
+import { plannedConcurrency } from '../core/load-shape';
 import type { ResolvedPlan } from '../core/plan';
-import { unresolvedReferences, type UnresolvedReference } from '../core/interpolation';
-import { PromptMaker, RunConfigError, buildFillerText } from './prompt-source';
-import { SeededRandom } from './seeded-random';
+import { portCount, type ClientCapacity } from './client-capacity';
 
-const OWNED_UPSTREAM = /\$\{upstream:/;
+/** Descriptors kept for everything else: the results file, stdio, IPC, modules, monitors. */
+export const FD_RESERVE = 64;
 
-/** How long a provider may take to accept a TCP connection before it counts as unreachable. */
-export const CONNECT_TIMEOUT_MS = 3000;
-
-export interface PreflightProblem {
-  message: string;
-  /** The reference without a value, when that is the problem (to point at its line). */
-  reference?: UnresolvedReference;
+export interface PreflightProvider {
+  /** Plan index. */
+  index: number;
+  /** scheme://host:port the connections go to. */
+  origin: string;
+  /** The embedded mock: both ends of each connection are in this process. */
+  embedded: boolean;
 }
 
 export interface PreflightResult {
-  /** Configuration errors: the run must not start. */
-  errors: PreflightProblem[];
-  /** Worth saying before the run, not worth refusing it (one of several providers is down). */
+  /** Lines to log as warnings once the run has started. */
   warnings: string[];
+  /** Set when the plan cannot work here: the run does not start. */
+  refusal: string | null;
 }
 
-export interface PreflightOptions {
-  env: Record<string, string | undefined>;
-  /** The value of `${secret:NAME}`, as the run will get it. */
-  secret: (name: string) => string | undefined;
-  /** Folder prompt files are relative to. */
-  baseDir: string;
-  connectTimeoutMs?: number;
-}
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-export async function preflightRun(plan: ResolvedPlan, options: PreflightOptions): Promise<PreflightResult> {
-  const errors: PreflightProblem[] = [];
+export function connectionPreflight(plan: ResolvedPlan, providers: readonly PreflightProvider[], capacity: ClientCapacity): PreflightResult {
   const warnings: string[] = [];
-  const lookup = (kind: 'env' | 'secret', name: string) => (kind === 'env' ? options.env[name] : options.secret(name));
-  for (const reference of unresolvedReferences(plan, lookup)) {
-    const what = reference.kind === 'env' ? `environment variable ${reference.name} is not set` : `secret ${reference.name} is not set`;
-    errors.push({ message: `${reference.field}: ${what} (referenced as \${${reference.kind}:${reference.name}})`, reference });
-  }
-  const filler = buildFillerText(new SeededRandom(plan.seed ^ 0x5eed));
-  plan.workload.mix.forEach((entry, i) => {
-    try {
-      new PromptMaker(entry, i, options.baseDir, filler);
-    } catch (error) {
-      if (error instanceof RunConfigError) errors.push({ message: error.message });
-      else throw error;
+  const refusals: string[] = [];
+  const load = plan.load;
+  const bound = plannedConcurrency(load, plan.cacheExperiment?.herd?.requests ?? 0);
+  // Closed users with no think time each hold a request (so a connection) all the time.
+  const certainBound = load.model === 'closed' && load.thinkTimeMaxMs <= 0 ? bound : 0;
+  const what =
+    load.model === 'closed'
+      ? `${fmt(bound)} users${load.thinkTimeMaxMs <= 0 ? ' with no think time' : ''}`
+      : `up to ${fmt(bound)} requests in flight (load.maxInFlight)`;
+  const perProvider = providers.map((p) => {
+    const cap = Math.max(1, plan.providers[p.index]?.maxConnections ?? 1);
+    return { ...p, cap, possible: Math.min(cap, bound) };
+  });
+  const capsTotal = perProvider.reduce((n, p) => n + p.cap, 0);
+  const settings = 'providers[].maxConnections, the users or load.maxInFlight';
+
+  if (capacity.fdLimit !== null) {
+    const open = capacity.fdsOpen ?? 0;
+    const available = Math.max(0, capacity.fdLimit - open - FD_RESERVE);
+    const possible = perProvider.reduce((n, p) => n + p.possible * (p.embedded ? 2 : 1), 0);
+    const perConnection = perProvider.every((p) => p.embedded) ? 2 : 1;
+    const certain = Math.min(certainBound, capsTotal) * perConnection;
+    const limits = `this process may open ${fmt(capacity.fdLimit)} files (ulimit -n), ${fmt(open)} are open and about ${FD_RESERVE} are kept for other work`;
+    const raise = `raise the limit (ulimit -n ${fmt(Math.max(possible, certain) + open + FD_RESERVE)}) or lower ${settings}`;
+    if (certain > available) {
+      refusals.push(`the plan keeps ${fmt(certain / perConnection)} connections open at once (${what}), which takes ${fmt(certain)} file descriptors, but ${limits}: ${raise}`);
+    } else if (possible > available) {
+      warnings.push(`preflight: the plan may open up to ${fmt(possible)} file descriptors of connections (${what}; providers[].maxConnections ${perProvider.map((p) => fmt(p.cap)).join(', ')}${perProvider.some((p) => p.embedded) ? '; the embedded mock takes two per connection' : ''}), but ${limits}. Past that, connections fail with EMFILE and the results will name the limit; ${raise}`);
     }
-  });
-  if (errors.length) return { errors, warnings };
-
-  const outside = plan.providers.flatMap((p, i) => {
-    const url = p.type === 'openai' ? p.baseUrl : p.type === 'http' ? p.target.url : null;
-    // ${upstream:NAME} is a fault proxy the run itself starts (gateway.upstreams): nothing to probe yet.
-    return url === null || OWNED_UPSTREAM.test(url) ? [] : [{ id: p.id, field: `providers[${i}].${p.type === 'openai' ? 'baseUrl' : 'url'}`, url: resolveReferences(url, lookup) }];
-  });
-  const checks = await Promise.all(outside.map(async (p) => ({ ...p, failure: await connectFailure(p.url, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS) })));
-  const down = checks.filter((c) => c.failure !== null);
-  const described = down.map((c) => `${c.field} (${c.id}): ${c.failure}`);
-  // Every provider out of reach: nothing to measure. One of several: a failover test may mean it.
-  if (down.length > 0 && down.length === plan.providers.length) {
-    for (const text of described) errors.push({ message: `${text} — no provider can be reached, so the run would measure only connection errors` });
-  } else {
-    for (const text of described) warnings.push(`${text}; its requests will fail over or count as network errors`);
   }
-  return { errors, warnings };
-}
 
-function resolveReferences(value: string, lookup: (kind: 'env' | 'secret', name: string) => string | undefined): string {
-  return value.replace(/\$\{(env|secret):([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, kind: 'env' | 'secret', name: string) => lookup(kind, name) ?? whole);
-}
-
-/** Why a TCP connection to the URL's host and port fails, or null when it is accepted. The URL's
- * text never appears (it may hold a secret); its host and port do. */
-function connectFailure(url: string, timeoutMs: number): Promise<string | null> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return Promise.resolve('not a valid URL');
+  if (capacity.portRange !== null) {
+    const ports = portCount(capacity.portRange);
+    const byOrigin = new Map<string, { possible: number; caps: number }>();
+    for (const p of perProvider) {
+      const o = byOrigin.get(p.origin) ?? { possible: 0, caps: 0 };
+      o.possible += p.possible;
+      o.caps += p.cap;
+      byOrigin.set(p.origin, o);
+    }
+    for (const [origin, o] of byOrigin) {
+      const certain = Math.min(certainBound, o.caps);
+      const range = `net.ipv4.ip_local_port_range ${capacity.portRange.low}–${capacity.portRange.high} gives ${fmt(ports)} local ports per destination`;
+      if (certain > ports) refusals.push(`the plan keeps ${fmt(certain)} connections to ${origin} open at once (${what}), but ${range}: widen the range, lower ${settings}, or spread the load over more machines`);
+      else if (o.possible > ports) warnings.push(`preflight: the plan may open up to ${fmt(o.possible)} connections to ${origin} (${what}), but ${range}; past that, connections fail with EADDRNOTAVAIL and the results will name the limit`);
+    }
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return Promise.resolve(`only http and https URLs are supported, not ${parsed.protocol}`);
-  const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  const port = Number(parsed.port) || (parsed.protocol === 'https:' ? 443 : 80);
-  const where = `${parsed.host.includes(':') ? parsed.host : `${parsed.host}:${port}`}`;
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    const done = (failure: string | null) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(failure);
-    };
-    const timer = setTimeout(() => done(`${where} did not accept a connection within ${Math.round(timeoutMs / 100) / 10} s`), timeoutMs);
-    socket.once('connect', () => done(null));
-    socket.once('error', (error: NodeJS.ErrnoException) => {
-      const why = error.code === 'ECONNREFUSED' ? 'refused the connection' : error.code === 'ENOTFOUND' ? 'host not found' : (error.code ?? error.message);
-      done(`${where}: ${why}`);
-    });
-  });
+  return { warnings, refusal: refusals.length ? `load: the plan needs more connections than this process can open — ${refusals.join('; ')}` : null };
 }

@@ -5,12 +5,12 @@
 import { performance } from 'node:perf_hooks';
 import { levelAt } from '../core/load-shape';
 import type { PlanThreshold } from '../core/plan';
-import { ACHIEVED_RATE_SECONDS, type Breach, type RunEvent, type StageInfo, type ThresholdState, type TickPoint } from '../protocol/run-events';
+import { ACHIEVED_RATE_SECONDS, type Breach, type RunEvent, type StageInfo, type ThresholdState, type TickPoint, type TracePosition } from '../protocol/run-events';
 import { percentilesOf } from './latency-histogram';
 import { latencyIndexOfMetric, metricValues } from './metric-snapshot';
 import type { RunControl } from './run-control';
 import type { RunResources } from './run-setup';
-import { LAT_E2E, LAT_E2E_INTENDED, LAT_ITL, LAT_SCHEDULE_LAG, LAT_TTFT, RunStats } from './run-stats';
+import { LAT_CLIENT_WAIT, LAT_E2E, LAT_E2E_INTENDED, LAT_ITL, LAT_SCHEDULE_LAG, LAT_TTFT, LAT_TTFT_INTENDED, RunStats } from './run-stats';
 import type { StatsSink } from './stats-sink';
 import { isCumulativeMetric, judge, newThresholdStates } from './verdict';
 import { formatMetricValue } from '../../vocabulary/format';
@@ -26,9 +26,14 @@ export interface WindowSources {
   inFlight(): number;
   /** The runner's own backlog: attempts waiting for a connection, an arrival overdue. */
   backlog(nowMs: number): number;
+  /** Requests waiting in Stampede for a connection (maxConnections), the most at once since the
+   * last call. */
+  clientWaiting(): number;
   emit(event: RunEvent): void;
   /** breakingPoint mode: a threshold broke, so the search is over. */
   breakingPointFound(message: string): void;
+  /** Replay: where in the trace a run time falls (ticks and breaches carry it). */
+  tracePosition?(runMs: number): TracePosition | undefined;
 }
 
 export class RunWindows {
@@ -130,7 +135,8 @@ export class RunWindows {
     const recycled = this.ring[this.ringNext];
     this.ring[this.ringNext] = w;
     this.ringNext = (this.ringNext + 1) % TRAILING_WINDOWS;
-    const recent = this.evaluateLive(t, stage?.name ?? '', targetLevel, achievedRate, Math.min(t, TRAILING_WINDOWS));
+    const trace = inShape ? this.sources.tracePosition?.(at) : undefined;
+    const recent = this.evaluateLive(t, stage?.name ?? '', targetLevel, achievedRate, Math.min(t, TRAILING_WINDOWS), trace);
 
     const scraped = scraper?.latest ?? { queueDepth: null, kvCacheUsage: null };
     scraper?.scrape();
@@ -156,6 +162,9 @@ export class RunWindows {
       e2e: percentilesOf(w.latency[LAT_E2E]!),
       e2eIntended: percentilesOf(w.latency[LAT_E2E_INTENDED]!),
       scheduleLag: percentilesOf(w.latency[LAT_SCHEDULE_LAG]!),
+      ttftIntended: percentilesOf(w.latency[LAT_TTFT_INTENDED]!),
+      clientWait: percentilesOf(w.latency[LAT_CLIENT_WAIT]!),
+      clientWaiting: this.sources.clientWaiting(),
       tokensPerSecond: Math.max(0, w.arrivedTokens) / seconds,
       inputTokens: w.inputTokens,
       outputTokens: w.outputTokens,
@@ -168,6 +177,7 @@ export class RunWindows {
       recent,
     };
     if (monitors) point.monitors = monitors;
+    if (trace) point.trace = trace;
     if (path) Object.assign(point, path.tickFields(w, point.queueDepth !== null));
     stats.nextWindow(recycled);
     this.tickLog.push(point);
@@ -181,7 +191,7 @@ export class RunWindows {
   /** Judges the thresholds on the trailing window and returns its figures for the tick: the
    * status bar, the panel and the CLI show them as "last 10 s", the window the thresholds'
    * live values are taken over. */
-  private evaluateLive(t: number, stage: string, targetLevel: number, achievedRate: number, windows: number): NonNullable<TickPoint['recent']> {
+  private evaluateLive(t: number, stage: string, targetLevel: number, achievedRate: number, windows: number, trace: TracePosition | undefined): NonNullable<TickPoint['recent']> {
     const plan = this.run.plan;
     const tr = this.trailing;
     tr.reset();
@@ -199,7 +209,7 @@ export class RunWindows {
       plan.thresholds,
       this.thresholdStates,
       (th) => (isCumulativeMetric(th.metric) ? total[th.metric] : live[th.metric]) ?? null,
-      (value): Breach => ({ t, stage, targetLevel, achievedRate, value }),
+      (value): Breach => (trace ? { t, stage, targetLevel, achievedRate, value, trace } : { t, stage, targetLevel, achievedRate, value }),
     );
     for (const th of newly) this.onBreach(th);
     return recent;

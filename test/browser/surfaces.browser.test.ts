@@ -11,7 +11,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { HostMessage } from '../../src/protocol/panel-messages';
-import { parseResults } from '../../src/report/results-document';
+import { parseResults, type ResultsDocument } from '../../src/report/results-document';
+import type { ClientLimitFinding } from '../../src/protocol/run-events';
+import { withClientLimits } from '../../src/runner/summary-analysis';
 import { renderHtmlReport } from '../../src/report/html-report';
 import { renderMarkdownReport } from '../../src/report/markdown-report';
 import { renderJunitReport } from '../../src/report/junit-report';
@@ -21,6 +23,7 @@ import { finishedText } from '../../src/extension/run-status-text';
 import { storedRun } from '../../src/extension/run-records';
 import { PanelSession } from '../../src/extension/panel/panel-session';
 import { formatMs, formatPercent, formatUsd } from '../../vocabulary/format';
+import { verdictLine } from '../../vocabulary/figures';
 import { launchChromium, startPanelPage, type PanelPageServer } from './panel-harness';
 
 const doc = parseResults(readFileSync(resolve(__dirname, '../fixtures/results/stopped-run.results.json'), 'utf8'));
@@ -40,17 +43,17 @@ after(async () => {
 });
 
 /** The panel's tiles and header after the host replays the stored run. */
-async function panelText(): Promise<{ status: string; headline: string; tiles: Record<string, string> }> {
+async function panelText(shown: ResultsDocument = doc): Promise<{ status: string; headline: string; tiles: Record<string, string> }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1200 } });
   try {
     const session = new PanelSession({ stop: () => undefined, setMultiplier: () => undefined });
-    const stored = storedRun(doc);
+    const stored = storedRun(shown);
     session.series.load(stored.start, stored.points, stored.summary, stored.note);
     session.attach({ post: (m: HostMessage) => void page.evaluate((msg) => (window as unknown as { __feed(m: unknown): void }).__feed(msg), m).catch(() => undefined) });
     await page.exposeFunction('__toHost', (m: unknown) => session.onWebviewMessage(m));
     await page.goto(server.url);
     await page.waitForFunction(() => !(document.querySelector('.live .verdict') as HTMLElement | null)?.hidden);
-    return page.evaluate(() => {
+    return await page.evaluate(() => {
       const tiles: Record<string, string> = {};
       for (const kpi of Array.from(document.querySelectorAll('.kpi'))) {
         tiles[kpi.querySelector('.kpi-name')!.textContent!] = `${kpi.querySelector('.kpi-value')!.textContent} · ${kpi.querySelector('.kpi-detail')!.textContent}`;
@@ -104,4 +107,45 @@ test('one results file shows the same error rate, TTFT p95, status word and cost
   const property = (name: string) => new RegExp(`<property name="${name.replace('.', '\\.')}" value="([^"]*)"/>`).exec(junit)?.[1];
   assert.deepEqual([property('status'), property('errors.rate'), property('ttft.p95'), property('cost.total')], ['STOPPED', errorRate, ttft, cost]);
   assert.match(junit, /type="STOPPED"/);
+});
+
+test('a run the load tester could not deliver says INCONCLUSIVE on every surface, once', async () => {
+  // The stored run as a completed one during which the client's connection cap held for most of
+  // it: the verdict comes from the runner's own rule (withClientLimits), as a real run's would.
+  const cap: ClientLimitFinding = {
+    kind: 'connection-cap',
+    t: 2,
+    stage: 'steady',
+    targetLevel: 5,
+    message: 'client connection cap 50 reached at 2 s: up to 120 requests waiting in Stampede, not in the server',
+    hint: 'raise providers[].maxConnections',
+    seconds: 12,
+    requests: 120,
+    failed: 0,
+    material: true,
+  };
+  const verdict = withClientLimits({ ...summary.verdict, pass: true, headline: 'PASS — all 2 thresholds held' }, [cap]);
+  const s = { ...summary, endReason: 'completed' as const, clientLimits: [cap], verdict };
+  const inconclusive: ResultsDocument = { ...doc, status: 'completed', summary: s };
+
+  // The notification's line: the word once (the headline starts with it too).
+  assert.match(verdictLine(s), /^INCONCLUSIVE — client connection cap 50 reached at 2 s/);
+  assert.doesNotMatch(verdictLine(s), /INCONCLUSIVE — INCONCLUSIVE/);
+  assert.match(finishedText(s), /^\$\(warning\) INCONCLUSIVE · err /);
+
+  const panel = await panelText(inconclusive);
+  assert.equal(panel.status, 'INCONCLUSIVE');
+  assert.match(panel.headline, /^INCONCLUSIVE — client connection cap 50 reached/);
+
+  const cli = formatVerdict(s, { palette: plainPalette, thresholds: doc.scenario.plan.thresholds, loadModel: doc.run?.loadModel }).join('\n');
+  assert.match(cli, /^Verdict: INCONCLUSIVE — client connection cap 50 reached/);
+
+  const html = renderHtmlReport(inconclusive);
+  assert.match(html, /<span class="state">INCONCLUSIVE<\/span><span class="headline">client connection cap 50 reached/);
+
+  const md = renderMarkdownReport(inconclusive);
+  assert.match(md, /\*\*⚠️ INCONCLUSIVE\*\* — client connection cap 50 reached/);
+
+  const junit = renderJunitReport(inconclusive);
+  assert.match(junit, /<property name="status" value="INCONCLUSIVE"\/>/);
 });

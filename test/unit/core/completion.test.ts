@@ -70,9 +70,11 @@ test('enum values for a field', () => {
   // Straight from the schema, so the language can grow without touching completion.
   const modelEnum = (scenarioSchema.properties?.load?.properties?.model?.enum ?? []).map(String);
   assert.ok(modelEnum.includes('open') && modelEnum.includes('closed'));
-  // breaking-point needs a search to step through: offered once the load has one.
-  assert.deepEqual(labels('name: x\nload:\n  model: |\n'), modelEnum.filter((m) => m !== 'breaking-point'));
+  // breaking-point needs a search to step through, replay a trace to replay: each offered once
+  // the load has it, and then alone.
+  assert.deepEqual(labels('name: x\nload:\n  model: |\n'), modelEnum.filter((m) => m !== 'breaking-point' && m !== 'replay'));
   assert.deepEqual(labels('name: x\nload:\n  model: |\n  search: { from: 1/s, to: 9/s, step: 1/s, hold: 5s }\n'), ['breaking-point']);
+  assert.deepEqual(labels('name: x\nload:\n  model: |\n  trace: { file: traces/requests.jsonl }\n'), ['replay']);
   const profiles = labels(`${HEAD}    profile: |\n`);
   for (const profile of ['h100-8b', 'instant', 'rate-limited-api', 'small-gpu']) assert.ok(profiles.includes(profile), profile);
 });

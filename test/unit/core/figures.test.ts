@@ -25,6 +25,13 @@ test('one status word per way a run ends', () => {
   // The word once: the editor used to say "ERROR — ERROR — …".
   assert.equal(verdictLine({ endReason: 'error', verdict: { pass: false, headline: 'ERROR — providers[0].baseUrl: not set', firstBreach: null } }), 'ERROR — providers[0].baseUrl: not set');
   assert.equal(verdictLine({ endReason: 'stopped', verdict: verdict(false) }), 'STOPPED — x');
+  // A completed run the load tester could not deliver (a client limit held) is neither PASS nor
+  // FAIL, and the runner's headline already starts with its word.
+  const inconclusive = { pass: false, inconclusive: true, headline: 'INCONCLUSIVE — client connection cap 50 reached at 2 s: a limit of the load tester', firstBreach: null };
+  assert.equal(statusWord({ endReason: 'completed', verdict: inconclusive }), 'INCONCLUSIVE');
+  assert.equal(verdictLine({ endReason: 'completed', verdict: inconclusive }), inconclusive.headline);
+  // Stopped or aborted says how the run ended, whatever the client limits.
+  assert.equal(statusWord({ endReason: 'stopped', verdict: inconclusive }), 'STOPPED');
 });
 
 test('whole-run figures come from the summary; recent ones from the runner window of the last tick', () => {
