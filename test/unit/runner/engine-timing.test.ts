@@ -32,13 +32,15 @@ test('TTFT and ITL follow the times the server wrote each token (first token at 
     const lastToken = served.map((r) => r.tokens[5]! - r.arrival);
     const gaps = served.flatMap((r) => r.tokens.slice(1).map((t, i) => t - r.tokens[i]!));
     const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    // The 4th of 8 values, the one a histogram's p50 reports (median() gives the 5th).
+    const lowerMedian = (v: number[]) => [...v].sort((a, b) => a - b)[Math.ceil(v.length / 2) - 1]!;
     // The client sent each request before the server got it and read each token after it was
     // written, so its TTFT is at least the server's delay to the first token, request by request
     // (hence also at each percentile; 0.5% for the histogram's 3 significant digits). A TTFT
     // taken at the response headers or the empty role chunk would be far below it.
-    const timings = `client ttft p50 ${summary.ttft.p50} min ${summary.ttft.min}, itl mean ${summary.itl.mean}; server first token p50 ${median(firstToken)} min ${Math.min(...firstToken)}, last token p50 ${median(lastToken)}, gap mean ${mean(gaps)}`;
+    const timings = `client ttft p50 ${summary.ttft.p50} min ${summary.ttft.min}, itl mean ${summary.itl.mean}; server first token p50 ${lowerMedian(firstToken)} min ${Math.min(...firstToken)}, last token p50 ${median(lastToken)}, gap mean ${mean(gaps)}`;
     assert.ok(summary.ttft.min! >= Math.min(...firstToken) * 0.995, timings);
-    assert.ok(summary.ttft.p50! >= median(firstToken) * 0.995, timings);
+    assert.ok(summary.ttft.p50! >= lowerMedian(firstToken) * 0.995, timings);
     // ...and the first token is read before the stream ends: a TTFT taken at the last token or at
     // the end of the stream would be at or beyond the server's last write (250 ms after the first).
     assert.ok(summary.ttft.p50! < median(lastToken), timings);
