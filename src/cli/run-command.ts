@@ -7,24 +7,27 @@ import type { ResolvedPlan } from '../core/plan';
 import { applyOverridesToText, formatOverridePath, parseSetArgument, type SetOverride } from '../core/scenario-overrides';
 import type { RunEvent, RunSummary } from '../protocol/run-events';
 import { startRun } from '../runner/engine';
+import { estimatePlan } from '../runner/plan-estimate';
+import { RunConfigError } from '../runner/prompt-source';
 import { readScenarioText } from '../runner/scenario-file';
 import type { RunHandle } from '../runner/run-options';
 import { renderHtmlReport } from '../report/html-report';
 import { renderJunitReport } from '../report/junit-report';
 import { renderMarkdownReport } from '../report/markdown-report';
 import { collectSecretValues, createScrubber, redactPlan } from '../report/redact';
-import { createResultsDocument, type ResultsDocument } from '../report/results-document';
+import { createResultsDocument, serializeResults, type ResultsDocument } from '../report/results-document';
 import { ResultsWriter } from '../report/results-writer';
 import { formatDryRun } from './dry-run';
 import { LiveView, type LiveMode } from './live-view';
-import { parseRunArgs, RUN_USAGE, type RunArgs } from './run-args';
+import { parseRunArgs, RUN_COMMAND, type RunArgs } from './run-args';
+import { formatHelp, usageError } from './command-line';
+import { toolVersion } from './version';
 import { useColor } from './terminal-style';
 import { colorPalette, plainPalette } from '../report/text-style';
-import { EXIT_INVALID, exitCodeFor } from './verdict-view';
+import { EXIT_INVALID, exitCodeFor } from '../core/exit-codes';
 import { formatVerdict } from '../report/text-verdict';
 import { newRunFolder, runStamp, scenarioSlug } from '../report/run-folder';
 
-const TOOL_VERSION = '0.1.0';
 /** How long a stop may take before the CLI gives up waiting for the engine's summary. */
 const STOP_GRACE_MS = 5000;
 
@@ -36,13 +39,16 @@ function fail(message: string): number {
 }
 
 /** Given one of --json / --report, the other goes beside it; given neither, both go into a new
- * folder under the results folder, where the run history looks for them. */
+ * folder under the results folder, where the run history looks for them. An output sent to stdout
+ * (`-`) is still written as a file there too, so a killed run keeps its results. */
 function outputPaths(args: RunArgs, plan: ResolvedPlan, now: Date): { jsonPath: string; reportPath: string } {
   const swapExt = (path: string, ext: string) => path.replace(/(\.[^./\\]*)?$/, ext);
-  if (args.json || args.report) {
+  const json = args.json === '-' ? undefined : args.json;
+  const report = args.report === '-' ? undefined : args.report;
+  if (json || report) {
     return {
-      jsonPath: resolve(args.json ?? swapExt(args.report as string, '.json')),
-      reportPath: resolve(args.report ?? swapExt(args.json as string, '.html')),
+      jsonPath: resolve(json ?? swapExt(report as string, '.json')),
+      reportPath: resolve(report ?? swapExt(json as string, '.html')),
     };
   }
   const root = resolve(args.resultsDir ?? join(process.cwd(), '.stampede', 'runs'));
@@ -99,7 +105,12 @@ function analyze(args: RunArgs): { plan: ResolvedPlan } | { code: number } {
   return { plan };
 }
 
+/** Writes a report file, or to stdout for `-`. Returns a one-line error, or null. */
 function writeOutput(path: string, text: string): string | null {
+  if (path === '-') {
+    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    return null;
+  }
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
@@ -111,20 +122,25 @@ function writeOutput(path: string, text: string): string | null {
 
 export async function runRunCommand(argv: string[]): Promise<number> {
   const parsed = parseRunArgs(argv);
-  if (!parsed.ok) {
-    process.stderr.write(`stampede run: ${parsed.message}\n\n${RUN_USAGE}\n`);
-    return EXIT_INVALID;
-  }
+  if (!parsed.ok) return usageError(RUN_COMMAND, parsed.message);
   const args = parsed.args;
   if (args.help) {
-    process.stdout.write(RUN_USAGE + '\n');
+    process.stdout.write(formatHelp(RUN_COMMAND) + '\n');
     return 0;
   }
+  // With an output on stdout, the live view, the verdict and the paths go to stderr.
+  const human = [args.json, args.report, args.md, args.junit].includes('-') ? process.stderr : process.stdout;
   const analyzed = analyze(args);
   if ('code' in analyzed) return analyzed.code;
   const plan = analyzed.plan;
   if (args.dryRun) {
-    for (const line of formatDryRun(plan)) process.stdout.write(line + '\n');
+    try {
+      const shaped = await estimatePlan(plan, dirname(resolve(args.file)));
+      for (const line of formatDryRun(shaped.plan, shaped.estimate)) human.write(line + '\n');
+    } catch (error) {
+      if (error instanceof RunConfigError) return fail(error.message);
+      throw error;
+    }
     return 0;
   }
 
@@ -133,14 +149,14 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   const runId = `${runStamp(now)}-${scenarioSlug(plan.name, args.file)}`;
   const scrub = createScrubber(collectSecretValues(plan, secretLookup));
 
-  const isTTY = Boolean(process.stdout.isTTY);
+  const isTTY = Boolean(human.isTTY);
   const palette = useColor(isTTY, process.env, args.color) ? colorPalette : plainPalette;
   const mode: LiveMode = args.quiet ? 'quiet' : isTTY ? 'tty' : 'lines';
-  const live = new LiveView(process.stdout, mode, palette, scrub);
+  const live = new LiveView(human, mode, palette, scrub);
 
   const doc: ResultsDocument = createResultsDocument({
     runId,
-    toolVersion: TOOL_VERSION,
+    toolVersion: toolVersion(),
     scenarioName: plan.name,
     scenarioFile: args.file,
     overrides: args.sets,
@@ -176,7 +192,11 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSigterm);
   process.on('exit', restoreCursor);
 
+  // The load shape's length, from the plan — or for a replay from the start event, once the
+  // engine has read its trace.
+  let shapeMs: number | null = plan.load.replay ? null : plan.load.durationMs;
   const onEvent = (event: RunEvent) => {
+    if (event.type === 'start' && shapeMs === null) shapeMs = event.durationMs;
     try {
       writer.handle(event);
       live.onEvent(event);
@@ -197,7 +217,7 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     });
     handle = started;
     if (stoppedBy) started.stop('stopped', `stopped by ${stoppedBy}`);
-    summary = await waitForSummary(started, plan, () => stoppedBy !== null);
+    summary = await waitForSummary(started, plan, () => stoppedBy !== null, () => shapeMs);
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);
@@ -214,21 +234,24 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   const writeError = writer.close();
   process.off('exit', restoreCursor);
 
-  const out = (line: string) => process.stdout.write(scrub(line) + '\n');
+  const out = (line: string) => human.write(scrub(line) + '\n');
   const problems: string[] = writeError ? [writeError] : [];
   const reports: Array<[string, string]> = [];
   const html = writeOutput(reportPath, scrub(renderHtmlReport(doc)));
   if (html) problems.push(html);
   else reports.push(['Report', reportPath]);
-  if (args.md) {
-    const e = writeOutput(resolve(args.md), scrub(renderMarkdownReport(doc)));
+  const extra: Array<[string, string | undefined, () => string]> = [
+    ['HTML', args.report === '-' ? '-' : undefined, () => renderHtmlReport(doc)],
+    ['Markdown', args.md, () => renderMarkdownReport(doc)],
+    ['JUnit', args.junit, () => renderJunitReport(doc)],
+    ['JSON', args.json === '-' ? '-' : undefined, () => serializeResults(doc)],
+  ];
+  for (const [label, path, render] of extra) {
+    if (!path) continue;
+    const target = path === '-' ? '-' : resolve(path);
+    const e = writeOutput(target, scrub(render()));
     if (e) problems.push(e);
-    else reports.push(['Markdown', resolve(args.md)]);
-  }
-  if (args.junit) {
-    const e = writeOutput(resolve(args.junit), scrub(renderJunitReport(doc)));
-    if (e) problems.push(e);
-    else reports.push(['JUnit', resolve(args.junit)]);
+    else if (target !== '-') reports.push([label, target]);
   }
 
   out('');
@@ -247,16 +270,24 @@ export async function runRunCommand(argv: string[]): Promise<number> {
 }
 
 /** Waits for the engine's summary. Never hangs: after a stop (or once the run is well past its
- * planned end) the engine gets STOP_GRACE_MS to finish, then the CLI moves on without it. */
-function waitForSummary(handle: RunHandle, plan: ResolvedPlan, stopping: () => boolean): Promise<RunSummary | null> {
+ * planned end) the engine gets STOP_GRACE_MS to finish, then the CLI moves on without it.
+ * `shapeMs`: the load shape's length, null until known (a replay's, once its trace is read; the
+ * planned end counts from then). */
+function waitForSummary(handle: RunHandle, plan: ResolvedPlan, stopping: () => boolean, shapeMs: () => number | null): Promise<RunSummary | null> {
   return new Promise((resolvePromise) => {
     // A cache A/B runs the load twice; a warm-up runs before it.
     const cx = plan.cacheExperiment;
-    const plannedMs = plan.load.durationMs * (cx?.ab ? 2 : 1) + (cx?.warmup?.durationMs ?? 0);
-    const overdueAt = Date.now() + plannedMs + plan.resilience.timeouts.totalMs * (cx?.ab ? 2 : 1) + 30_000;
+    const runs = cx?.ab ? 2 : 1;
+    let overdueAt = Infinity;
+    const planEnd = () => {
+      const shape = shapeMs();
+      if (shape !== null && overdueAt === Infinity) overdueAt = Date.now() + shape * runs + (cx?.warmup?.durationMs ?? 0) + plan.resilience.timeouts.totalMs * runs + 30_000;
+    };
+    planEnd();
     let stopSeenAt: number | null = null;
     const timer = setInterval(() => {
       const now = Date.now();
+      planEnd();
       if (stopSeenAt === null && (stopping() || now > overdueAt)) {
         stopSeenAt = now;
         if (!stopping()) handle.stop('stopped', 'the run went past its planned end');

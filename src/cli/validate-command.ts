@@ -1,10 +1,24 @@
-// `stampede validate FILE… [--json]`: checks scenario files and prints one line per problem in
-// the `file:line:col: severity: message` form that CI logs and VS Code problem matchers read.
-import { readFileSync, statSync } from 'node:fs';
+// `stampede validate FILE… [--json PATH]`: checks scenario files and prints one line per problem
+// in the `file:line:col: severity: message` form that CI logs and VS Code problem matchers
+// (`$stampede`) read.
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { analyzeScenario } from '../core/analyze-scenario';
-import type { Problem } from '../core/problem';
+import type { ResolvedPlan } from '../core/plan';
+import { formatProblemLine, type Problem } from '../core/problem';
+import { parseScenarioSource } from '../core/yaml-source';
+import { estimatePlan } from '../runner/plan-estimate';
+import { parseOrExit, usageError, type CommandSpec } from './command-line';
 
-const USAGE = 'usage: stampede validate FILE... [--json]';
+export const VALIDATE_COMMAND: CommandSpec = {
+  name: 'validate',
+  synopsis: 'FILE... [options]',
+  summary: 'Checks scenario files without running them: one file:line:col: severity: message line per problem.',
+  options: {
+    json: { type: 'string', value: 'PATH', output: true, description: 'also write the problems as JSON; - for stdout (the lines then go to stderr)' },
+  },
+  epilog: 'Exit codes: 0 no errors (warnings allowed), 2 an error in any file or bad usage, 70 internal error.',
+};
 // Larger than any hand-written scenario; keeps a mistaken argument (a log, a dump) from being parsed.
 const MAX_BYTES = 5 * 1024 * 1024;
 
@@ -27,7 +41,21 @@ function looksBinary(bytes: Buffer): boolean {
   }
 }
 
-function checkFile(file: string): FileProblem[] {
+/** A replay's trace is read as a run reads it, so CI's validate step fails on a trace the run
+ * would stop at (missing, malformed, out of order), at load.trace.file, naming the trace's line. */
+async function checkTrace(file: string, text: string, plan: ResolvedPlan): Promise<FileProblem[]> {
+  try {
+    await estimatePlan(plan, dirname(file));
+    return [];
+  } catch (error) {
+    const field = 'load.trace.file';
+    const message = (error instanceof Error ? error.message : String(error)).replace(`${field}: `, '');
+    const range = parseScenarioSource(text).locator.valueRange(['load', 'trace', 'file']);
+    return [{ file, severity: 'error', code: 'trace-unreadable', message, path: field, range }];
+  }
+}
+
+async function checkFile(file: string): Promise<FileProblem[]> {
   let bytes: Buffer;
   try {
     const stat = statSync(file);
@@ -41,7 +69,8 @@ function checkFile(file: string): FileProblem[] {
   }
   if (looksBinary(bytes)) return [fileProblem(file, 'binary-file', 'is a binary file, not a YAML scenario')];
   const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  const { problems } = analyzeScenario(text, { fileName: file });
+  const { problems, plan } = analyzeScenario(text, { fileName: file });
+  if (plan?.load.replay) return [...problems.map((p) => ({ ...p, file })), ...(await checkTrace(file, text, plan))];
   const syntax = problems.filter((p) => p.code === 'yaml-syntax');
   if (syntax.length > 1) {
     // A file that is not YAML at all produces a cascade; the first error is the one to fix.
@@ -52,34 +81,35 @@ function checkFile(file: string): FileProblem[] {
   return problems.map((p) => ({ ...p, file }));
 }
 
-function formatLine(problem: FileProblem): string {
-  const where = problem.path ? ` (${problem.path})` : '';
-  return `${problem.file}:${problem.range.line}:${problem.range.column}: ${problem.severity}: ${problem.message}${where}`;
-}
 
-export async function runValidateCommand(args: string[]): Promise<number> {
-  const json = args.includes('--json');
-  const unknownFlag = args.find((a) => a.startsWith('-') && a !== '--json');
-  const files = args.filter((a) => !a.startsWith('-'));
-  if (unknownFlag) {
-    process.stderr.write(`stampede validate: unknown option '${unknownFlag}'\n${USAGE}\n`);
-    return 2;
-  }
-  if (files.length === 0) {
-    process.stderr.write(`stampede validate: no files given\n${USAGE}\n`);
-    return 2;
-  }
+export async function runValidateCommand(argv: string[]): Promise<number> {
+  const parsed = parseOrExit(VALIDATE_COMMAND, argv);
+  if (typeof parsed === 'number') return parsed;
+  const files = parsed.positionals;
+  const json = parsed.values.json as string | undefined;
+  if (files.length === 0) return usageError(VALIDATE_COMMAND, 'no files given');
   const all: FileProblem[] = [];
-  for (const file of files) all.push(...checkFile(file));
+  for (const file of files) all.push(...(await checkFile(file)));
   const errors = all.filter((p) => p.severity === 'error').length;
   const warnings = all.length - errors;
-  if (json) {
+  // With the JSON on stdout, the lines go to stderr, so stdout stays one JSON document.
+  const lines = json === '-' ? process.stderr : process.stdout;
+  for (const problem of all) lines.write(formatProblemLine(problem.file, problem) + '\n');
+  const summary = `${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+  process.stderr.write(summary + '\n');
+  if (json !== undefined) {
     const out = all.map((p) => ({ file: p.file, line: p.range.line, column: p.range.column, endLine: p.range.endLine, endColumn: p.range.endColumn, severity: p.severity, code: p.code, message: p.message, path: p.path }));
-    process.stdout.write(JSON.stringify({ files: files.length, errors, warnings, problems: out }, null, 2) + '\n');
-  } else {
-    for (const problem of all) process.stdout.write(formatLine(problem) + '\n');
-    const summary = `${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
-    process.stderr.write(summary + '\n');
+    const text = JSON.stringify({ files: files.length, errors, warnings, problems: out }, null, 2) + '\n';
+    if (json === '-') process.stdout.write(text);
+    else {
+      try {
+        mkdirSync(dirname(resolve(json)), { recursive: true });
+        writeFileSync(json, text);
+      } catch (error) {
+        process.stderr.write(`stampede validate: cannot write ${json}: ${(error as Error).message}\n`);
+        return 2;
+      }
+    }
   }
   return errors > 0 ? 2 : 0;
 }

@@ -18,6 +18,7 @@ import { ProblemSink } from './problem-sink';
 import type { SourceLocator } from './yaml-source';
 import { asBoolean, asFields, asList, asNumber, asString, asStringOrNumber, has, type Fields } from './read-value';
 import { checkInterpolations, hasReference } from './interpolation';
+import { plannedConcurrency } from './load-shape';
 import { resolveLoad } from './resolve-load';
 import { resolveResilience } from './resolve-resilience';
 import { resolveHttpTarget } from './resolve-http-target';
@@ -40,6 +41,7 @@ export const MOCK_DEFAULT_MODEL = 'mock-llama-3-8b';
 export const MOCK_DEFAULT_PRICING: PlanPricing = { input: 0.15, cachedInput: 0.075, output: 0.6 };
 export const DEFAULT_PROMPT_TOKENS: TokenDistribution = { kind: 'lognormal', median: 400, p95: 1500 };
 const DEFAULT_MAX_TOKENS = 256;
+/** maxConnections until the load is known (then plannedConcurrency replaces it). */
 const DEFAULT_MAX_CONNECTIONS = 256;
 const SECRET_HEADER = /^(authorization|proxy-authorization|x-api-key|api-key)$/i;
 
@@ -60,7 +62,7 @@ function resolvePricing(raw: unknown, defaults: PlanPricing): PlanPricing {
 
 function resolveProviders(raw: unknown, clock: RunClock, sink: ProblemSink, upstreams: readonly string[] | null): PlanProvider[] {
   if (raw === undefined) {
-    return [{ id: 'mock', type: 'mock', profile: 'small-gpu', model: MOCK_DEFAULT_MODEL, headers: {}, pricing: { ...MOCK_DEFAULT_PRICING }, maxConnections: DEFAULT_MAX_CONNECTIONS, overrides: {} }];
+    return [{ id: 'mock', type: 'mock', profile: 'small-gpu', model: MOCK_DEFAULT_MODEL, headers: {}, pricing: { ...MOCK_DEFAULT_PRICING }, maxConnections: DEFAULT_MAX_CONNECTIONS, maxConnectionsFromPlan: true, overrides: {} }];
   }
   const providers: PlanProvider[] = [];
   const seen = new Set<string>();
@@ -82,6 +84,7 @@ function resolveProviders(raw: unknown, clock: RunClock, sink: ProblemSink, upst
       }
     }
     const maxConnections = asNumber(provider.maxConnections) ?? DEFAULT_MAX_CONNECTIONS;
+    const fromPlan = asNumber(provider.maxConnections) === undefined ? { maxConnectionsFromPlan: true } : {};
     const type = provider.type;
     if (type === 'mock' || type === 'openai' || type === 'http') {
       for (const misplaced of misplacedProviderFields(type, provider)) sink.error('wrong-provider-type', misplaced.message, [...path, misplaced.field], 'key');
@@ -99,6 +102,7 @@ function resolveProviders(raw: unknown, clock: RunClock, sink: ProblemSink, upst
         headers,
         pricing: resolvePricing(provider.pricing, MOCK_DEFAULT_PRICING),
         maxConnections,
+        ...fromPlan,
         overrides,
       };
       const behaviour = resolveMockBehaviour(provider, path, clock, sink);
@@ -117,6 +121,7 @@ function resolveProviders(raw: unknown, clock: RunClock, sink: ProblemSink, upst
         headers,
         pricing: resolvePricing(provider.pricing, { input: 0, cachedInput: 0, output: 0 }),
         maxConnections,
+        ...fromPlan,
         target,
       });
     } else if (type === 'openai') {
@@ -139,6 +144,7 @@ function resolveProviders(raw: unknown, clock: RunClock, sink: ProblemSink, upst
         headers,
         pricing: resolvePricing(provider.pricing, { input: 0, cachedInput: 0, output: 0 }),
         maxConnections,
+        ...fromPlan,
       };
       if (apiKey !== undefined) plan.apiKey = apiKey;
       if (has(provider, 'extract')) plan.extract = resolveExtract(provider.extract, [...path, 'extract'], sink, upstreams);
@@ -148,12 +154,14 @@ function resolveProviders(raw: unknown, clock: RunClock, sink: ProblemSink, upst
   return providers;
 }
 
-function resolvePromptTokens(raw: unknown, path: Array<string | number>, sink: ProblemSink): TokenDistribution {
-  if (typeof raw === 'number') return Number.isInteger(raw) && raw >= 1 ? { kind: 'fixed', tokens: raw } : DEFAULT_PROMPT_TOKENS;
+/** promptTokens or maxTokens: a fixed count or one of the distribution pairs. */
+function resolveTokenDistribution(raw: unknown, path: Array<string | number>, sink: ProblemSink, fallback: TokenDistribution): TokenDistribution {
+  const field = String(path[path.length - 1]);
+  if (typeof raw === 'number') return Number.isInteger(raw) && raw >= 1 ? { kind: 'fixed', tokens: raw } : fallback;
   const fields = asFields(raw);
-  if (!fields) return DEFAULT_PROMPT_TOKENS;
+  if (!fields) return fallback;
   const known = ['median', 'p95', 'mean', 'stddev', 'min', 'max'];
-  if (Object.keys(fields).some((key) => !known.includes(key))) return DEFAULT_PROMPT_TOKENS; // unknown field, reported by the schema
+  if (Object.keys(fields).some((key) => !known.includes(key))) return fallback; // unknown field, reported by the schema
   const keys = Object.keys(fields).sort().join(',');
   const n = (key: string) => asNumber(fields[key]) ?? 0;
   switch (keys) {
@@ -166,9 +174,15 @@ function resolvePromptTokens(raw: unknown, path: Array<string | number>, sink: P
       if (n('max') < n('min')) sink.error('bad-distribution', `max (${n('max')}) is below min (${n('min')})`, [...path, 'max']);
       return { kind: 'uniform', min: n('min'), max: n('max') };
     default:
-      sink.error('bad-distribution', `promptTokens needs exactly one pair: { median, p95 }, { mean, stddev } or { min, max } — got { ${Object.keys(fields).join(', ')} }`, path, 'key');
-      return DEFAULT_PROMPT_TOKENS;
+      sink.error('bad-distribution', `${field} needs exactly one pair: { median, p95 }, { mean, stddev } or { min, max } — got { ${Object.keys(fields).join(', ')} }`, path, 'key');
+      return fallback;
   }
+}
+
+/** The one number a distribution stands for where one is needed (estimates, http bodies). */
+function typicalTokens(dist: TokenDistribution): number {
+  const v = dist.kind === 'fixed' ? dist.tokens : dist.kind === 'lognormal' ? dist.median : dist.kind === 'normal' ? dist.mean : (dist.min + dist.max) / 2;
+  return Math.max(1, Math.round(v));
 }
 
 function resolvePrompt(raw: unknown, path: Array<string | number>, sink: ProblemSink): PlanPromptSource | undefined {
@@ -226,11 +240,16 @@ function resolveWorkload(raw: unknown, providers: readonly PlanProvider[], provi
     const resolved: Omit<PlanMixEntry, 'share'> = {
       name,
       weight: asNumber(entry.weight) ?? 1,
-      promptTokens: has(entry, 'promptTokens') ? resolvePromptTokens(entry.promptTokens, [...path, 'promptTokens'], sink) : DEFAULT_PROMPT_TOKENS,
-      maxTokens: asNumber(entry.maxTokens) ?? DEFAULT_MAX_TOKENS,
+      promptTokens: has(entry, 'promptTokens') ? resolveTokenDistribution(entry.promptTokens, [...path, 'promptTokens'], sink, DEFAULT_PROMPT_TOKENS) : DEFAULT_PROMPT_TOKENS,
+      maxTokens: DEFAULT_MAX_TOKENS,
       stream: asBoolean(entry.stream) ?? stream,
       provider,
     };
+    if (has(entry, 'maxTokens')) {
+      const dist = resolveTokenDistribution(entry.maxTokens, [...path, 'maxTokens'], sink, { kind: 'fixed', tokens: DEFAULT_MAX_TOKENS });
+      resolved.maxTokens = typicalTokens(dist);
+      if (dist.kind !== 'fixed') resolved.maxTokensDist = dist;
+    }
     const prompt = has(entry, 'prompt') ? resolvePrompt(entry.prompt, [...path, 'prompt'], sink) : undefined;
     if (prompt) resolved.prompt = prompt;
     const system = asString(entry.system);
@@ -369,6 +388,10 @@ export function resolveScenario(value: unknown, options: ResolveOptions = {}): {
   if (workload) checkCancellationVerify(workload, providers, monitors, sink);
   const name = asString(root.name);
   if (sink.hasErrors || !workload || !load || name === undefined) return { plan: null, problems: sink.problems };
+  // A connection per request in flight, unless the scenario caps them: a cap nobody asked for
+  // would hold the planned load inside Stampede (docs/scenario.md, maxConnections).
+  const concurrency = plannedConcurrency(load, cacheExperiment?.herd?.requests ?? 0);
+  for (const p of providers) if (p.maxConnectionsFromPlan) p.maxConnections = concurrency;
   const plan: ResolvedPlan = {
     name,
     seed: asNumber(root.seed) ?? 1,

@@ -17,21 +17,22 @@ import { ResultsWriter } from '../report/results-writer';
 import { formatLiveLine, formatLogLine, emptyOutcomes, type LiveState } from '../report/text-progress';
 import { formatVerdict } from '../report/text-verdict';
 import { plainPalette } from '../report/text-style';
-import { estimateRun, formatEstimate } from '../core/run-estimate';
+import { formatEstimate, type RunEstimate } from '../core/run-estimate';
 import { planAgainstMock } from './mock-plan';
 import { newestReport, resultsRoot } from './results-location';
 import { newRunFolder } from '../report/run-folder';
-import { isScenarioDocument, type ScenarioAnalyses } from './scenario-analysis';
+import { isScenarioDocument, scenarioFolder, type ScenarioAnalyses } from './scenario-analysis';
 import type { ScenarioSecrets } from './secrets';
 import { secretNames } from './secret-names';
 import type { ScenarioDiagnostics } from './diagnostics';
 
-const TOOL_VERSION = '0.1.0';
 const LAST_REPORT_KEY = 'stampede.lastReport';
+export const RESTRICTED_MODE_MESSAGE = 'Stampede: running a scenario is disabled in Restricted Mode. A run sends traffic and may spend money: trust this workspace to run it.';
 
 /** Whatever else wants the run's events (the live panel). */
 export interface RunEventSink {
-  onRunEvent(event: RunEvent): void;
+  /** `scrub` removes the run's secret values from text meant for a person to read. */
+  onRunEvent(event: RunEvent, scrub: (text: string) => string): void;
   show?(preserveFocus?: boolean): void;
 }
 
@@ -53,8 +54,13 @@ export class RunController implements vscode.Disposable {
     private readonly secrets: ScenarioSecrets,
   ) {}
 
-  addSink(sink: RunEventSink): void {
+  /** Adds a listener of every run's events; dispose the result to remove it (a task's terminal). */
+  addSink(sink: RunEventSink): vscode.Disposable {
     this.sinks.push(sink);
+    return new vscode.Disposable(() => {
+      const at = this.sinks.indexOf(sink);
+      if (at >= 0) this.sinks.splice(at, 1);
+    });
   }
 
   get running(): boolean {
@@ -84,6 +90,14 @@ export class RunController implements vscode.Disposable {
 
   /** Runs a scenario to its end; resolves with the summary, or undefined when it did not start. */
   async run(uri: vscode.Uri | undefined, options: { againstMock: boolean }): Promise<RunSummary | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      // Restricted Mode: a scenario from an unknown repository could send traffic anywhere and
+      // spend money, and its workspace settings could skip the cost prompt.
+      void vscode.window
+        .showWarningMessage(RESTRICTED_MODE_MESSAGE, 'Manage Workspace Trust')
+        .then((choice) => (choice ? vscode.commands.executeCommand('workbench.trust.manage') : undefined));
+      return undefined;
+    }
     if (this.active) {
       const choice = await vscode.window.showWarningMessage(`Stampede: "${this.active.name}" is still running.`, 'Stop It');
       if (choice === 'Stop It') this.stop();
@@ -101,7 +115,10 @@ export class RunController implements vscode.Disposable {
       await vscode.commands.executeCommand('workbench.actions.view.problems');
       return undefined;
     }
-    const plan = await this.confirmCost(options.againstMock ? planAgainstMock(analyzed) : analyzed);
+    const asked = options.againstMock ? planAgainstMock(analyzed) : analyzed;
+    const estimate = await this.estimate(asked, document);
+    if (!estimate) return undefined;
+    const plan = await this.confirmCost(asked, estimate);
     if (!plan) return undefined;
 
     const secretValues = new Map<string, string>();
@@ -113,10 +130,23 @@ export class RunController implements vscode.Disposable {
       }
       secretValues.set(name, value);
     }
-    return this.start(document, plan, secretValues);
+    // Swapped to the mock: the same requests at no cost.
+    const final = plan === asked ? estimate : await this.estimate(plan, document);
+    return final && this.start(document, plan, secretValues, final);
   }
 
-  private async start(document: vscode.TextDocument, plan: ResolvedPlan, secretValues: Map<string, string>): Promise<RunSummary | undefined> {
+  /** The plan's estimate; a replay's trace that cannot be read is said now, and nothing runs.
+   * (The runner reads the trace again from the plan as analyzed.) */
+  private async estimate(plan: ResolvedPlan, document: vscode.TextDocument): Promise<RunEstimate | undefined> {
+    try {
+      return (await this.analyses.estimates.estimate(plan, scenarioFolder(document))).estimate;
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Stampede: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private async start(document: vscode.TextDocument, plan: ResolvedPlan, secretValues: Map<string, string>, estimate: RunEstimate): Promise<RunSummary | undefined> {
     const workspaceFolder = vscode.workspace.getWorkspaceFolder(document.uri) ?? vscode.workspace.workspaceFolders?.[0];
     const fileName = document.uri.scheme === 'file' ? document.uri.fsPath : undefined;
     const baseDir = workspaceFolder?.uri.fsPath ?? (fileName ? dirname(fileName) : tmpdir());
@@ -129,7 +159,7 @@ export class RunController implements vscode.Disposable {
 
     const doc = createResultsDocument({
       runId,
-      toolVersion: TOOL_VERSION,
+      toolVersion: String(this.context.extension.packageJSON.version),
       scenarioName: plan.name,
       scenarioFile: fileName ?? null,
       overrides: [],
@@ -153,7 +183,7 @@ export class RunController implements vscode.Disposable {
     const tellSinks = (event: RunEvent) => {
       for (const sink of this.sinks) {
         try {
-          sink.onRunEvent(event);
+          sink.onRunEvent(event, scrub);
         } catch (error) {
           this.log.warn(`the live panel could not take a ${event.type} event: ${(error as Error).message}`);
         }
@@ -194,7 +224,7 @@ export class RunController implements vscode.Disposable {
         onEvent,
         runId,
         env: process.env,
-        baseDir: fileName ? dirname(fileName) : baseDir,
+        baseDir: scenarioFolder(document),
         resolveSecret: async (name) => secretValues.get(name),
         workerPath: this.context.asAbsolutePath(join('dist', 'worker.js')),
       });
@@ -205,7 +235,7 @@ export class RunController implements vscode.Disposable {
     }
     this.active = { handle, name: plan.name, writer };
     await vscode.commands.executeCommand('setContext', 'stampede.running', true);
-    this.log.info(`▶ ${plan.name} — ${formatEstimate(estimateRun(plan))}; results: ${folder}`);
+    this.log.info(`▶ ${plan.name} — ${formatEstimate(estimate)}; results: ${folder}`);
     this.log.show(true);
 
     const summary = await vscode.window.withProgress(
@@ -249,7 +279,7 @@ export class RunController implements vscode.Disposable {
     const headline = ctx.scrub(summary.verdict.headline).replace(/^(PASS|FAIL)\s*[—-]\s*/, '');
     const actions = reportWritten ? ['Open Report', 'Open Results'] : ['Open Results'];
     const show = summary.endReason === 'completed' && summary.verdict.pass ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-    const prefix = summary.endReason === 'completed' ? (summary.verdict.pass ? '✔ PASS' : '✘ FAIL') : summary.endReason.toUpperCase();
+    const prefix = summary.endReason === 'completed' ? (summary.verdict.pass ? '✔ PASS' : summary.verdict.inconclusive ? '⚠ INCONCLUSIVE' : '✘ FAIL') : summary.endReason.toUpperCase();
     void show(`Stampede: ${prefix} — ${headline}`, ...actions).then(async (choice) => {
       if (choice === 'Open Report') await vscode.commands.executeCommand('stampede.showLastReport', ctx.reportPath);
       if (choice === 'Open Results') await vscode.window.showTextDocument(vscode.Uri.file(ctx.jsonPath));
@@ -257,8 +287,7 @@ export class RunController implements vscode.Disposable {
   }
 
   /** The plan to run: as given, swapped to the mock, or undefined when the user declines. */
-  private async confirmCost(plan: ResolvedPlan): Promise<ResolvedPlan | undefined> {
-    const estimate = estimateRun(plan);
+  private async confirmCost(plan: ResolvedPlan, estimate: RunEstimate): Promise<ResolvedPlan | undefined> {
     if (estimate.realProviders.length === 0) return plan;
     const limit = this.setting<number>('confirmCostAboveUsd') ?? 1;
     if (estimate.costUsd <= limit && limit > 0) return plan;

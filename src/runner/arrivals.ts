@@ -4,6 +4,8 @@
 //   dropped, never silently skipped.
 // - Closed model: a number of users follows the shape; each sends its next request when the
 //   previous one ends, after a think time.
+// - Replay (replay-arrivals.ts): the open scheduler with the trace's recorded arrivals in place
+//   of drawn ones.
 import { levelAt } from '../core/load-shape';
 import type { PlanLoad } from '../core/plan';
 import type { RunControl } from './run-control';
@@ -22,6 +24,21 @@ export interface ArrivalTarget {
   /** Sends a request intended at `intendedAt` (performance.now() ms); `user` in the closed model. */
   launch(intendedAt: number, stageIndex: number, user: ClosedUser | null): void;
   dropArrivals(stageIndex: number, count: number): void;
+}
+
+/** A request whose mix entry and sizes were recorded in a trace (load.model: replay). */
+export interface RecordedRequest {
+  mixIndex: number;
+  /** Prompt tokens, the mix entry's system message not included. */
+  promptTokens: number;
+  maxTokens: number;
+  /** The prompt as a JSON string literal; `rng` draws any filler past the shared prefix. */
+  promptJson(rng: SeededRandom): string;
+}
+
+/** Where a replay's arrivals go: the request flow, which sends them as recorded. */
+export interface RecordedArrivalTarget extends ArrivalTarget {
+  launchRecorded(intendedAt: number, stageIndex: number, request: RecordedRequest): void;
 }
 
 /**
@@ -73,13 +90,13 @@ export class OpenArrivals {
   private immediate: NodeJS.Immediate | null = null;
 
   constructor(
-    private readonly run: RunControl,
+    protected readonly run: RunControl,
     private readonly rng: SeededRandom,
     private readonly target: ArrivalTarget,
   ) {}
 
   start(): void {
-    this.nextArrival = this.draw(0, true);
+    this.nextArrival = this.firstArrival();
     this.pump();
   }
 
@@ -93,6 +110,23 @@ export class OpenArrivals {
   /** 1 when an arrival is due but not yet sent (the runner's own backlog), else 0. */
   backlog(nowMs: number): number {
     return this.nextArrival !== null && this.nextArrival < nowMs ? 1 : 0;
+  }
+
+  /** The first arrival's run time, or null when the shape has none. */
+  protected firstArrival(): number | null {
+    return this.draw(0, true);
+  }
+
+  /** Sends the arrival intended at run time `intendedMs`; returns the next one's time. */
+  protected launchOne(intendedMs: number): number | null {
+    const run = this.run;
+    this.target.launch(run.t0 + intendedMs, run.stageIndexAt(intendedMs), null);
+    return this.draw(intendedMs);
+  }
+
+  /** Arrivals owed from `firstMs` (due then, never sent) to the end of the shape. */
+  protected owedFrom(firstMs: number): number {
+    return arrivalsOwedFrom(this.run.plan.load, this.run.multiplier, firstMs);
   }
 
   private draw(fromMs: number, first = false): number | null {
@@ -114,9 +148,7 @@ export class OpenArrivals {
     const now = run.now();
     let n = 0;
     while (this.nextArrival !== null && this.nextArrival <= now) {
-      const intended = this.nextArrival;
-      this.target.launch(run.t0 + intended, run.stageIndexAt(intended), null);
-      this.nextArrival = this.draw(intended);
+      this.nextArrival = this.launchOne(this.nextArrival);
       if (++n >= MAX_BATCH) {
         this.immediate = setImmediate(this.pump);
         return;
@@ -131,7 +163,7 @@ export class OpenArrivals {
     const first = this.nextArrival;
     if (first === null) return;
     const run = this.run;
-    const owed = arrivalsOwedFrom(run.plan.load, run.multiplier, first);
+    const owed = this.owedFrom(first);
     this.nextArrival = null;
     this.target.dropArrivals(run.stageIndexAt(first), owed);
     const lagS = Math.round((run.now() - first) / 100) / 10;
@@ -165,6 +197,9 @@ export interface ClosedUser {
 export class ClosedUsers {
   private readonly users: ClosedUser[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** Users answered since the last microtask checkpoint, sent again together (done()). */
+  private answered: ClosedUser[] = [];
+  private answeredScheduled = false;
 
   constructor(
     private readonly run: RunControl,
@@ -214,14 +249,32 @@ export class ClosedUsers {
     const load = this.run.plan.load;
     const think = load.thinkTimeMaxMs > load.thinkTimeMinMs ? this.rngThink.uniform(load.thinkTimeMinMs, load.thinkTimeMaxMs) : load.thinkTimeMinMs;
     if (think <= 0 && answered) {
-      // Right after the response's callbacks return, still before the next I/O: no Immediate
-      // per request. A failure without a response (refused, a synchronous error) goes through
-      // setImmediate instead, so a failing user cannot starve the event loop.
-      queueMicrotask(() => this.fireGuarded(user));
+      // The next request must go out after undici has released the keep-alive connection the
+      // answer came on (it does so in a setImmediate queued while the response completes): sent
+      // any earlier, it finds no connection free and the Pool opens one more, so the runner holds
+      // more connections than requests (10,100 for 10,000 users, past a server's cap). The users
+      // answered in one I/O callback go out together in one Immediate, queued from the microtask
+      // checkpoint after that callback, so after undici's; an answer in a later callback gets a
+      // later Immediate, after its own connection's release. A failure without a response
+      // (refused, a synchronous error) goes through next() instead.
+      this.answered.push(user);
+      if (!this.answeredScheduled) {
+        this.answeredScheduled = true;
+        queueMicrotask(this.scheduleAnswered);
+      }
       return;
     }
     this.next(user, think);
   }
+
+  private readonly scheduleAnswered = (): void => {
+    const users = this.answered;
+    this.answered = [];
+    this.answeredScheduled = false;
+    setImmediate(() => {
+      for (const user of users) this.fireGuarded(user);
+    });
+  };
 
   private next(user: ClosedUser, thinkMs: number): void {
     if (thinkMs <= 0) {

@@ -2,6 +2,7 @@
 // stop, the end of the load shape, the drain, finish and the summary (run-summary.ts). The
 // parts, each in its own file:
 // - arrivals.ts: when requests go out (open model arrivals, closed model users);
+//   replay-arrivals.ts, replay-load.ts: a replay's recorded arrivals, its trace read at setup;
 // - request-flow.ts: each request's attempts (send, retries, agent steps, deadlines, complete);
 // - run-sink.ts, stats-sink.ts: what is recorded, sample by sample — the local statistics are
 //   one sink, RunOptions.sinks adds others;
@@ -28,6 +29,9 @@ import { ClosedUsers, OpenArrivals } from './arrivals';
 import { startCacheAB } from './cache-experiment';
 import { HerdProbe, herdPromptJson, herdResult, withHerd } from './herd-probe';
 import { RunConfigError } from './prompt-source';
+import { ReplayArrivals } from './replay-arrivals';
+import { loadReplay, type ReplaySession } from './replay-load';
+import { ReplayPrompts } from './replay-prompt';
 import { RequestFlow } from './request-flow';
 import type { RunControl, RunPhase } from './run-control';
 import type { RunHandle, RunOptions } from './run-options';
@@ -37,10 +41,16 @@ import { buildSummary, minimalSummary, type SummaryInputs } from './run-summary'
 import { RunWindows } from './run-windows';
 import { SeededRandom } from './seeded-random';
 import { StatsSink } from './stats-sink';
-import { withAnalysis } from './summary-analysis';
+import { withAnalysis, type ClientFindings } from './summary-analysis';
+import { clientLimitFindings } from './client-limits';
 
 /** How long in-flight requests may finish after the load shape ends. */
 const MAX_DRAIN_MS = 10_000;
+
+/** Stage statistics are indexed by stage index. */
+function stageSlots(stages: readonly StageInfo[]): number {
+  return stages.reduce((m, s) => Math.max(m, s.index), -1) + 1;
+}
 
 export function startRun(options: RunOptions): RunHandle {
   if (options.plan.cacheExperiment?.ab) return startCacheAB(options, startSingleRun);
@@ -55,7 +65,8 @@ function startSingleRun(options: RunOptions): RunHandle {
 
 class Run implements RunControl {
   readonly handle: RunHandle;
-  readonly plan: ResolvedPlan;
+  /** Replaced once at setup by a replay, whose trace fills in the load shape. */
+  plan: ResolvedPlan;
   phase: RunPhase = 'starting';
   t0 = 0;
   multiplier = 1;
@@ -64,14 +75,18 @@ class Run implements RunControl {
   private resolveDone!: (s: RunSummary) => void;
   private endReason: RunSummary['endReason'] = 'completed';
   private endMessage: string | undefined;
+  /** The run ended on a bug of Stampede's, not on configuration it could not use. */
+  private internalError = false;
   private startedAt = new Date();
   private readonly stages: StageInfo[];
 
   private readonly res = new RunResources();
   private readonly stats: StatsSink;
   private readonly flow: RequestFlow;
-  private readonly open: OpenArrivals;
+  private open: OpenArrivals;
   private readonly users: ClosedUsers;
+  private readonly rngArrivals: SeededRandom;
+  private replay: ReplaySession | null = null;
   private readonly windows: RunWindows;
   private readonly setupContext: SetupContext;
   private herd: HerdProbe | null = null;
@@ -85,7 +100,7 @@ class Run implements RunControl {
     this.emitRaw = options.onEvent;
     // The order of the forks is part of the seed's meaning: each purpose keeps its stream.
     const root = new SeededRandom(this.plan.seed);
-    const rngArrivals = root.fork(1);
+    const rngArrivals = (this.rngArrivals = root.fork(1));
     const rngMix = root.fork(2);
     const rngPrompt = root.fork(3);
     const rngCancel = root.fork(4);
@@ -93,7 +108,7 @@ class Run implements RunControl {
     const rngThink = root.fork(6);
     const rngTools = root.fork(7);
     this.stages = stagesOf(this.plan.load);
-    this.stats = new StatsSink(this.stages.reduce((m, s) => Math.max(m, s.index), -1) + 1);
+    this.stats = new StatsSink(stageSlots(this.stages));
     const extra = options.sinks?.length ? new SinkFanOut(options.sinks, (error) => this.sinkFailed(error)) : null;
     this.flow = new RequestFlow(this, this.stats, extra, { mix: rngMix, prompt: rngPrompt, cancel: rngCancel, retry: rngRetry, tools: rngTools });
     this.open = new OpenArrivals(this, rngArrivals, this.flow);
@@ -103,8 +118,10 @@ class Run implements RunControl {
       resources: this.res,
       inFlight: () => this.flow.inFlight,
       backlog: (nowMs) => this.flow.queued + this.open.backlog(nowMs),
+      clientWaiting: () => this.flow.takeClientWaiting(),
       emit: (event) => this.emit(event),
       breakingPointFound: (message) => this.breakingPointFound(message),
+      tracePosition: (runMs) => this.replay?.position(runMs),
     });
     this.setupContext = {
       plan: this.plan,
@@ -127,8 +144,12 @@ class Run implements RunControl {
   async begin(): Promise<void> {
     let warmed: string | null = null;
     try {
+      if (this.plan.load.replay) await this.readTrace();
       await setUpRun(this.res, this.setupContext);
-      if (this.phase === 'starting') this.flow.ready(this.res.mixes, this.res.path!);
+      if (this.phase === 'starting') {
+        this.flow.ready(this.res.mixes, this.res.path!, this.res.providers);
+        if (this.replay) this.open = new ReplayArrivals(this, this.rngArrivals, this.flow, this.replay, new ReplayPrompts(this.plan.seed, this.plan.load.replay!.blockTokens, this.res.filler));
+      }
       warmed = await warmUp(this.res, this.setupContext);
     } catch (error) {
       const message = error instanceof RunConfigError ? error.message : `could not start the run: ${error instanceof Error ? error.message : String(error)}`;
@@ -151,6 +172,7 @@ class Run implements RunControl {
     this.res.path!.startRun(this.t0);
     this.emitStart();
     if (this.phase !== 'running') return; // stopped from inside the start listener
+    for (const warning of this.res.preflightWarnings) this.log('warn', warning);
     for (const line of this.res.upstreams?.describe() ?? []) this.log('info', line);
     if (warmed) this.log('info', warmed);
     this.flow.startDeadlines();
@@ -159,6 +181,15 @@ class Run implements RunControl {
     else this.users.control();
     this.endTimer = setTimeout(() => this.guarded(() => this.shapeEnded()), this.plan.load.durationMs);
     this.scheduleHerdProbe();
+  }
+
+  /** load.model: replay: the trace gives the load shape — its stages and the recorded rate —
+   * so the plan, the stages and the stage statistics are filled in before anything starts. */
+  private async readTrace(): Promise<void> {
+    const replay = (this.replay = await loadReplay(this.plan, this.setupContext.options.baseDir ?? process.cwd()));
+    this.plan = this.setupContext.plan = replay.plan;
+    this.stages.splice(0, this.stages.length, ...stagesOf(this.plan.load));
+    this.stats.addStages(stageSlots(this.stages));
   }
 
   /** cacheExperiment.herd: identical requests at a cold key, fired at once at a set time. */
@@ -232,6 +263,7 @@ class Run implements RunControl {
     if (this.phase === 'ending' || this.phase === 'ended') return;
     this.endReason = 'error';
     this.endMessage = message;
+    this.internalError = true;
     this.log('error', message);
     void this.finish();
   }
@@ -254,7 +286,12 @@ class Run implements RunControl {
 
   private setMultiplier(m: number): void {
     if (!Number.isFinite(m) || m < 0) return;
+    if (this.plan.load.replay) {
+      this.log('warn', `a replay keeps the trace's own timing: the multiplier has no effect (scale the trace with load.rate, e.g. 3x)`);
+      return;
+    }
     this.multiplier = m;
+    this.flow.followMultiplier(m);
     if (this.phase !== 'running') return;
     this.log('info', `load multiplier set to ${m}`);
     if (this.plan.load.model === 'open') this.open.redraw();
@@ -322,17 +359,36 @@ class Run implements RunControl {
     try {
       if (wasRunning) this.windows.finalTick();
       path?.stopCounting();
-      summary = withAnalysis(buildSummary(this.summaryInputs()), this.plan, this.windows.tickLog);
+      summary = withAnalysis(buildSummary(this.summaryInputs()), this.plan, this.windows.tickLog, this.clientFindings());
       if (this.herd?.state) summary = withHerd(summary, herdResult(this.herd.state, this.windows.tickLog), this.windows.tickLog);
     } catch (error) {
       this.endReason = 'error';
       this.endMessage = `engine failure: ${error instanceof Error ? error.message : String(error)}`;
+      this.internalError = true;
       summary = minimalSummary(this.summaryInputs());
     }
+    if (this.internalError) summary = { ...summary, internalError: true };
     await this.res.close();
     this.phase = 'ended';
     this.emit({ type: 'done', summary });
     this.resolveDone(summary);
+  }
+
+  /** The network errors by code and phase, and the limits of Stampede itself that held. */
+  private clientFindings(): ClientFindings {
+    const whole = this.stats.whole;
+    return {
+      networkErrors: this.flow.clientErrors.summary(),
+      limits: clientLimitFindings({
+        plan: this.plan,
+        ticks: this.windows.tickLog,
+        log: this.flow.clientErrors,
+        caps: this.flow.connectionCaps,
+        capacity: this.res.capacity,
+        sent: whole.sent,
+        dropped: whole.dropped,
+      }),
+    };
   }
 
   private summaryInputs(): SummaryInputs {

@@ -9,9 +9,11 @@
 // only when a caller added sinks, to them through one SinkFanOut (run-sink.ts).
 import type { PlanMixEntry } from '../core/plan';
 import { performance } from 'node:perf_hooks';
-import type { ArrivalTarget, ClosedUser } from './arrivals';
+import type { ClosedUser, RecordedArrivalTarget, RecordedRequest } from './arrivals';
 import { Attempt, type AttemptHooks } from './attempt';
-import type { PromptMaker } from './prompt-source';
+import { ClientErrorLog } from './client-limits';
+import { ConnectionGate, GATE_WAITING, type Gated } from './connection-gate';
+import { drawTokens, type PromptMaker } from './prompt-source';
 import type { ProviderRuntime } from './provider-runtime';
 import type { PathRequest, RequestPath } from './request-path';
 import { isRetryable, retryDelayMs } from './retry-policy';
@@ -27,9 +29,12 @@ export interface MixRuntime {
   entry: PlanMixEntry;
   maker: PromptMaker;
   provider: ProviderRuntime;
-  /** JSON of the request body before and after the user message, prebuilt once. */
+  /** JSON of the request body before and after the user message, prebuilt once; the tail
+   * holds the entry's max_tokens (`maxTokens`), `streamPart` ends the tails of other ones. */
   bodyHead: string;
   bodyTail: string;
+  maxTokens: number;
+  streamPart: string;
   systemTokens: number;
 }
 
@@ -64,7 +69,7 @@ function outputTokensOf(a: Attempt): number {
   return a.usageCompletion >= 0 ? a.usageCompletion : a.tokens;
 }
 
-export class RequestFlow implements AttemptHooks, ArrivalTarget {
+export class RequestFlow implements AttemptHooks, RecordedArrivalTarget {
   inFlight = 0;
   /** Attempts dispatched but not yet written to a socket (waiting for a pooled connection). */
   queued = 0;
@@ -77,6 +82,10 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
   private nextDeadline = Infinity;
   private sweepTimer: NodeJS.Timeout | null = null;
   private readonly loggedKinds = new Set<string>();
+  /** One connection gate per provider (by plan index): its maxConnections, kept by Stampede. */
+  private gates: ConnectionGate[] = [];
+  /** Every network outcome by code and phase, and the attempts that timed out waiting in a gate. */
+  readonly clientErrors = new ClientErrorLog();
 
   constructor(
     private readonly run: RunControl,
@@ -86,9 +95,12 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
   ) {}
 
   /** Setup is done: what requests are made of and where they go. */
-  ready(mixes: MixRuntime[], path: RequestPath): void {
+  ready(mixes: MixRuntime[], path: RequestPath, providers: readonly ProviderRuntime[]): void {
     this.mixes = mixes;
     this.path = path;
+    const plan = this.run.plan;
+    const guard = (fn: () => void) => this.run.guarded(fn);
+    this.gates = providers.map((p) => new ConnectionGate(Math.max(1, plan.providers[p.index]?.maxConnections ?? 1), this.admitted, guard));
     let acc = 0;
     this.cumulativeShares = mixes.map((m) => (acc += m.entry.share));
   }
@@ -115,38 +127,57 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
     return this.mixes[this.mixes.length - 1];
   }
 
+  /** Open and closed arrivals: a mix entry drawn by weight, a prompt drawn from its sizes (or
+   * the herd probe's). */
   launch(intendedAt: number, stageIndex: number, user: ClosedUser | null, herdPrompt?: string): void {
-    const plan = this.run.plan;
-    if (user === null && this.inFlight >= plan.load.maxInFlight) {
-      this.dropArrivals(stageIndex, 1);
-      if (!this.loggedKinds.has('dropped')) {
-        this.loggedKinds.add('dropped');
-        this.run.log('warn', `arrivals dropped: ${plan.load.maxInFlight} requests already in flight (load.maxInFlight)`);
-      }
-      return;
-    }
+    if (user === null && this.droppedAtCapacity(stageIndex)) return;
     const mix = this.pickMix();
     const promptJson = herdPrompt ?? mix.maker.makeJson(this.rng.prompt);
-    const c = plan.workload.cancellations;
+    const maxTokens = mix.entry.maxTokensDist ? drawTokens(mix.entry.maxTokensDist, this.rng.prompt) : mix.maxTokens;
+    this.begin(intendedAt, stageIndex, user, mix, promptJson, mix.maker.lastTokens + mix.systemTokens, maxTokens, mix.maker.lastRow);
+  }
+
+  /** A replayed arrival: the mix entry and sizes its trace recorded. */
+  launchRecorded(intendedAt: number, stageIndex: number, recorded: RecordedRequest): void {
+    if (this.droppedAtCapacity(stageIndex)) return;
+    const mix = this.mixes[recorded.mixIndex];
+    this.begin(intendedAt, stageIndex, null, mix, recorded.promptJson(this.rng.prompt), recorded.promptTokens + mix.systemTokens, recorded.maxTokens, undefined);
+  }
+
+  /** An open-model arrival finds load.maxInFlight requests in flight: it is dropped, counted. */
+  private droppedAtCapacity(stageIndex: number): boolean {
+    const maxInFlight = this.run.plan.load.maxInFlight;
+    if (this.inFlight < maxInFlight) return false;
+    this.dropArrivals(stageIndex, 1);
+    if (!this.loggedKinds.has('dropped')) {
+      this.loggedKinds.add('dropped');
+      this.run.log('warn', `arrivals dropped: ${maxInFlight} requests already in flight (load.maxInFlight)`);
+    }
+    return true;
+  }
+
+  private begin(intendedAt: number, stageIndex: number, user: ClosedUser | null, mix: MixRuntime, promptJson: string, promptTokens: number, maxTokens: number, row: PathRequest['row']): void {
+    const c = this.run.plan.workload.cancellations;
     let cancelAfterMs = -1;
     if (mix.entry.stream && c.fraction > 0 && this.rng.cancel.next() < c.fraction) {
       cancelAfterMs = c.afterMaxMs > c.afterMinMs ? this.rng.cancel.uniform(c.afterMinMs, c.afterMaxMs) : c.afterMinMs;
     }
-    const body = mix.bodyHead + promptJson + mix.bodyTail;
+    const body = mix.bodyHead + promptJson + (maxTokens === mix.maxTokens ? mix.bodyTail : `}],"max_tokens":${maxTokens}${mix.streamPart}}`);
     const req: Request = {
       mix,
       entry: mix.entry,
       home: mix.provider,
       promptJson,
-      row: mix.maker.lastRow,
+      row,
       homeBody: body,
+      maxTokens,
       lastProviderIndex: -1,
       agent: this.path!.newAgentTask(mix.entry, promptJson),
       preCancelLevel: cancelAfterMs >= 0 ? this.path!.levelBeforeSend() : null,
       stageIndex,
       intendedAt,
       body,
-      promptTokens: mix.maker.lastTokens + mix.systemTokens,
+      promptTokens,
       cancelAfterMs,
       attempts: 0,
       firstSendAt: 0,
@@ -176,8 +207,39 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
     this.queued++;
     this.local.attemptSent(req.stageIndex);
     if (this.extra !== null) this.extra.attemptSent(req.stageIndex);
-    a.start();
+    const now = performance.now();
+    a.totalDeadline = now + timeouts.totalMs;
+    this.gates[req.provider.index].enter(a, now);
+    if (a.gateState === GATE_WAITING) this.clientErrors.waited(req.provider.index, this.run.now());
     this.noteDeadlines(a);
+  }
+
+  /** An attempt leaves its provider's connection gate for undici, after `waitedMs` there. */
+  private readonly admitted = (g: Gated, waitedMs: number): void => {
+    const req = (g as Attempt).owner as Request;
+    this.local.clientWait(req.stageIndex, waitedMs);
+    if (this.extra !== null) this.extra.clientWait(req.stageIndex, waitedMs);
+  };
+
+  /** Requests waiting in Stampede for a connection, the most at once since the last call. */
+  takeClientWaiting(): number {
+    let n = 0;
+    for (const g of this.gates) n += g.takePeak();
+    return n;
+  }
+
+  /** A cap that follows the plan follows the live load multiplier too (never below the plan). */
+  followMultiplier(m: number): void {
+    const plan = this.run.plan;
+    this.gates.forEach((g, i) => {
+      const p = plan.providers[i];
+      if (p?.maxConnectionsFromPlan) g.raiseCap(Math.ceil(p.maxConnections * Math.max(1, m)));
+    });
+  }
+
+  /** The connection caps in force, by provider index. */
+  get connectionCaps(): number[] {
+    return this.gates.map((g) => g.cap);
   }
 
   // ---- the attempt's hooks (AttemptHooks) -------------------------------------------------
@@ -212,8 +274,13 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
     if (req.ttftRecorded) return;
     req.ttftRecorded = true;
     const ttft = a.firstTokenAt - (req.firstSendAt || a.sendAt);
+    const ttftIntended = a.firstTokenAt - req.intendedAt;
     this.local.ttft(req.stageIndex, ttft);
-    if (this.extra !== null) this.extra.ttft(req.stageIndex, ttft);
+    this.local.ttftIntended(req.stageIndex, ttftIntended);
+    if (this.extra !== null) {
+      this.extra.ttft(req.stageIndex, ttft);
+      this.extra.ttftIntended(req.stageIndex, ttftIntended);
+    }
   }
 
   finished(a: Attempt): void {
@@ -222,8 +289,10 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
     const req = a.owner as Request;
     const run = this.run;
     const path = this.path!;
+    this.gates[a.providerIndex].leave(a);
     // An answer that fails its entry's expect is `unacceptable` before anything counts it.
     path.judgeAnswer(a, req, req.provider, this.local.spansOf(req.stageIndex));
+    if (a.outcome === 'network') this.clientErrors.network(a.errorCode, a.sendAt === 0 ? 'connect' : a.hasHeaders ? 'mid-stream' : 'headers', run.now(), a.detail);
     if (a.outcome !== 'ok') this.logFirst(a);
     this.local.attemptEnded(req.stageIndex, a.providerIndex, a.outcome);
     if (this.extra !== null) this.extra.attemptEnded(req.stageIndex, a.providerIndex, a.outcome);
@@ -356,6 +425,14 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
 
   // ---- deadlines -------------------------------------------------------------------------
 
+  /** The total timeout ran out while the attempt still waited in Stampede for a connection: it
+   * never reached the server, and the finding says so. */
+  private timedOutWaiting(a: Attempt): void {
+    const cap = this.gates[a.providerIndex].cap;
+    this.clientErrors.queueTimeout(a.providerIndex);
+    a.abort('timeout', `waited ${this.run.plan.resilience.timeouts.totalMs} ms (resilience.timeouts.total) in Stampede for one of providers[${a.providerIndex}].maxConnections = ${cap} connections and was never sent: a limit of the load tester, not of the server`);
+  }
+
   /** Deadlines are set at dispatch and moved at send (TTFT, cancellation, total from send). */
   private noteDeadlines(a: Attempt): void {
     const d = a.nextDeadline();
@@ -374,6 +451,7 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
     this.active.forEachRemovable((a) => {
       if (now >= a.cancelAt) a.abort('canceled', 'canceled by the scenario (workload.cancellations)');
       else if (a.firstTokenAt === 0 && now >= a.ttftDeadline) a.abort('timeout', `no first token within ${timeouts.ttftMs} ms (resilience.timeouts.ttft)`);
+      else if (now >= a.totalDeadline && a.gateState === GATE_WAITING) this.timedOutWaiting(a);
       else if (now >= a.totalDeadline) a.abort('timeout', `not finished within ${timeouts.totalMs} ms (resilience.timeouts.total)`);
       else next = Math.min(next, a.nextDeadline());
     });

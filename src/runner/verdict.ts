@@ -3,10 +3,10 @@
 // Live values: latency, fraction, rate and ratio metrics are taken over a trailing 10-second
 // window (so a spike shows when it happens, not diluted by the whole run); count and USD
 // metrics are cumulative since the start. Pass/fail at the end is judged on whole-run values.
-import { formatLevel, formatMetricValue } from '../core/format';
+import { formatDuration, formatLevel, formatMetricValue } from '../core/format';
 import { findMetric } from '../core/metric-catalog';
 import type { PlanThreshold } from '../core/plan';
-import { ERROR_OUTCOMES, type Breach, type OutcomeCounts, type ThresholdState, type Verdict } from '../protocol/run-events';
+import { ERROR_OUTCOMES, type Breach, type OutcomeCounts, type ThresholdState, type TracePosition, type Verdict } from '../protocol/run-events';
 import { thresholdHolds } from '../core/threshold-expression';
 
 export function isCumulativeMetric(key: string): boolean {
@@ -66,6 +66,12 @@ function headlineValue(metric: string, value: number | null): string {
   return value === null ? 'no data' : formatMetricValue(metric, value);
 }
 
+/** "trace 1h10m05s (2025-03-01 10:10:05 UTC), recorded 5.2/s" — where a replay broke. */
+export function traceWhere(trace: TracePosition): string {
+  const clock = trace.at ? ` (${trace.at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')})` : '';
+  return `trace ${formatDuration(trace.offsetS)}${clock}, recorded ${formatLevel(Math.round(trace.recordedRate * 100) / 100, 'open')}`;
+}
+
 export function buildVerdict(states: readonly ThresholdState[], ctx: VerdictContext): Verdict {
   const failed = states.filter((s) => s.pass === false);
   const pickFirst = (list: readonly ThresholdState[]) =>
@@ -83,7 +89,7 @@ export function buildVerdict(states: readonly ThresholdState[], ctx: VerdictCont
     const f = failed.find((s) => s === first) ?? failed[0];
     const b = f.firstBreach;
     const where = b
-      ? `broke first at ${Math.round(b.t)}s (stage ${b.stage}, target ${formatLevel(b.targetLevel, ctx.model)}, achieved ${formatLevel(b.achievedRate, 'open')})`
+      ? `broke first at ${Math.round(b.t)}s (${b.trace ? `${traceWhere(b.trace)}; ` : ''}stage ${b.stage}, target ${formatLevel(b.targetLevel, ctx.model)}, achieved ${formatLevel(b.achievedRate, 'open')})`
       : 'failed on the whole run';
     const more = failed.length > 1 ? ` (+${failed.length - 1} more failed)` : '';
     return { pass: false, headline: `FAIL — ${f.source} ${where}: ${headlineValue(f.metric, b ? b.value : f.value)}${more}`, firstBreach };

@@ -1,5 +1,6 @@
 // The packaged extension in a real VS Code (code-server) driven through Chromium: language
-// features, CodeLens, a run to its verdict, the command palette and New Scenario.
+// features, CodeLens, a run to its verdict, the command palette, New Scenario and New Scenario
+// from Trace.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { analyzeScenario } from '../../src/core/analyze-scenario';
 
 const missing = editorInstalled();
 const packageJson = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
-  contributes: { commands: Array<{ command: string; title: string; category?: string }> };
+  contributes: { commands: Array<{ command: string; title: string; category?: string }>; menus: { commandPalette: Array<{ command: string; when?: string }> } };
 };
 
 describe('Stampede in code-server', { skip: missing }, () => {
@@ -101,16 +102,24 @@ describe('Stampede in code-server', { skip: missing }, () => {
     });
   });
 
-  test('the palette lists every Stampede command', async () => {
+  test('the palette lists the Stampede commands that apply here, and hides the others', async () => {
     await editor.step('palette', async () => {
-      const expected = packageJson.contributes.commands.map((c) => `${c.category}: ${c.title}`);
+      // A scenario is the active editor (the tests above opened one); no run and no mock are going.
+      const when = new Map(packageJson.contributes.menus.commandPalette.map((m) => [m.command, m.when]));
+      const shownHere: Array<string | undefined> = [undefined, 'editorLangId == stampede', '!stampede.mockRunning'];
+      const appliesNow = (command: string) => shownHere.includes(when.get(command));
+      const label = (c: { title: string; category?: string }) => `${c.category}: ${c.title}`;
+      const expected = packageJson.contributes.commands.filter((c) => appliesNow(c.command)).map(label);
+      const hidden = packageJson.contributes.commands.filter((c) => !appliesNow(c.command)).map(label);
+      assert.ok(hidden.includes('Stampede: Stop Run') && hidden.includes('Stampede: Stop Mock Provider'));
       const seen = new Set(await editor.paletteLabels('Stampede: '));
-      for (const label of expected.filter((l) => !seen.has(l))) {
+      for (const wanted of [...expected, ...hidden].filter((l) => !seen.has(l))) {
         // The list is virtualized: look up what did not fit by its full name.
-        const labels = await editor.paletteLabels(label);
-        if (labels.includes(label)) seen.add(label);
+        const labels = await editor.paletteLabels(wanted).catch((): string[] => []);
+        if (labels.includes(wanted)) seen.add(wanted);
       }
       assert.deepEqual(expected.filter((l) => !seen.has(l)), []);
+      assert.deepEqual(hidden.filter((l) => seen.has(l)), []);
     });
   });
 
@@ -128,6 +137,34 @@ describe('Stampede in code-server', { skip: missing }, () => {
       assert.deepEqual(problems, []);
       await waitFor(async () => (await editor.codeLensTitles()).some((t) => t.startsWith('≈')), 'its CodeLens estimate (shown only for a valid scenario)');
       assert.deepEqual(await editor.squiggles(), { errors: 0, warnings: 0 });
+    });
+  });
+
+  test('New Scenario from Trace… fits a picked trace into a scenario that validates; a replay\'s CodeLens estimates its trace', async () => {
+    await editor.step('new-scenario-from-trace', async () => {
+      const { page } = editor;
+      await editor.runCommand('Stampede: New Scenario from Trace…');
+      // code-server's open and save dialogs are quick inputs that take a path.
+      const input = page.locator('.quick-input-widget input');
+      await waitFor(() => input.isVisible(), 'the open dialog');
+      await input.fill(join(editor.workspace, 'examples/data/support-bot.mooncake.jsonl'));
+      await page.keyboard.press('Enter');
+      const path = join(editor.workspace, 'support-bot.mooncake.stampede.yaml');
+      await waitFor(async () => (await input.isVisible()) && (await input.inputValue()).endsWith('support-bot.mooncake.stampede.yaml'), 'the save dialog with the scenario\'s name', 60_000);
+      await page.keyboard.press('Enter');
+      await waitFor(() => existsSync(path), 'the fitted scenario on disk', 60_000);
+      const text = readFileSync(path, 'utf8');
+      assert.match(text, /^# Fitted by `stampede fit` from .*support-bot\.mooncake\.jsonl \(mooncake\)/);
+      const { problems, plan } = analyzeScenario(text, { fileName: path });
+      assert.deepEqual(problems.filter((p) => p.severity === 'error'), []);
+      assert.ok(plan && plan.load.segments.some((s) => /^burst/.test(s.stage)), 'the burst is a stage');
+      await waitFor(() => page.locator('.tabs-container .tab.active[aria-label*="support-bot.mooncake.stampede.yaml"]').isVisible(), 'the fitted scenario open');
+      await waitFor(async () => (await editor.codeLensTitles()).some((t) => t.startsWith('≈')), 'its CodeLens estimate (shown only for a valid scenario)');
+      assert.equal((await editor.squiggles()).errors, 0);
+    });
+    await editor.step('replay-estimate', async () => {
+      await editor.openFile('examples/replay-trace.stampede.yaml');
+      await waitFor(async () => (await editor.codeLensTitles()).includes('≈ 418 requests · $0.13'), 'the replay\'s estimate from its 418 recorded requests', 60_000);
     });
   });
 

@@ -3,6 +3,10 @@
 // embedded mock with agent tasks), then the sink's sums are compared with the summary.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeScenario } from '../../../src/core/analyze-scenario';
 import { OUTCOMES, type Outcome, type RunSummary } from '../../../src/protocol/run-events';
 import type { RunSink } from '../../../src/runner/run-sink';
 import { instantMockProvider, makePlan } from './support/plan-fixture';
@@ -153,6 +157,37 @@ test('a sink receives every sample, outcome, token and cost the summary counts (
   }
 });
 
+test('replayed arrivals reach a sink like any arrival: sent, dropped at maxInFlight, tokens as recorded, per trace stage', async () => {
+  const server = await startScriptedServer((req, res, body) => {
+    if (JSON.parse(body).stream) streamTokens(res, 6, 20, 20, { usage: true });
+    else jsonCompletion(res);
+  });
+  try {
+    // A second at 20/s, then half a second at 80/s: the burst finds 4 requests in flight.
+    const dir = mkdtempSync(join(tmpdir(), 'stampede-replay-sink-'));
+    const rows = ['t,route,in,out'];
+    for (let i = 0; i < 20; i++) rows.push(`${i * 50},chat,${40 + i},6`);
+    for (let i = 0; i < 40; i++) rows.push(`${1000 + i * 12.5},search,${90 + i},6`);
+    writeFileSync(join(dir, 'log.csv'), rows.join('\n') + '\n');
+    const { plan, problems } = analyzeScenario(`
+name: replay sink
+providers: [{ id: s, type: openai, baseUrl: '${server.url}', model: m }]
+workload: { mix: [{ name: chat }, { name: search, stream: false }] }
+load: { model: replay, maxInFlight: 4, trace: { file: log.csv, timeUnit: ms, columns: { time: t, route: route, promptTokens: in, outputTokens: out } } }
+`);
+    assert.deepEqual(problems.filter((p) => p.severity === 'error'), []);
+    const sink = new RecordingSink();
+    const { summary } = await runPlan(plan!, { sinks: [sink], baseDir: dir });
+    assert.equal(summary.endReason, 'completed');
+    assert.equal(summary.requests.sent + summary.requests.dropped, 60, 'every recorded arrival sent or dropped');
+    assert.ok(summary.requests.dropped > 0, 'the burst found load.maxInFlight requests in flight');
+    assert.ok(summary.stages.length >= 2, summary.stages.map((s) => s.name).join(', '));
+    assertSinkMatches(sink, summary);
+  } finally {
+    await server.close();
+  }
+});
+
 test('agent tasks: the sink gets one request with every model call as an attempt and the whole task\'s tokens', async () => {
   const plan = makePlan({
     providers: [instantMockProvider],
@@ -182,6 +217,7 @@ test('a sink that throws ends the run with an error naming it, and the results a
     const { summary, events, logs } = await runPlan(plan, { sinks: [kept, failing] });
     assert.equal(summary.endReason, 'error');
     assert.equal(summary.endMessage, 'a sink added to the run failed: the consumer went away');
+    assert.equal(summary.internalError, true, 'a failing sink is a bug, not bad configuration: the CLI exits 70');
     assert.ok(logs.some((l) => l.level === 'error' && l.message === summary.endMessage));
     assert.equal(calls, 1, 'a failed sink gets nothing more');
     assert.ok(summary.durationMs < 2500, `ended at ${summary.durationMs} ms`);
@@ -189,6 +225,7 @@ test('a sink that throws ends the run with an error naming it, and the results a
     assert.ok(summary.outcomes.ok >= 1);
     const plain = await runPlan(makePlan({ baseUrl: server.url, mix: [{ stream: false }], segments: [{ from: 5, ms: 600 }] }), { sinks: [] });
     assert.equal(plain.summary.endReason, 'completed');
+    assert.equal(plain.summary.internalError, undefined);
     assert.equal(plain.summary.outcomes.ok, 3);
   } finally {
     await server.close();
