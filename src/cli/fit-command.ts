@@ -6,7 +6,7 @@ import { parseColumnMapping, TRACE_FORMATS, type TimeUnit, type TraceColumns, ty
 import { scenarioDuration } from '../core/trace-scenario-text';
 import { fitTraceFile } from '../runner/trace-fit-file';
 import { TraceFileError } from '../runner/trace-file';
-import { EXIT_INVALID } from './verdict-view';
+import { EXIT_INVALID } from '../core/exit-codes';
 import { parseOrExit, parseWhole, usageError, UsageError, type CommandSpec, type ParsedCommandLine } from './command-line';
 
 export const FIT_COMMAND: CommandSpec = {
