@@ -36,6 +36,11 @@ function list(types: ProviderType[]): string {
   return types.length === 1 ? types[0] : `${types.slice(0, -1).join(', ')} and ${types[types.length - 1]}`;
 }
 
+/** The provider types a field belongs to, if it belongs to some. */
+export function providerFieldOwners(field: string): ProviderType[] | undefined {
+  return OWNERS[field];
+}
+
 /** Fields of `fields` that belong to another provider type, with a message for each. */
 export function misplacedProviderFields(type: ProviderType, fields: Record<string, unknown>): Array<{ field: string; message: string }> {
   const out: Array<{ field: string; message: string }> = [];

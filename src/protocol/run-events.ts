@@ -158,6 +158,10 @@ export interface TickPoint {
   /** The lowest rate-limit headroom responses reported in this window (OpenAI's x-ratelimit-*,
    * Anthropic's anthropic-ratelimit-* headers); absent when none did. */
   rateLimit?: RateLimitView | null;
+  /** Over the trailing window live thresholds are judged on (this second and up to nine before
+   * it): what the status bar, the panel and the CLI show as "last 10 s". Absent in results files
+   * written before it existed. */
+  recent?: { seconds: number; ttftP95: number | null; errorRate: number | null };
   /** Issue 12, the gateway's upstreams as their proxies counted them in this second (attempts
    * that ended in it); absent without a `gateway` section. */
   upstreams?: Record<string, UpstreamSecond>;

@@ -3,8 +3,8 @@
 // Live values: latency, fraction, rate and ratio metrics are taken over a trailing 10-second
 // window (so a spike shows when it happens, not diluted by the whole run); count and USD
 // metrics are cumulative since the start. Pass/fail at the end is judged on whole-run values.
-import { formatDuration, formatLevel, formatMetricValue } from '../core/format';
-import { findMetric } from '../core/metric-catalog';
+import { formatDuration, formatLevel, formatMetricValue } from '../../vocabulary/format';
+import { findMetric } from '../../vocabulary/metric-catalog';
 import type { PlanThreshold } from '../core/plan';
 import { ERROR_OUTCOMES, type Breach, type OutcomeCounts, type ThresholdState, type TracePosition, type Verdict } from '../protocol/run-events';
 import { thresholdHolds } from '../core/threshold-expression';
@@ -94,7 +94,8 @@ export function buildVerdict(states: readonly ThresholdState[], ctx: VerdictCont
     const more = failed.length > 1 ? ` (+${failed.length - 1} more failed)` : '';
     return { pass: false, headline: `FAIL — ${f.source} ${where}: ${headlineValue(f.metric, b ? b.value : f.value)}${more}`, firstBreach };
   }
-  const peak = `peak ${formatLevel(ctx.peakTarget, ctx.model)} achieved ${formatLevel(ctx.peakAchieved, 'open')}`;
+  // Both are peaks, of different seconds: Poisson arrivals can send more than the target.
+  const peak = `peak target ${formatLevel(ctx.peakTarget, ctx.model)}, achieved up to ${formatLevel(ctx.peakAchieved, 'open')}`;
   const aborted = ctx.endReason === 'aborted' ? ` (run aborted: ${ctx.endMessage ?? 'aborted'})` : ctx.endReason === 'stopped' ? ' (run stopped early)' : '';
   if (ctx.endReason === 'aborted') {
     return { pass: false, headline: `ABORTED — ${ctx.endMessage ?? 'the run was aborted'}; ${peak}`, firstBreach };

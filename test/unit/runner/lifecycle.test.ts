@@ -10,21 +10,27 @@ import { makePlan } from './support/plan-fixture';
 import { runPlan, startCollecting } from './support/collect-run';
 import { jsonCompletion, startScriptedServer, streamTokens } from './support/scripted-server';
 
-test('stop() ends the run within a second, aborts in-flight requests and keeps what was measured', async () => {
+test('stop() ends the run promptly, aborts in-flight requests and keeps what was measured', async () => {
+  // Each stream would run 20 s (1000 tokens 20 ms apart) and the shape 20 s: a run that waited
+  // for its requests or its shape instead of aborting them takes 20 s or more.
   const server = await startScriptedServer((req, res) => streamTokens(res, 1000, 10, 20));
   try {
     const plan = makePlan({ baseUrl: server.url, segments: [{ from: 10, ms: 20_000 }] });
-    const { handle, result } = startCollecting(plan);
-    await new Promise((r) => setTimeout(r, 1300));
+    const { handle, result, events: live } = startCollecting(plan);
+    // Stop once the run has a tick and ten streams going with tokens read (the run's progress,
+    // not a fixed wait: on a busy machine 1.3 s may hold no more than a few tokens).
+    const streaming = () => server.requests >= 10 && live.some((e) => e.type === 'tick' && e.point.itl.count > 0);
+    for (let i = 0; i < 600 && !streaming(); i++) await new Promise((r) => setTimeout(r, 25));
     const t = performance.now();
     handle.stop();
     const { summary, events, ticks } = await result;
     const took = performance.now() - t;
-    assert.ok(took < 1000, `stop took ${took} ms`);
+    // A hang guard, not a timing: how fast stop() is on a quiet machine is bench/stop-latency.ts.
+    assert.ok(took < 10_000, `stop took ${took} ms`);
     assert.equal(summary.endReason, 'stopped');
     assert.ok(summary.outcomes.aborted >= 10, JSON.stringify(summary.outcomes));
     assert.equal(summary.metrics['errors.count'], 0);
-    assert.ok(summary.itl.count > 50, `itl samples ${summary.itl.count}`);
+    assert.ok(summary.itl.count > 0, `itl samples ${summary.itl.count}`);
     assert.ok(ticks.length >= 1 && ticks.length <= Math.ceil(summary.durationMs / 1000), `ticks ${ticks.length} in ${summary.durationMs} ms`);
     assert.deepEqual(ticks.map((p) => p.t), ticks.map((_, i) => i + 1));
     assert.equal(events.filter((e) => e.type === 'done').length, 1);
@@ -104,7 +110,7 @@ test('a threshold breach is recorded with time, stage and load; abortOnFail stop
         { id: 't1', source: 'ttft.p95 < 100ms', metric: 'ttft.p95', op: '<', value: 100, abortOnFail: true },
       ],
     });
-    const { summary, ticks } = await runPlan(plan);
+    const { summary, ticks, events } = await runPlan(plan);
     assert.equal(summary.endReason, 'aborted');
     assert.ok(summary.durationMs < 3000);
     assert.equal(summary.verdict.pass, false);
@@ -116,6 +122,14 @@ test('a threshold breach is recorded with time, stage and load; abortOnFail stop
     assert.match(summary.verdict.headline, /^FAIL — ttft\.p95 < 100ms broke first at 1s \(stage warm, target 5\/s, achieved 5\/s\): 1\d\d ms/);
     assert.equal(summary.thresholds[0].pass, true);
     assert.equal(ticks[0].thresholds[1].pass, false);
+    // The tick's trailing-window figures are the ones the live thresholds are judged on, so the
+    // panel's "TTFT p95 · last 10 s" and the threshold row show the same number.
+    assert.equal(ticks[0].recent?.ttftP95, ticks[0].thresholds[1].value);
+    assert.equal(ticks[0].recent?.errorRate, ticks[0].thresholds[0].value);
+    assert.equal(ticks[0].recent?.seconds, 1);
+    // The breach is logged as the reports write values, with its window (was "breached at 1s: 123.456").
+    const logged = events.flatMap((e) => (e.type === 'log' ? [e.entry.message] : [])).find((m) => m.includes('breached'));
+    assert.match(logged ?? '', /^threshold ttft\.p95 < 100ms breached at 1s: 1\d\d ms \(last 10 s\)$/);
   } finally {
     await server.close();
   }
@@ -126,7 +140,7 @@ test('a passing run says PASS with the peak load; the budget aborts when exceede
   try {
     const ok = await runPlan(makePlan({ baseUrl: server.url, mix: [{ stream: false }], segments: [{ from: 10, ms: 1000 }], thresholds: [{ id: 't0', source: 'errors.rate < 1%', metric: 'errors.rate', op: '<', value: 0.01, abortOnFail: false }] }));
     assert.equal(ok.summary.verdict.pass, true);
-    assert.match(ok.summary.verdict.headline, /^PASS — all 1 threshold held; peak 10\/s achieved 10\/s/);
+    assert.match(ok.summary.verdict.headline, /^PASS — all 1 threshold held; peak target 10\/s, achieved up to 10\/s/);
     // each request costs (20 x $1 + 3 x $2) / 1e6 = $0.000026
     const budget = await runPlan(makePlan({ baseUrl: server.url, mix: [{ stream: false }], segments: [{ from: 50, ms: 5000 }], budget: { maxCostUsd: 0.0001, onExceed: 'abort' } }));
     assert.equal(budget.summary.endReason, 'aborted');
