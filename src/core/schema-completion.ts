@@ -38,6 +38,11 @@ interface ItemSnippet {
 const ITEM_SNIPPETS: Record<string, readonly ItemSnippet[]> = {
   providers: [
     {
+      label: 'provider: mock',
+      description: 'The embedded mock provider (costs nothing), in any dialect.',
+      body: 'id: ${1:mock}\ntype: mock\nprofile: ${2|small-gpu,instant,h100-8b,rate-limited-api|}\ndialect: ${3|openai,openai-responses,anthropic,gemini|}',
+    },
+    {
       label: 'provider: OpenAI-compatible',
       description: 'An OpenAI-compatible endpoint, with the key kept in secret storage.',
       body: 'id: ${1:primary}\ntype: openai\nbaseUrl: ${2:\\${env:OPENAI_BASE_URL\\}}\napiKey: ${3:\\${secret:OPENAI_API_KEY\\}}\nmodel: ${4:gpt-4o-mini}\npricing: { input: ${5:0.15}, cachedInput: ${6:0.075}, output: ${7:0.60} }',
@@ -56,11 +61,6 @@ const ITEM_SNIPPETS: Record<string, readonly ItemSnippet[]> = {
       label: 'provider: Gemini',
       description: 'Google\'s Gemini API (streamGenerateContent over SSE, x-goog-api-key), with the key kept in secret storage.',
       body: 'id: ${1:gemini}\ntype: gemini\napiKey: ${2:\\${secret:GEMINI_API_KEY\\}}\nmodel: ${3:gemini-2.5-flash}\npricing: { input: ${4:0.30}, cachedInput: ${5:0.075}, output: ${6:2.50} }',
-    },
-    {
-      label: 'provider: mock',
-      description: 'The embedded mock provider (costs nothing), in any dialect.',
-      body: 'id: ${1:mock}\ntype: mock\nprofile: ${2|small-gpu,instant,h100-8b,rate-limited-api|}\ndialect: ${3|openai,openai-responses,anthropic,gemini|}',
     },
   ],
   'workload.mix': [

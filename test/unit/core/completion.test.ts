@@ -112,7 +112,7 @@ test('key insert text follows the field type', () => {
   const { text, offset } = at('name: x\n|\n');
   const byLabel = new Map(completeAt(text, offset).map((e) => [e.label, e]));
   // With a value that validates: the first item of a list, an object's first useful field.
-  assert.equal(byLabel.get('providers')?.insertText, 'providers:\n  - id: ${1:mock}\n    type: mock\n    profile: ${2|small-gpu,instant,h100-8b,rate-limited-api|}');
+  assert.equal(byLabel.get('providers')?.insertText, 'providers:\n  - id: ${1:mock}\n    type: mock\n    profile: ${2|small-gpu,instant,h100-8b,rate-limited-api|}\n    dialect: ${3|openai,openai-responses,anthropic,gemini|}');
   assert.equal(byLabel.get('load')?.insertText, 'load:\n  stages:\n    - name: ${1:baseline}\n      for: ${2:30s}\n      rate: ${3:2/s}');
   assert.equal(byLabel.get('budget')?.insertText, 'budget:\n  maxCostUsd: ${1:\\$5}');
   assert.equal(byLabel.get('thresholds')?.insertText, 'thresholds:\n  - ${1:ttft.p95 < 1.5s}');
@@ -148,7 +148,8 @@ test('a provider is offered the fields of its type only, and its type only among
   const openai = labels('name: x\nproviders:\n  - id: o\n    type: openai\n    baseUrl: http://x/v1\n    model: m\n    |\n');
   assert.ok(openai.includes('apiKey') && openai.includes('headers') && !openai.includes('profile') && !openai.includes('url'));
   assert.deepEqual(labels('name: x\nproviders:\n  - id: m\n    type: |\n    profile: small-gpu\n'), ['mock']);
-  assert.deepEqual(labels('name: x\nproviders:\n  - id: o\n    type: |\n    baseUrl: http://x/v1\n    model: m\n'), ['openai']);
+  // baseUrl and model fit each hosted type.
+  assert.deepEqual([...labels('name: x\nproviders:\n  - id: o\n    type: |\n    baseUrl: http://x/v1\n    model: m\n')].sort(), ['anthropic', 'gemini', 'openai']);
 });
 
 const GATEWAY = `name: x
