@@ -11,7 +11,7 @@ import type { RunHandle } from '../runner/run-options';
 import { renderHtmlReport } from '../report/html-report';
 import { renderJunitReport } from '../report/junit-report';
 import { renderMarkdownReport } from '../report/markdown-report';
-import { collectSecretValues, createScrubber, redactPlan } from '../report/redact';
+import { collectSecretValues, createScrubber, redactPlan, scrubDeep } from '../report/redact';
 import { createResultsDocument, type ResultsDocument } from '../report/results-document';
 import { ResultsWriter } from '../report/results-writer';
 import { formatDryRun } from './dry-run';
@@ -199,12 +199,15 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSigterm);
   process.on('exit', restoreCursor);
 
-  const onEvent = (event: RunEvent) => {
+  const onEvent = (raw: RunEvent) => {
+    // Scrubbed once, before anything is rendered from it: no output format can then show a
+    // secret that a server echoed into a message.
+    const event = scrubDeep(raw, scrub);
     try {
       writer.handle(event);
       live.onEvent(event);
     } catch (error) {
-      process.stderr.write(scrub(`stampede run: could not record a ${event.type} event: ${(error as Error).message}\n`));
+      process.stderr.write(scrub(`stampede run: could not record a ${raw.type} event: ${(error as Error).message}\n`));
     }
   };
 
@@ -220,7 +223,8 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     });
     handle = started;
     if (stoppedBy) started.stop('stopped', `stopped by ${stoppedBy}`);
-    summary = await waitForSummary(started, plan, () => stoppedBy !== null);
+    const ended = await waitForSummary(started, plan, () => stoppedBy !== null);
+    summary = ended && scrubDeep(ended, scrub);
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);

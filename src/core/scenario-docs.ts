@@ -303,7 +303,11 @@ const REFERENCES = `## Environment values and secrets
 
 \`\${env:NAME}\` reads an environment variable and \`\${secret:NAME}\` a secret (from the editor's
 secret storage, or the environment when run from the CLI), at run time. They are never written to a
-log, report or results file. They are allowed only where a credential or an endpoint belongs:
+log, report or results file: every output (terminal, results, HTML, Markdown, JUnit) is scrubbed of
+each secret's value in every encoding a server may echo it in (as is, JSON- or HTML-escaped,
+URL-encoded) and of any part of it 8 characters or longer that a cut message leaves. A URL with any
+part from \`\${secret:…}\` is a secret as a whole, and so are its path, query and host. References are
+allowed only where a credential or an endpoint belongs:
 
 | Field | \`\${env:…}\` | \`\${secret:…}\` |
 | --- | --- | --- |
@@ -312,7 +316,7 @@ log, report or results file. They are allowed only where a credential or an endp
 | \`providers[].headers\` values | yes | yes |
 | \`providers[].model\` | yes | no |
 | \`providers[].url\` (\`http\`) | yes | yes |
-| \`providers[].body\` (\`http\`), anywhere inside | yes | no |
+| \`providers[].body\` (\`http\`), anywhere inside | yes | yes |
 | \`monitors[].url\` | yes | no |
 
 Anywhere else (a name, a rate, a duration, a threshold, …) a reference is an error: \`secrets cannot

@@ -64,6 +64,7 @@ async function startProvider(plan: ResolvedPlan, index: number, sources: Templat
   let closeMock: (() => Promise<void> | void) | null = null;
   let mockServer: MockServer | null = null;
   let method: string | undefined;
+  let http: PlanHttpTarget | null = null;
   if (p.type === 'openai') {
     baseUrl = await resolveTemplate(p.baseUrl, `${field}.baseUrl`, sources);
     displayUrl = hasSecretRef(p.baseUrl) ? p.baseUrl : baseUrl;
@@ -72,6 +73,9 @@ async function startProvider(plan: ResolvedPlan, index: number, sources: Templat
     baseUrl = await resolveTemplate(p.target.url, `${field}.target.url`, sources);
     displayUrl = hasSecretRef(p.target.url) ? p.target.url : baseUrl;
     method = p.target.method.toUpperCase();
+    // References in the body are resolved once; in a JSON body each value goes in JSON-escaped.
+    const body = p.target.body === undefined ? undefined : await resolveTemplate(p.target.body, `${field}.body`, sources, p.target.bodyEncoding === 'text' ? undefined : (v) => JSON.stringify(v).slice(1, -1));
+    http = body === undefined ? p.target : { ...p.target, body };
     for (const [name, value] of Object.entries(p.target.headers)) headers[name.toLowerCase()] = await resolveTemplate(value, `${field}.target.headers.${name}`, sources);
     // The default JSON content type fits only a JSON body; the target's own headers win.
     const own = Object.keys(p.target.headers).some((n) => n.toLowerCase() === 'content-type') || Object.keys(p.headers).some((n) => n.toLowerCase() === 'content-type');
@@ -116,7 +120,7 @@ async function startProvider(plan: ResolvedPlan, index: number, sources: Templat
     pool,
     index,
     mock: mockServer,
-    http: p.type === 'http' ? p.target : null,
+    http,
     async close() {
       await pool.destroy().catch(() => undefined);
       await closeMock?.();
