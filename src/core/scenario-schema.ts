@@ -2,6 +2,7 @@
 // the docs page and validation all read this object.
 import Ajv, { type ErrorObject } from 'ajv';
 import schemaJson from '../../media/stampede.schema.json';
+import { parseRange, parseRate } from './units';
 
 /** A node of the schema, loosely typed: enough for walkers (completion, hover, docs). */
 export interface SchemaNode {
@@ -32,6 +33,27 @@ export const scenarioSchema = schemaJson as unknown as SchemaNode;
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, strictTypes: false, strictRequired: false });
 // Annotation-only keywords: markdownDescription is read by VS Code, x-expected by our messages.
 ajv.addVocabulary(['markdownDescription', 'x-expected']);
+// Bounds on values written with a unit, which `maximum` cannot express: the longest duration
+// (or range end) in ms, the highest absolute rate per second. A value that does not parse is
+// left to `pattern`. Other validators ignore these keywords.
+ajv.addKeyword({
+  keyword: 'x-maxMs',
+  type: 'string',
+  schemaType: 'number',
+  validate: (limit: number, data: string) => {
+    const parsed = parseRange(data);
+    return !parsed.ok || parsed.value.maxMs <= limit;
+  },
+});
+ajv.addKeyword({
+  keyword: 'x-maxPerSecond',
+  type: 'string',
+  schemaType: 'number',
+  validate: (limit: number, data: string) => {
+    const parsed = parseRate(data);
+    return !parsed.ok || parsed.value.kind !== 'absolute' || parsed.value.perSecond <= limit;
+  },
+});
 const validate = ajv.compile(scenarioSchema);
 
 export function validateAgainstSchema(value: unknown): ErrorObject[] {

@@ -1,6 +1,7 @@
 // Mock provider profiles: the parameters of the simulated GPU, its admission queue, rate limits
 // and caches. docs/mock.md explains where every figure comes from.
 import type { MockProfileName } from '../core/plan';
+import schemaJson from '../../media/stampede.schema.json';
 
 export interface MockProfile {
   /** Model name reported by /v1/models and in /metrics labels; responses echo the requested model. */
@@ -148,26 +149,21 @@ export function isMockProfileName(name: string): name is MockProfileName {
   return Object.prototype.hasOwnProperty.call(MOCK_PROFILES, name);
 }
 
-/** Bounds each numeric parameter must respect, so a typo cannot hang or crash the scheduler. */
-const NUMBER_RULES: Partial<Record<keyof MockProfile, { min: number; max?: number; integer?: boolean }>> = {
-  batchSlots: { min: 1, integer: true },
-  kvCacheTokens: { min: 1 },
-  maxModelLen: { min: 1 },
-  prefillTokensPerSecond: { min: 0 },
-  maxPrefillTokensPerStep: { min: 1 },
-  decodeStepBaseMs: { min: 0 },
-  decodeStepPerSeqMs: { min: 0 },
-  queueCapacity: { min: 0, integer: true },
-  rpm: { min: 0 },
-  tpm: { min: 0 },
-  prefixCacheTokens: { min: 0 },
-  prefixCacheBlockTokens: { min: 1, integer: true },
-  defaultMaxTokens: { min: 1, integer: true },
-  fullLengthShare: { min: 0, max: 1 },
-  minOutputShare: { min: 0, max: 1 },
-  agentBaseSteps: { min: 0, max: 100, integer: true },
-  agentUnderLoadSteps: { min: 0, max: 100, integer: true },
-};
+interface ParameterRule {
+  type?: string;
+  minimum?: number;
+  maximum?: number;
+}
+
+/** Bounds each numeric parameter must respect, so a typo cannot hang or crash the scheduler.
+ * They come from the scenario schema's `overrides`, so `validate` refuses what the mock would. */
+const PARAMETER_RULES = (schemaJson as unknown as { definitions: { provider: { properties: { overrides: { properties: Record<string, ParameterRule> } } } } }).definitions.provider.properties.overrides.properties;
+
+function numberRule(key: string): { min: number; max?: number; integer?: boolean } | undefined {
+  const rule = PARAMETER_RULES[key];
+  if (!rule || rule.minimum === undefined) return undefined;
+  return { min: rule.minimum, max: rule.maximum, integer: rule.type === 'integer' };
+}
 
 /**
  * The named profile with `overrides` applied. Values may be given as strings (from `--set
@@ -195,7 +191,7 @@ export function resolveMockProfile(
       throw new Error(`mock profile parameter '${key}' must be a ${expected}, got ${JSON.stringify(raw)}`);
     }
     if (typeof value === 'number') {
-      const rule = NUMBER_RULES[field];
+      const rule = numberRule(field);
       if (!Number.isFinite(value) || (rule && (value < rule.min || (rule.max !== undefined && value > rule.max)))) {
         const range = rule ? (rule.max !== undefined ? `between ${rule.min} and ${rule.max}` : `>= ${rule.min}`) : 'finite';
         throw new Error(`mock profile parameter '${key}' must be ${range}, got ${value}`);
