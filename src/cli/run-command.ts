@@ -1,6 +1,6 @@
 // `stampede run FILE`: validate, run with a live view, write results and reports, print the
 // verdict, exit with a code CI can act on (see RUN_USAGE).
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { analyzeScenario } from '../core/analyze-scenario';
 import type { ResolvedPlan } from '../core/plan';
@@ -15,6 +15,7 @@ import { collectSecretValues, createScrubber, redactPlan, scrubDeep } from '../r
 import { createResultsDocument, type ResultsDocument } from '../report/results-document';
 import { ResultsWriter } from '../report/results-writer';
 import { formatDryRun } from './dry-run';
+import { fileProblemText, readScenarioFile } from './scenario-file';
 import { LiveView, type LiveMode } from './live-view';
 import { parseRunArgs, RUN_USAGE, type RunArgs } from './run-args';
 import { useColor } from './terminal-style';
@@ -32,30 +33,6 @@ type Signal = 'SIGINT' | 'SIGTERM';
 function fail(message: string): number {
   process.stderr.write(`stampede run: ${message}\n`);
   return EXIT_INVALID;
-}
-
-/** Reads the scenario as UTF-8 text, or returns a one-line reason it cannot be used. */
-export function readScenarioText(file: string): { text: string } | { error: string } {
-  let data: Buffer;
-  try {
-    if (statSync(file).isDirectory()) return { error: `${file} is a folder, not a scenario file` };
-    data = readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { error: `${file}: no such file` };
-    if (code === 'EACCES') return { error: `${file}: permission denied` };
-    return { error: `cannot read ${file}: ${(error as Error).message}` };
-  }
-  if (data.includes(0)) return { error: `${file} is a binary file, not a YAML scenario` };
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(data);
-  } catch {
-    return { error: `${file} is not UTF-8 text` };
-  }
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === '') return { error: `${file} is empty` };
-  return { text };
 }
 
 /** Given one of --json / --report, the other goes beside it; given neither, both go into a new
@@ -84,8 +61,8 @@ function secretLookup(kind: 'secret' | 'env', name: string): string | undefined 
 }
 
 function analyze(args: RunArgs): { plan: ResolvedPlan } | { code: number } {
-  const read = readScenarioText(args.file);
-  if ('error' in read) return { code: fail(read.error) };
+  const read = readScenarioFile(args.file);
+  if (!read.ok) return { code: fail(fileProblemText(args.file, read.message)) };
   const overrides: SetOverride[] = [];
   for (const raw of args.sets) {
     const parsed = parseSetArgument(raw);

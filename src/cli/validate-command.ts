@@ -1,12 +1,10 @@
 // `stampede validate FILE… [--json]`: checks scenario files and prints one line per problem in
 // the `file:line:col: severity: message` form that CI logs and VS Code problem matchers read.
-import { readFileSync, statSync } from 'node:fs';
 import { analyzeScenario } from '../core/analyze-scenario';
 import type { Problem } from '../core/problem';
+import { readScenarioFile } from './scenario-file';
 
 const USAGE = 'usage: stampede validate FILE... [--json]';
-// Larger than any hand-written scenario; keeps a mistaken argument (a log, a dump) from being parsed.
-const MAX_BYTES = 5 * 1024 * 1024;
 
 interface FileProblem extends Problem {
   file: string;
@@ -16,32 +14,11 @@ function fileProblem(file: string, code: string, message: string): FileProblem {
   return { file, severity: 'error', code, message, path: '', range: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
 }
 
-function looksBinary(bytes: Buffer): boolean {
-  const sample = bytes.subarray(0, 8192);
-  if (sample.includes(0)) return true;
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
 function checkFile(file: string): FileProblem[] {
-  let bytes: Buffer;
-  try {
-    const stat = statSync(file);
-    if (stat.isDirectory()) return [fileProblem(file, 'not-a-file', 'is a directory, not a scenario file')];
-    if (stat.size > MAX_BYTES) return [fileProblem(file, 'too-large', `is ${Math.round(stat.size / 1024 / 1024)} MB: too large for a scenario file`)];
-    bytes = readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read the file (${code ?? (error as Error).message})`;
-    return [fileProblem(file, 'unreadable', reason)];
-  }
-  if (looksBinary(bytes)) return [fileProblem(file, 'binary-file', 'is a binary file, not a YAML scenario')];
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  const { problems } = analyzeScenario(text, { fileName: file });
+  const read = readScenarioFile(file);
+  // An empty file gets the same problem the editor shows for one.
+  if (!read.ok && read.code !== 'empty') return [fileProblem(file, read.code, read.message)];
+  const { problems } = analyzeScenario(read.ok ? read.text : '', { fileName: file });
   const syntax = problems.filter((p) => p.code === 'yaml-syntax');
   if (syntax.length > 1) {
     // A file that is not YAML at all produces a cascade; the first error is the one to fix.

@@ -407,7 +407,7 @@ function limitsSection(): string {
     `| Mix entries / providers / thresholds / monitors / faults per provider | ${n(LIMITS.mixEntries)} / ${LIMITS.providers} / ${n(LIMITS.thresholds)} / ${LIMITS.monitors} / ${n(LIMITS.faults)} | Bounded plan size. |`,
     `| \`maxTokens\`, \`promptTokens\` | ${n(LIMITS.maxTokens)} | About the largest context window offered. |`,
     `| Retries per request | 20 | Retry amplification is a measured outcome, not a way to loop. |`,
-    `| Scenario file | ${b(LIMITS.scenarioFileBytes)}, UTF-8 text without NUL bytes, a regular file | The same rule for \`validate\`, \`run\` and the editor. |`,
+    `| Scenario file | ${b(LIMITS.scenarioFileBytes)}, UTF-8 text without NUL bytes, a regular file | The same rule for \`validate\` and \`run\`. |`,
     `| Nesting of collections in the file | ${LIMITS.nesting} levels | The YAML parser recurses once per level. |`,
     `| A prompt file (\`prompt.file\`) / a data file (\`prompt.data.file\`) | ${b(LIMITS.promptFileBytes)} / ${b(LIMITS.dataFileBytes)}, regular files only | Read whole before the run; a device or a pipe (\`/dev/zero\`) is refused. |`,
     `| One line (and one event) of a streamed answer | ${b(LIMITS.sseLineBytes)} | A longer one ends the attempt as \`server_error\`. |`,
