@@ -3,6 +3,7 @@ import { runRunCommand } from './run-command';
 import { runMockCommand } from './mock-command';
 import { runReportCommand } from './report-command';
 import { runProxyCommand } from './proxy-command';
+import { guardTerminalOutput } from './terminal-style';
 
 const USAGE = `stampede — load tests for AI features
 
@@ -47,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+guardTerminalOutput();
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -18,7 +18,7 @@ import { formatDryRun } from './dry-run';
 import { fileProblemText, readScenarioFile } from './scenario-file';
 import { LiveView, type LiveMode } from './live-view';
 import { parseRunArgs, RUN_USAGE, type RunArgs } from './run-args';
-import { useColor } from './terminal-style';
+import { allowOwnSequences, useColor } from './terminal-style';
 import { colorPalette, plainPalette } from '../report/text-style';
 import { EXIT_INVALID, exitCodeFor } from './verdict-view';
 import { formatVerdict } from '../report/text-verdict';
@@ -136,6 +136,7 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   const isTTY = Boolean(process.stdout.isTTY);
   const palette = useColor(isTTY, process.env, args.color) ? colorPalette : plainPalette;
   const mode: LiveMode = args.quiet ? 'quiet' : isTTY ? 'tty' : 'lines';
+  allowOwnSequences(palette === colorPalette || mode === 'tty');
   const live = new LiveView(process.stdout, mode, palette, scrub);
 
   const doc: ResultsDocument = createResultsDocument({
