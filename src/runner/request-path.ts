@@ -1,8 +1,8 @@
 // Issue 4's request path, beside the engine: where each attempt goes (failover), what it sends
 // (per-provider bodies, http templates, agent loops), what its response says (degradation
 // level, cache hit, Server-Timing, http extraction rules) and whether cancelled streams really
-// stopped (mock counters or a monitor). The engine calls in at launch, send, finish, tick and
-// summary; all state lives here.
+// stopped (mock counters or a monitor). The request flow calls in at launch, send and finish,
+// the run's windows at each tick, the summary at the end; all state lives here.
 import type { PlanMixEntry, ResolvedPlan } from '../core/plan';
 import type { AgentSummary, CancellationSummary, FailoverEvent, Percentiles, ProviderSummary, RunSummary, TickPoint } from '../protocol/run-events';
 import { AgentTask, toolCallsOf } from './agent-loop';
@@ -116,10 +116,10 @@ export class RequestPath {
     } else if (req.agent || this.needModel) a.collect = true;
   }
 
-  /** Reads what an attempt's response says and counts it into `spans`. */
+  /** Reads what an attempt's response says and counts it into `spans` (its outcome per
+   * provider is counted by the sinks, as every attempt's outcome). */
   attemptFinished(a: Attempt, provider: ProviderRuntime, spans: readonly RunStats[]): void {
     this.router?.record(a.providerIndex, a.probe, a.outcome);
-    for (const s of spans) s.path.attempt(a.providerIndex, a.outcome);
     if (a.outcome === 'canceled' || a.outcome === 'aborted' || !a.hasHeaders) return;
     let level: number | null = null;
     let cacheHit = cacheHitFromHeader(a.header('x-cache'));

@@ -1,6 +1,7 @@
 // The contract between front ends (CLI, extension worker, tests) and the engine.
 import type { ResolvedPlan } from '../core/plan';
 import type { RunEvent, RunSummary } from '../protocol/run-events';
+import type { RunSink } from './run-sink';
 
 export interface RunOptions {
   plan: ResolvedPlan;
@@ -14,6 +15,10 @@ export interface RunOptions {
   baseDir?: string;
   /** Run id used in events and file names; generated when absent. */
   runId?: string;
+  /** More consumers of every sample, outcome, token and cost as it happens, beside the local
+   * per-second statistics (run-sink.ts). A sink that throws ends the run with an error. Runs
+   * in this thread only: a run in a worker thread (worker-client.ts) cannot carry them. */
+  sinks?: readonly RunSink[];
 }
 
 export interface RunHandle {

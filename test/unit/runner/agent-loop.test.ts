@@ -4,21 +4,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PlanProvider } from '../../../src/core/plan';
 import type { PlanAgent } from '../../../src/core/plan-failure-modes';
-import { makePlan } from './support/plan-fixture';
+import { instantMockProvider, makePlan } from './support/plan-fixture';
 import { runPlan } from './support/collect-run';
 import { startScriptedServer } from './support/scripted-server';
 
-const mockProvider: PlanProvider = {
-  id: 'm',
-  type: 'mock',
-  profile: 'instant',
-  overrides: {},
-  model: 'mock-model',
-  headers: {},
-  pricing: { input: 1, cachedInput: 0.5, output: 2 },
-  maxConnections: 32,
-  behaviour: { faults: [], agentSteps: { base: 3, underLoad: 0 } },
-};
+const mockProvider = instantMockProvider;
 
 const agent = (maxSteps: number, failureRate = 0): PlanAgent => ({ maxSteps, tools: [{ name: 'search', latencyMinMs: 5, latencyMaxMs: 15, failureRate }] });
 

@@ -1,5 +1,5 @@
 // Hand-built ResolvedPlans for runner tests.
-import type { PlanMixEntry, PlanProvider, PlanSegment, ResolvedPlan } from '../../../../src/core/plan';
+import type { PlanMixEntry, PlanMockProvider, PlanProvider, PlanSegment, ResolvedPlan } from '../../../../src/core/plan';
 
 export interface PlanOptions {
   baseUrl?: string;
@@ -32,6 +32,19 @@ export function openAIProvider(baseUrl: string, extra: Partial<PlanProvider> = {
     ...extra,
   } as PlanProvider;
 }
+
+/** The embedded mock at the `instant` profile; agent tasks take 3 tool rounds, then answer. */
+export const instantMockProvider: PlanMockProvider = {
+  id: 'm',
+  type: 'mock',
+  profile: 'instant',
+  overrides: {},
+  model: 'mock-model',
+  headers: {},
+  pricing: { input: 1, cachedInput: 0.5, output: 2 },
+  maxConnections: 32,
+  behaviour: { faults: [], agentSteps: { base: 3, underLoad: 0 } },
+};
 
 export function makePlan(o: PlanOptions): ResolvedPlan {
   const providers = o.providers ?? [openAIProvider(o.baseUrl ?? 'http://127.0.0.1:1', o.provider)];

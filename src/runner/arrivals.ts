@@ -1,0 +1,258 @@
+// Arrival scheduling: when requests go out.
+// - Open model: arrivals at the load shape's rate (Poisson or uniform spacing), each launched
+//   at its intended time; those the runner still owes when the shape ends are counted as
+//   dropped, never silently skipped.
+// - Closed model: a number of users follows the shape; each sends its next request when the
+//   previous one ends, after a think time.
+import { levelAt } from '../core/load-shape';
+import type { PlanLoad } from '../core/plan';
+import type { RunControl } from './run-control';
+import type { SeededRandom } from './seeded-random';
+
+/** Arrivals handled per scheduler turn before yielding to I/O. */
+const MAX_BATCH = 512;
+/** How often the closed model re-reads the shape's user count. */
+const CLOSED_CONTROL_MS = 100;
+/** The rate curve is integrated in steps of this many ms. */
+const STEP_MS = 50;
+
+/** Where arrivals go: the request flow (request-flow.ts). */
+export interface ArrivalTarget {
+  /** Sends a request intended at `intendedAt` (performance.now() ms); `user` in the closed model. */
+  launch(intendedAt: number, stageIndex: number, user: ClosedUser | null): void;
+  dropArrivals(stageIndex: number, count: number): void;
+}
+
+/**
+ * Next intended arrival after `fromMs`: `need` units of "work" (an exponential draw for Poisson
+ * spacing, 1 for uniform, 0 for the first uniform arrival) consumed against the rate curve in
+ * 50 ms steps, so rate changes between arrivals (ramps, a spike starting) take effect at the
+ * right moment. null past the end of the shape.
+ */
+export function nextArrivalAt(load: PlanLoad, multiplier: number, fromMs: number, need: number): number | null {
+  let t = fromMs;
+  const end = load.durationMs;
+  while (t < end) {
+    const rate = levelAt(load, t) * multiplier;
+    const stepEnd = Math.min(end, Math.floor(t / STEP_MS) * STEP_MS + STEP_MS);
+    const have = (rate * (stepEnd - t)) / 1000;
+    if (rate > 0 && have >= need) {
+      const at = need === 0 ? t : t + (need / rate) * 1000;
+      // A nanosecond of slack, so float residue of the step sums cannot add a last arrival.
+      return at < end - 1e-6 ? at : null;
+    }
+    need -= have;
+    t = stepEnd;
+  }
+  return null;
+}
+
+/** Arrivals owed from `firstMs` (an arrival due then but never sent) to the end of the shape,
+ * from the work left under the rate curve — walked in the same 50 ms steps as nextArrivalAt,
+ * never one by one. Uniform spacing: one arrival per whole unit of work, the due one first —
+ * exact at constant rates; on a ramp the scheduler reads the rate at each arrival rather than
+ * at each step's start, so the count may differ by an arrival or two. Poisson: the due one
+ * plus the mean of the rest. */
+export function arrivalsOwedFrom(load: PlanLoad, multiplier: number, firstMs: number): number {
+  let work = 0;
+  for (let t = firstMs; t < load.durationMs; ) {
+    const stepEnd = Math.min(load.durationMs, Math.floor(t / STEP_MS) * STEP_MS + STEP_MS);
+    work += (levelAt(load, t) * multiplier * (stepEnd - t)) / 1000;
+    t = stepEnd;
+  }
+  // The slack matches nextArrivalAt's: float residue of the step sums adds no arrival.
+  return load.arrival === 'uniform' ? Math.max(1, Math.ceil(work - 1e-6)) : 1 + Math.floor(work);
+}
+
+/** The open model's scheduler: one timer (or Immediate) armed for the next arrival. */
+export class OpenArrivals {
+  /** The next intended arrival in run time (ms); null when the shape has no more. */
+  nextArrival: number | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
+
+  constructor(
+    private readonly run: RunControl,
+    private readonly rng: SeededRandom,
+    private readonly target: ArrivalTarget,
+  ) {}
+
+  start(): void {
+    this.nextArrival = this.draw(0, true);
+    this.pump();
+  }
+
+  /** The multiplier changed: redraw the next arrival at the new rate (the process is
+   * memoryless, so nothing is lost). */
+  redraw(): void {
+    this.nextArrival = this.draw(this.run.now());
+    this.arm();
+  }
+
+  /** 1 when an arrival is due but not yet sent (the runner's own backlog), else 0. */
+  backlog(nowMs: number): number {
+    return this.nextArrival !== null && this.nextArrival < nowMs ? 1 : 0;
+  }
+
+  private draw(fromMs: number, first = false): number | null {
+    const load = this.run.plan.load;
+    // Uniform spacing starts with an arrival as soon as the rate is positive, so a stage of
+    // d seconds at r/s gets r x d arrivals, not one fewer.
+    const need = load.arrival === 'poisson' ? this.rng.exponential() : first ? 0 : 1;
+    return nextArrivalAt(load, this.run.multiplier, fromMs, need);
+  }
+
+  private readonly pump = (): void => this.run.guarded(this.launchDue);
+
+  /** Launches every arrival whose time has come (up to MAX_BATCH per turn), then re-arms. */
+  readonly launchDue = (): void => {
+    this.timer = null;
+    this.immediate = null;
+    const run = this.run;
+    if (run.phase !== 'running') return;
+    const now = run.now();
+    let n = 0;
+    while (this.nextArrival !== null && this.nextArrival <= now) {
+      const intended = this.nextArrival;
+      this.target.launch(run.t0 + intended, run.stageIndexAt(intended), null);
+      this.nextArrival = this.draw(intended);
+      if (++n >= MAX_BATCH) {
+        this.immediate = setImmediate(this.pump);
+        return;
+      }
+    }
+    this.arm();
+  };
+
+  /** At the end of the load shape: arrivals whose time has come but that were never sent
+   * (the runner fell behind its schedule) count as dropped, in the stage of the oldest. */
+  dropOwed(): void {
+    const first = this.nextArrival;
+    if (first === null) return;
+    const run = this.run;
+    const owed = arrivalsOwedFrom(run.plan.load, run.multiplier, first);
+    this.nextArrival = null;
+    this.target.dropArrivals(run.stageIndexAt(first), owed);
+    const lagS = Math.round((run.now() - first) / 100) / 10;
+    run.log('warn', `the runner fell behind its schedule: ${owed} arrivals due by the end of the load shape were never sent (counted as dropped; the oldest was ${lagS}s late). The client machine could not generate this rate: lower it or spread the load over more runners`);
+  }
+
+  private arm(): void {
+    this.stop();
+    if (this.nextArrival === null || this.run.phase !== 'running') return;
+    const delay = this.nextArrival - this.run.now();
+    if (delay <= 0) this.immediate = setImmediate(this.pump);
+    else this.timer = setTimeout(this.pump, delay);
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = null;
+    this.immediate = null;
+  }
+}
+
+export interface ClosedUser {
+  retired: boolean;
+  timer: NodeJS.Timeout | null;
+  /** The users it belongs to (told when its request ends). */
+  readonly owner: ClosedUsers;
+}
+
+/** The closed model: users added and retired every 100 ms to follow the shape. */
+export class ClosedUsers {
+  private readonly users: ClosedUser[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly run: RunControl,
+    private readonly rngThink: SeededRandom,
+    private readonly target: ArrivalTarget,
+  ) {}
+
+  get count(): number {
+    return this.users.length;
+  }
+
+  /** Adds or retires users to match the shape's level now; again in 100 ms. */
+  control(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const run = this.run;
+    if (run.phase !== 'running') return;
+    const target = Math.max(0, Math.round(levelAt(run.plan.load, run.now()) * run.multiplier));
+    let activeUsers = this.users.length;
+    while (activeUsers < target) {
+      const user: ClosedUser = { retired: false, timer: null, owner: this };
+      this.users.push(user);
+      activeUsers++;
+      this.next(user, 0);
+    }
+    while (activeUsers > target) {
+      const user = this.users.pop()!;
+      retire(user);
+      activeUsers--;
+    }
+    this.timer = setTimeout(() => run.guarded(() => this.control()), CLOSED_CONTROL_MS);
+  }
+
+  /** The shape ended or the run is finishing: no user sends again. */
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const u of this.users) retire(u);
+  }
+
+  /** The user's request ended. `answered`: its last attempt got a response from the network
+   * (so the user's loop cannot spin without yielding to I/O). */
+  done(user: ClosedUser, answered: boolean): void {
+    if (user.retired || this.run.phase !== 'running') return;
+    const load = this.run.plan.load;
+    const think = load.thinkTimeMaxMs > load.thinkTimeMinMs ? this.rngThink.uniform(load.thinkTimeMinMs, load.thinkTimeMaxMs) : load.thinkTimeMinMs;
+    if (think <= 0 && answered) {
+      // Right after the response's callbacks return, still before the next I/O: no Immediate
+      // per request. A failure without a response (refused, a synchronous error) goes through
+      // setImmediate instead, so a failing user cannot starve the event loop.
+      queueMicrotask(() => this.fireGuarded(user));
+      return;
+    }
+    this.next(user, think);
+  }
+
+  private next(user: ClosedUser, thinkMs: number): void {
+    if (thinkMs <= 0) {
+      // No think time: the next request goes out on the next turn of the event loop (never
+      // synchronously from inside the previous response's callbacks).
+      setImmediate(this.fireGuarded, user);
+      return;
+    }
+    user.timer = setTimeout(() => {
+      user.timer = null;
+      this.run.guarded(() => this.fire(user));
+    }, thinkMs);
+  }
+
+  private readonly fireGuarded = (user: ClosedUser): void => {
+    try {
+      this.fire(user);
+    } catch (error) {
+      this.run.guarded(() => {
+        throw error;
+      });
+    }
+  };
+
+  private fire(user: ClosedUser): void {
+    const run = this.run;
+    if (user.retired || run.phase !== 'running') return;
+    const now = run.now();
+    this.target.launch(run.t0 + now, run.stageIndexAt(now), user);
+  }
+}
+
+function retire(user: ClosedUser): void {
+  user.retired = true;
+  if (user.timer) clearTimeout(user.timer);
+  user.timer = null;
+}
