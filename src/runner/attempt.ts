@@ -9,6 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import type { Outcome } from '../protocol/run-events';
+import { formatLimitBytes, LIMITS } from '../core/limits';
 import { scanChatUsage } from './chat-usage-scan';
 import { rawHeadersRecord, rawHeaderValue } from './raw-headers';
 import { SseParser, type SseEvent } from './sse-parser';
@@ -27,6 +28,8 @@ export interface AttemptTarget {
  * which one ends the stream. JSON bodies are kept whole and read by the caller. */
 export interface ResponseReader {
   sseEvent(data: string): 'token' | 'done' | 'none';
+  /** Whether an answer that is not streamed must be a JSON document. */
+  readonly jsonBody?: boolean;
 }
 
 export interface AttemptHooks {
@@ -46,6 +49,7 @@ class AttemptAbort extends Error {
 }
 
 const MAX_ERROR_BODY = 4096;
+const MAX_BODY = LIMITS.responseBodyBytes;
 
 export class Attempt implements Dispatcher.DispatchHandler {
   outcome: Outcome = 'ok';
@@ -97,6 +101,10 @@ export class Attempt implements Dispatcher.DispatchHandler {
   private sse = false;
   private sawDone = false;
   private sawFinish = false;
+  /** The last stream chunk taken for a role or finish chunk without being parsed: if the
+   * stream brings no content, it is checked for being JSON at all. */
+  private unparsedChunk: string | null = null;
+  private eventBytes = 0;
 
   constructor(
     private readonly target: AttemptTarget,
@@ -199,7 +207,13 @@ export class Attempt implements Dispatcher.DispatchHandler {
     const type = this.stream ? rawHeaderValue(rawHeaders, 'content-type') : undefined;
     if (type !== undefined && type.includes('text/event-stream')) {
       this.sse = true;
-      this.parser = new SseParser((event) => this.onSse(event));
+      this.parser = new SseParser(
+        (event) => this.onSse(event),
+        (what) => {
+          this.endAt = performance.now();
+          this.abort('server_error', `malformed SSE: ${what === 'line' ? 'a line' : "an event's data"} longer than ${formatLimitBytes(LIMITS.sseLineBytes)} (the stream was cut off there)`);
+        },
+      );
     }
     return true;
   }
@@ -211,6 +225,11 @@ export class Attempt implements Dispatcher.DispatchHandler {
       return true;
     }
     if (this.bodyBytes >= MAX_ERROR_BODY && (this.status < 200 || this.status >= 300)) return true;
+    if (this.bodyBytes + chunk.length > MAX_BODY) {
+      this.endAt = performance.now();
+      this.abort('server_error', `HTTP ${this.status} with an answer larger than ${formatLimitBytes(MAX_BODY)} (the download was stopped there)`);
+      return true;
+    }
     if (this.first === null) this.first = chunk;
     else (this.rest ??= []).push(chunk);
     this.bodyBytes += chunk.length;
@@ -224,9 +243,9 @@ export class Attempt implements Dispatcher.DispatchHandler {
       this.parser!.end();
       if (this.done) return;
       // A team's own endpoint may simply close the stream; only OpenAI streams must say [DONE].
-      if (this.reader && this.tokens > 0) this.finish('ok', '');
-      else if (this.sawDone || this.sawFinish) this.finish('ok', '');
-      else if (this.tokens === 0) this.finish('server_error', `malformed SSE: the stream ended without any data event${this.compressedNote()}`);
+      // Either way a stream that carried no content is not an answer.
+      if (this.tokens === 0) this.finish('server_error', this.noContentReason());
+      else if (this.reader || this.sawDone || this.sawFinish) this.finish('ok', '');
       else this.finish('server_error', 'malformed SSE: the stream ended before [DONE]');
       return;
     }
@@ -244,6 +263,11 @@ export class Attempt implements Dispatcher.DispatchHandler {
     }
     if (this.collect) this.bodyText = decodeBody(body);
     if (this.reader) {
+      const problem = this.targetBodyProblem(body);
+      if (problem) {
+        this.finish('server_error', problem);
+        return;
+      }
       this.firstTokenAt = this.endAt;
       this.lastTokenAt = this.endAt;
       this.finish('ok', '');
@@ -251,7 +275,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
     }
     // The usual compact body with usage is read from its bytes; anything else is parsed.
     const usage = body === null ? null : scanChatUsage(body);
-    if (usage !== null) {
+    if (usage !== null && usage.completion > 0) {
       this.usagePrompt = usage.prompt;
       this.usageCompletion = usage.completion;
       if (usage.cached >= 0) this.usageCached = usage.cached;
@@ -293,8 +317,14 @@ export class Attempt implements Dispatcher.DispatchHandler {
       return;
     }
     this.readUsage(obj.usage);
-    const message = (choices[0] as { message?: { content?: unknown } } | undefined)?.message;
+    const message = (choices[0] as { message?: { content?: unknown; tool_calls?: unknown; reasoning_content?: unknown } } | undefined)?.message;
     const content = typeof message?.content === 'string' ? message.content : '';
+    const toolCalls = Array.isArray(message?.tool_calls) && message.tool_calls.length > 0;
+    const reasoning = typeof message?.reasoning_content === 'string' && message.reasoning_content.length > 0;
+    if (content === '' && !toolCalls && !reasoning) {
+      this.finish('server_error', `HTTP ${this.status} with no content: the answer's first choice has no message content or tool calls`);
+      return;
+    }
     // Without usage, a rough count of the answer (one token per 4 characters).
     this.tokens = Math.ceil(content.length / 4);
     this.firstTokenAt = this.endAt;
@@ -323,7 +353,15 @@ export class Attempt implements Dispatcher.DispatchHandler {
   private onSse(event: SseEvent): void {
     if (this.done) return;
     const data = event.data;
-    if (this.collect && data !== '[DONE]') (this.events ??= []).push(data);
+    if (this.collect && data !== '[DONE]') {
+      this.eventBytes += data.length;
+      if (this.eventBytes > MAX_BODY) {
+        this.endAt = performance.now();
+        this.abort('server_error', `the streamed answer is larger than ${formatLimitBytes(MAX_BODY)} (the stream was cut off there)`);
+        return;
+      }
+      (this.events ??= []).push(data);
+    }
     if (this.reader) {
       const kind = this.reader.sseEvent(data);
       if (kind === 'done') this.sawDone = true;
@@ -357,6 +395,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
     }
     if (data.indexOf('"usage":{') < 0 && data.indexOf('"error"') < 0 && data.indexOf('"reasoning_content"') < 0 && data.indexOf('"tool_calls"') < 0 && data.indexOf('": ') < 0) {
       if (data.indexOf('"finish_reason":"') >= 0) this.sawFinish = true;
+      this.unparsedChunk = data;
       return;
     }
     let obj: Record<string, unknown>;
@@ -382,6 +421,36 @@ export class Attempt implements Dispatcher.DispatchHandler {
       (typeof delta.reasoning_content === 'string' && delta.reasoning_content.length > 0) ||
       (Array.isArray(delta.tool_calls) && delta.tool_calls.length > 0);
     if (isToken) this.token(now);
+  }
+
+  /** Why a stream without any content token is no answer: its chunks were not JSON, or none
+   * carried content. */
+  private noContentReason(): string {
+    if (this.sawDone || this.sawFinish || this.unparsedChunk !== null) {
+      if (this.unparsedChunk !== null && !this.reader) {
+        try {
+          JSON.parse(this.unparsedChunk);
+        } catch {
+          return `malformed SSE: data is not valid JSON${snippet(this.unparsedChunk)}`;
+        }
+      }
+      return `no content: the stream ended ${this.sawDone ? 'with [DONE] ' : ''}without any event carrying ${this.reader ? 'content' : 'delta content, reasoning or tool calls'}`;
+    }
+    return `malformed SSE: the stream ended without any data event${this.compressedNote()}`;
+  }
+
+  /** What is wrong with an http target's answer that is not streamed, or '' (ok): it must not
+   * be empty, and must be JSON when the target's response is JSON. */
+  private targetBodyProblem(body: Buffer | null): string {
+    if (body === null || body.length === 0) return `HTTP ${this.status} with no content: the body is empty`;
+    if (!this.reader?.jsonBody) return '';
+    const text = this.collect ? this.bodyText : decodeBody(body);
+    try {
+      JSON.parse(text);
+      return '';
+    } catch {
+      return `HTTP ${this.status} with a body that is not JSON (response: json)${this.compressedNote() || snippet(text)}`;
+    }
   }
 
   private failStream(data: string, error?: unknown): void {
