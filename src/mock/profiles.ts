@@ -1,7 +1,7 @@
 // Mock provider profiles: the parameters of the simulated GPU, its admission queue, rate limits
 // and caches. docs/mock.md explains where every figure comes from.
 import type { MockProfileName } from '../core/plan';
-import schemaJson from '../../media/stampede.schema.json';
+import { MOCK_PARAMETER_RULES } from '../core/mock-parameters';
 
 export interface MockProfile {
   /** Model name reported by /v1/models and in /metrics labels; responses echo the requested model. */
@@ -149,18 +149,9 @@ export function isMockProfileName(name: string): name is MockProfileName {
   return Object.prototype.hasOwnProperty.call(MOCK_PROFILES, name);
 }
 
-interface ParameterRule {
-  type?: string;
-  minimum?: number;
-  maximum?: number;
-}
-
-/** Bounds each numeric parameter must respect, so a typo cannot hang or crash the scheduler.
- * They come from the scenario schema's `overrides`, so `validate` refuses what the mock would. */
-const PARAMETER_RULES = (schemaJson as unknown as { definitions: { provider: { properties: { overrides: { properties: Record<string, ParameterRule> } } } } }).definitions.provider.properties.overrides.properties;
-
+/** Bounds each numeric parameter must respect, so a typo cannot hang or crash the scheduler. */
 function numberRule(key: string): { min: number; max?: number; integer?: boolean } | undefined {
-  const rule = PARAMETER_RULES[key];
+  const rule = MOCK_PARAMETER_RULES[key];
   if (!rule || rule.minimum === undefined) return undefined;
   return { min: rule.minimum, max: rule.maximum, integer: rule.type === 'integer' };
 }
