@@ -16,7 +16,7 @@ Usage:
   stampede proxy --upstream URL [--faults FILE] [--port N] [--host H] [--start-delay D] [--seed N]
   stampede help
 
-Exit codes: 0 ok, 1 a threshold failed, 2 invalid scenario or usage, 3 run aborted,
+Exit codes: 0 ok, 1 a threshold failed or had no data, 2 invalid scenario or usage, 3 run aborted,
 130/143 stopped by SIGINT/SIGTERM (results are still written).`;
 
 async function main(argv: string[]): Promise<number> {

@@ -31,7 +31,8 @@ Options:
   --quiet, -q         print only the verdict and where the results are
   --no-color          plain text even on a terminal
 
-Exit codes: 0 all thresholds passed, 1 a threshold failed, 2 invalid scenario or usage,
+Exit codes: 0 all thresholds passed, 1 a threshold failed (a threshold with no data fails,
+and so does a run in which no request finished), 2 invalid scenario or usage,
 3 run aborted (budget or abortOnFail), 130 stopped by Ctrl-C (143 by SIGTERM).`;
 
 const VALUE_OPTIONS: Record<string, 'json' | 'report' | 'md' | 'junit' | 'resultsDir' | 'set'> = {

@@ -198,7 +198,9 @@ export interface RunSummary {
    * with abortOnFail or the budget; error: the engine could not go on. */
   endReason: 'completed' | 'stopped' | 'aborted' | 'error';
   endMessage?: string;
-  requests: { total: number; sent: number; dropped: number; attempts: number; rate: number };
+  /** `unfinished`: requests still in flight when the run ended (outcome `aborted`); absent in
+   * results files written before it was counted. */
+  requests: { total: number; sent: number; dropped: number; attempts: number; rate: number; unfinished?: number };
   outcomes: OutcomeCounts;
   ttft: Percentiles;
   itl: Percentiles;

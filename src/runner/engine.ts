@@ -16,8 +16,11 @@
 //   cancelled streams that got a token; ITL from every gap seen (request-flow.ts, complete);
 // - rates over "finished requests" leave out aborted ones (stopped by the run, no verdict on
 //   the target); cancellations are never errors (run-stats.ts);
-// - when the load shape ends, requests in flight get min(timeouts.total, 10 s) to finish, then
-//   are aborted (here, shapeEnded).
+// - when the load shape ends, requests waiting for a retry end with the failure they got, and
+//   requests in flight get up to timeouts.total to finish (the drain; their own TTFT and total
+//   deadlines end most sooner), so a server that never answers shows as timeouts, never as
+//   requests the run gave up on; what is still in flight after that is aborted and counted as
+//   unfinished (here, shapeEnded).
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { segmentAt } from '../core/load-shape';
@@ -37,9 +40,6 @@ import { RunWindows } from './run-windows';
 import { SeededRandom } from './seeded-random';
 import { StatsSink } from './stats-sink';
 import { withAnalysis } from './summary-analysis';
-
-/** How long in-flight requests may finish after the load shape ends. */
-const MAX_DRAIN_MS = 10_000;
 
 export function startRun(options: RunOptions): RunHandle {
   if (options.plan.cacheExperiment?.ab) return startCacheAB(options, startSingleRun);
@@ -278,14 +278,16 @@ class Run implements RunControl {
     this.phase = 'draining';
     this.open.stop();
     this.users.stop();
-    this.flow.abortWaiting();
+    this.flow.endRetryWaits();
     const inFlight = this.flow.inFlight;
     if (inFlight === 0) {
       void this.finish();
       return;
     }
-    const grace = Math.min(this.plan.resilience.timeouts.totalMs, MAX_DRAIN_MS);
-    this.log('info', `load shape finished; waiting up to ${Math.round(grace / 100) / 10}s for ${inFlight} requests in flight`);
+    // Every attempt ends by its own deadlines within timeouts.total of its send; an agent
+    // task's next model call may start in the drain, so the drain itself is bounded too.
+    const grace = this.plan.resilience.timeouts.totalMs;
+    this.log('info', `load shape finished; waiting up to ${Math.round(grace / 100) / 10}s (resilience.timeouts.total) for ${inFlight} requests in flight`);
     this.drainTimer = setTimeout(() => void this.finish(), grace);
   }
 

@@ -47,6 +47,9 @@ interface Request extends PathRequest, Slotted {
   provider: ProviderRuntime;
   user: ClosedUser | null;
   retryTimer: NodeJS.Timeout | null;
+  /** What the request waits for between attempts, and the attempt before the wait. */
+  waiting: 'retry' | 'tools' | null;
+  lastAttempt: Attempt | null;
 }
 
 /** The random streams of the request flow (forked from the plan's seed by the run). */
@@ -60,6 +63,12 @@ export interface FlowRandom {
 
 /** An attempt's output tokens: the server's usage (or an http target's extraction rule) when
  * given, else the content tokens counted. */
+/** "3600 s", "1.2 s", "250 ms" */
+function formatWait(ms: number): string {
+  if (!Number.isFinite(ms)) return 'forever';
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms)} ms`;
+}
+
 function outputTokensOf(a: Attempt): number {
   return a.usageCompletion >= 0 ? a.usageCompletion : a.tokens;
 }
@@ -154,6 +163,8 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
       provider: mix.provider,
       user,
       retryTimer: null,
+      waiting: null,
+      lastAttempt: null,
       slot: -1,
     };
     this.inFlight++;
@@ -237,25 +248,24 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
       const delay = path.agentNext(req.agent, a, t.input, t.cached, t.output, t.cost, t.usage, this.rng.tools);
       if (delay >= 0) {
         // The tools' simulated latency, then the next model call of the same task.
-        this.retryWaits.add(req);
-        req.retryTimer = setTimeout(() => {
-          req.retryTimer = null;
-          this.retryWaits.delete(req);
-          run.guarded(() => this.sendAttempt(req));
-        }, delay);
+        this.wait(req, a, 'tools', delay);
         return;
       }
     }
     const retries = run.plan.resilience.retries;
-    if (a.outcome !== 'ok' && isRetryable(retries, a.outcome) && (run.phase === 'running' || run.phase === 'draining')) {
+    // Retries belong to the load shape: once it has ended (the drain), a failure is final.
+    if (a.outcome !== 'ok' && isRetryable(retries, a.outcome) && run.phase === 'running') {
       if (req.attempts <= retries.max) {
         const delay = retryDelayMs(retries, req.attempts, a.retryAfter, this.rng.retry);
-        this.retryWaits.add(req);
-        req.retryTimer = setTimeout(() => {
-          req.retryTimer = null;
-          this.retryWaits.delete(req);
-          this.sendAttempt(req);
-        }, delay);
+        const left = run.plan.load.durationMs - run.now();
+        if (delay < left) {
+          this.wait(req, a, 'retry', delay);
+          return;
+        }
+        // A retry-after of an hour (or of 2099) cannot be waited for within the run: the
+        // request ends with the failure it got, rather than with an abort that judges nothing.
+        this.logOnce(`late:${a.outcome}`, 'warn', `a retry would come after the end of the load shape (${a.retryAfter >= 0 ? `the server's retry-after asks for ${formatWait(a.retryAfter)}` : `backoff of ${formatWait(delay)}`}, ${formatWait(Math.max(0, left))} left), so it is not sent: requests end with their ${a.outcome}`);
+        this.complete(req, a);
         return;
       }
       if (retries.max > 0 && !this.loggedKinds.has(`giveup:${a.outcome}`)) {
@@ -300,6 +310,26 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
     if (this.run.phase === 'draining' && this.inFlight === 0) void this.run.finish();
   }
 
+  /** Waits `delayMs` (less than what is left of the run), then sends the next attempt. */
+  private wait(req: Request, a: Attempt, why: 'retry' | 'tools', delayMs: number): void {
+    req.waiting = why;
+    req.lastAttempt = a;
+    this.retryWaits.add(req);
+    req.retryTimer = setTimeout(() => {
+      req.retryTimer = null;
+      req.waiting = null;
+      req.lastAttempt = null;
+      this.retryWaits.delete(req);
+      this.run.guarded(() => this.sendAttempt(req));
+    }, delayMs);
+  }
+
+  private logOnce(kind: string, level: 'info' | 'warn', message: string): void {
+    if (this.loggedKinds.has(kind)) return;
+    this.loggedKinds.add(kind);
+    this.run.log(level, message);
+  }
+
   /** A request waiting for a retry or its agent's tools ends without another attempt. */
   private completeWith(req: Request, outcome: 'aborted'): void {
     this.inFlight--;
@@ -330,8 +360,22 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
 
   // ---- ending ----------------------------------------------------------------------------
 
-  /** Requests waiting for a retry or their agent's tools end as aborted (the shape ended or
-   * the run is finishing). */
+  /** The load shape ended: requests waiting for a retry end with the failure they got (a retry
+   * now would be load after the shape); agent tasks waiting for their tools go on in the drain. */
+  endRetryWaits(): void {
+    for (const req of this.retryWaits.toArray()) {
+      if (req.waiting !== 'retry' || req.lastAttempt === null) continue;
+      if (req.retryTimer) clearTimeout(req.retryTimer);
+      req.retryTimer = null;
+      this.retryWaits.delete(req);
+      const a = req.lastAttempt;
+      req.waiting = null;
+      req.lastAttempt = null;
+      this.complete(req, a);
+    }
+  }
+
+  /** Requests waiting for a retry or their agent's tools end as aborted (the run is finishing). */
   abortWaiting(): void {
     for (const req of this.retryWaits.toArray()) {
       if (req.retryTimer) clearTimeout(req.retryTimer);
