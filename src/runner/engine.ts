@@ -30,6 +30,7 @@ import { ClosedUsers, OpenArrivals } from './arrivals';
 import { startCacheAB } from './cache-experiment';
 import { HerdProbe, herdPromptJson, herdResult, withHerd } from './herd-probe';
 import { RunConfigError } from './prompt-source';
+import { timeoutOfAnyLength } from './long-timer';
 import { RequestFlow } from './request-flow';
 import type { RunControl, RunPhase } from './run-control';
 import type { RunHandle, RunOptions } from './run-options';
@@ -74,8 +75,8 @@ class Run implements RunControl {
   private readonly windows: RunWindows;
   private readonly setupContext: SetupContext;
   private herd: HerdProbe | null = null;
-  private endTimer: NodeJS.Timeout | null = null;
-  private drainTimer: NodeJS.Timeout | null = null;
+  private endTimer: { clear(): void } | null = null;
+  private drainTimer: { clear(): void } | null = null;
   private finishing: Promise<void> | null = null;
 
   constructor(options: RunOptions) {
@@ -155,7 +156,7 @@ class Run implements RunControl {
     this.windows.schedule();
     if (this.plan.load.model === 'open') this.open.start();
     else this.users.control();
-    this.endTimer = setTimeout(() => this.guarded(() => this.shapeEnded()), this.plan.load.durationMs);
+    this.endTimer = timeoutOfAnyLength(() => this.guarded(() => this.shapeEnded()), this.plan.load.durationMs);
     this.scheduleHerdProbe();
   }
 
@@ -288,7 +289,7 @@ class Run implements RunControl {
     // task's next model call may start in the drain, so the drain itself is bounded too.
     const grace = this.plan.resilience.timeouts.totalMs;
     this.log('info', `load shape finished; waiting up to ${Math.round(grace / 100) / 10}s (resilience.timeouts.total) for ${inFlight} requests in flight`);
-    this.drainTimer = setTimeout(() => void this.finish(), grace);
+    this.drainTimer = timeoutOfAnyLength(() => void this.finish(), grace);
   }
 
   finish(): Promise<void> {
@@ -300,7 +301,7 @@ class Run implements RunControl {
     const wasRunning = this.t0 > 0;
     this.phase = 'ending';
     this.open.stop();
-    for (const t of [this.endTimer, this.drainTimer]) if (t) clearTimeout(t);
+    for (const t of [this.endTimer, this.drainTimer]) t?.clear();
     this.endTimer = this.drainTimer = null;
     this.flow.stopDeadlines();
     this.windows.stop();

@@ -7,6 +7,7 @@
 //
 // Every sample goes to the local sink (called directly, so the calls stay monomorphic) and,
 // only when a caller added sinks, to them through one SinkFanOut (run-sink.ts).
+import { MAX_TIMER_MS } from '../core/limits';
 import type { PlanMixEntry } from '../core/plan';
 import { performance } from 'node:perf_hooks';
 import type { ArrivalTarget, ClosedUser } from './arrivals';
@@ -14,6 +15,7 @@ import { Attempt, type AttemptHooks } from './attempt';
 import type { PromptMaker } from './prompt-source';
 import type { ProviderRuntime } from './provider-runtime';
 import type { PathRequest, RequestPath } from './request-path';
+import { timeoutOfAnyLength } from './long-timer';
 import { isRetryable, retryDelayMs } from './retry-policy';
 import type { RunControl } from './run-control';
 import type { SinkFanOut } from './run-sink';
@@ -46,7 +48,7 @@ interface Request extends PathRequest, Slotted {
   /** The provider the latest attempt went to (prices the request). */
   provider: ProviderRuntime;
   user: ClosedUser | null;
-  retryTimer: NodeJS.Timeout | null;
+  retryTimer: { clear(): void } | NodeJS.Timeout | null;
   /** What the request waits for between attempts, and the attempt before the wait. */
   waiting: 'retry' | 'tools' | null;
   lastAttempt: Attempt | null;
@@ -63,6 +65,13 @@ export interface FlowRandom {
 
 /** An attempt's output tokens: the server's usage (or an http target's extraction rule) when
  * given, else the content tokens counted. */
+function clearWait(req: Request): void {
+  const t = req.retryTimer;
+  if (t === null) return;
+  if ('clear' in t) t.clear();
+  else clearTimeout(t);
+}
+
 /** "3600 s", "1.2 s", "250 ms" */
 function formatWait(ms: number): string {
   if (!Number.isFinite(ms)) return 'forever';
@@ -315,13 +324,16 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
     req.waiting = why;
     req.lastAttempt = a;
     this.retryWaits.add(req);
-    req.retryTimer = setTimeout(() => {
+    const next = (): void => {
       req.retryTimer = null;
       req.waiting = null;
       req.lastAttempt = null;
       this.retryWaits.delete(req);
       this.run.guarded(() => this.sendAttempt(req));
-    }, delayMs);
+    };
+    // Waits are shorter than the run, which validation keeps within a timer's range; a plan
+    // built in code gets a chained timer rather than one that fires after 1 ms.
+    req.retryTimer = delayMs <= MAX_TIMER_MS ? setTimeout(next, delayMs) : timeoutOfAnyLength(next, delayMs);
   }
 
   private logOnce(kind: string, level: 'info' | 'warn', message: string): void {
@@ -365,7 +377,7 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
   endRetryWaits(): void {
     for (const req of this.retryWaits.toArray()) {
       if (req.waiting !== 'retry' || req.lastAttempt === null) continue;
-      if (req.retryTimer) clearTimeout(req.retryTimer);
+      clearWait(req);
       req.retryTimer = null;
       this.retryWaits.delete(req);
       const a = req.lastAttempt;
@@ -378,7 +390,7 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
   /** Requests waiting for a retry or their agent's tools end as aborted (the run is finishing). */
   abortWaiting(): void {
     for (const req of this.retryWaits.toArray()) {
-      if (req.retryTimer) clearTimeout(req.retryTimer);
+      clearWait(req);
       req.retryTimer = null;
       this.retryWaits.delete(req);
       this.completeWith(req, 'aborted');

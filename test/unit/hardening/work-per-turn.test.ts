@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { levelAt } from '../../../src/core/load-shape';
 import type { PlanLoad, PlanSegment } from '../../../src/core/plan';
-import { advanceArrival, arrivalsOwedFrom, nextArrivalAt } from '../../../src/runner/arrivals';
+import { advanceArrival, arrivalsOwedFrom, nextArrivalAt, type ArrivalStep } from '../../../src/runner/arrivals';
 import { makePlan } from '../runner/support/plan-fixture';
 import { startCollecting } from '../runner/support/collect-run';
 import { startScriptedServer } from '../runner/support/scripted-server';
@@ -27,12 +27,13 @@ test('a 40 h pause is walked in slices of 1,000 s of shape, and the arrival afte
   const first = advanceArrival(l, 1, 0, 1, 20_000);
   assert.ok('resumeFrom' in first, 'the walk stops at its budget');
   assert.equal(first.resumeFrom, 1_000_000);
-  let step = first;
+  let step: ArrivalStep = first;
   let slices = 1;
   while ('resumeFrom' in step) {
     step = advanceArrival(l, 1, step.resumeFrom, step.need, 20_000);
     slices++;
   }
+  assert.ok('at' in step);
   assert.equal(step.at, 40 * HOUR + 500);
   assert.equal(slices, 145);
   assert.equal(nextArrivalAt(l, 1, 0, 1), 40 * HOUR + 500);
@@ -72,4 +73,18 @@ test('a run paused at zero rate for hours stops at once and launches nothing', a
   } finally {
     await server.close();
   }
+});
+
+test('a wait longer than one Node timer can hold is chained, never fired after 1 ms', async () => {
+  const { LongTimeout } = await import('../../../src/runner/long-timer');
+  const { MAX_TIMER_MS } = await import('../../../src/core/limits');
+  let fired = false;
+  const t = new LongTimeout(() => (fired = true), MAX_TIMER_MS * 3 + 5);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(fired, false, 'a 74-day wait did not fire after 1 ms');
+  t.clear();
+  const short = new LongTimeout(() => (fired = true), 5);
+  await new Promise((r) => setTimeout(r, 60));
+  assert.equal(fired, true);
+  short.clear();
 });
