@@ -10,13 +10,14 @@ export const INTERVAL_MS = 50;
 export const ITL_ERROR_TARGET_MS = 1;
 // 100 tokens = 5 s per stream; the users ramp in over one stream length, so stream ends are spread
 // evenly and a user who starts the next stream leaves the count short for only a moment.
-const TOKENS_PER_STREAM = 100;
-const RAMP_S = (TOKENS_PER_STREAM * INTERVAL_MS) / 1000;
+export const TOKENS_PER_STREAM = 100;
+export const RAMP_S = (TOKENS_PER_STREAM * INTERVAL_MS) / 1000;
 
-function scenario(baseUrl, holdSeconds) {
+/** The scenario of figure (b); `streams` other than STREAMS only for bench/compare-runner-streaming.mjs. */
+export function streamingScenario(baseUrl, holdSeconds, streams = STREAMS) {
   return `name: bench streaming
 seed: 1
-${openaiProvider(baseUrl, STREAMS + 100)}resilience:
+${openaiProvider(baseUrl, streams + 100)}resilience:
   timeouts: { ttft: 30s, total: 60s }
 workload:
   stream: true
@@ -25,10 +26,10 @@ workload:
 load:
   model: closed
   thinkTime: 0s
-  maxInFlight: ${STREAMS + 100}
+  maxInFlight: ${streams + 100}
   stages:
-    - { name: ramp, for: ${RAMP_S}s, users: 1, rampTo: ${STREAMS} }
-    - { name: hold, for: ${holdSeconds}s, users: ${STREAMS} }
+    - { name: ramp, for: ${RAMP_S}s, users: 1, rampTo: ${streams} }
+    - { name: hold, for: ${holdSeconds}s, users: ${streams} }
 thresholds:
   - itl.p50 < 60ms
   - errors.rate < 1%
@@ -43,7 +44,7 @@ export async function benchRunnerStreaming(o) {
     // the end of the hold, with a second to spare.
     const settleMs = TOKENS_PER_STREAM * INTERVAL_MS;
     const holdSeconds = Math.ceil((settleMs + o.windowMs) / 1000) + 1;
-    const run = startStampede('streaming', scenario(server.baseUrl, holdSeconds), RAMP_S + holdSeconds + 90);
+    const run = startStampede('streaming', streamingScenario(server.baseUrl, holdSeconds), RAMP_S + holdSeconds + 90);
     let w;
     try {
       w = await measureWindow({

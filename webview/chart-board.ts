@@ -97,6 +97,9 @@ export class ChartBoard {
       }
       if (stages) {
         e.overlay.stages = stages;
+        e.overlay.faults = this.faultBands();
+        // What the bands show, for tests and for people reading the DOM: "primary: outage 3–6".
+        e.card.dataset.faults = e.overlay.faults.map((f) => `${f.name} ${f.start}–${f.end}`).join('; ');
         invalidateBackground(e.background);
       }
       if (this.applyThresholds(e, thresholdRows)) changed = true;
@@ -370,6 +373,11 @@ export class ChartBoard {
       font: `${Math.max(10, p.fontSize - 2)}px ${p.font}`,
       fontSize: Math.max(10, p.fontSize - 2),
     };
+  }
+
+  /** The run's fault windows (issue 12), on every time chart. */
+  private faultBands(): NonNullable<OverlayState['faults']> {
+    return (this.model.start?.faultWindows ?? []).map((w) => ({ name: `${w.upstream}: ${w.label}`, start: w.startMs / 1000, end: w.endMs / 1000 }));
   }
 
   private stageBands(): OverlayState['stages'] {

@@ -54,6 +54,7 @@ export interface ChartSpec {
 /** Outcomes bottom to top in the stacked chart, with their legend names and colours. */
 export const OUTCOME_STACK: ReadonlyArray<{ outcome: Outcome; label: string; color: ColorRole }> = [
   { outcome: 'ok', label: 'ok', color: 'green' },
+  { outcome: 'unacceptable', label: 'unacceptable answer', color: 'yellow' },
   { outcome: 'rate_limited', label: '429 rate limited', color: 'orange' },
   { outcome: 'server_error', label: '5xx', color: 'red' },
   { outcome: 'client_error', label: 'other 4xx', color: 'blue' },
@@ -106,6 +107,24 @@ function providerShareAt(index: number): (p: TickPoint) => number | null {
     if (!p.providerShare) return null;
     const shares = Object.values(p.providerShare);
     return shares.length > index && shares.length > 1 ? shares[index]! : null;
+  };
+}
+
+/** Share of the gateway upstream at `index` (declaration order) of this second's answers (issue 12). */
+function upstreamShareAt(index: number): (p: TickPoint) => number | null {
+  return (p) => {
+    if (!p.upstreamShare) return null;
+    const shares = Object.values(p.upstreamShare);
+    return shares.length > index ? shares[index]! : null;
+  };
+}
+
+/** The monitor series at `index` (by name order), for the configured-monitors chart. */
+function monitorAt(index: number): (p: TickPoint) => number | null {
+  return (p) => {
+    if (!p.monitors) return null;
+    const names = Object.keys(p.monitors).sort();
+    return names.length > index ? p.monitors[names[index]!] ?? null : null;
   };
 }
 
@@ -263,6 +282,32 @@ export const CHARTS: readonly ChartSpec[] = [
     ],
     thresholds: [{ metric: 'retries.amplification', axis: 'y1', unit: 'number' }],
     emptyNote: 'One provider: no failover traffic to show.',
+    onlyWithData: true,
+  },
+  {
+    id: 'upstreams',
+    title: 'Gateway upstreams: share of answers (from the proxies) and amplification',
+    axes: [
+      { id: 'y', unit: 'fraction', title: 'share of answers', max: 1 },
+      { id: 'y1', unit: 'count', title: 'upstream attempts per request' },
+    ],
+    series: [
+      { id: 'upstream.0', label: 'upstream 1', axis: 'y', color: 'blue', value: upstreamShareAt(0) },
+      { id: 'upstream.1', label: 'upstream 2', axis: 'y', color: 'orange', value: upstreamShareAt(1) },
+      { id: 'upstream.2', label: 'upstream 3', axis: 'y', color: 'green', value: upstreamShareAt(2) },
+      { id: 'gatewayAmplification', label: 'amplification', axis: 'y1', color: 'red', dashed: true, value: (p) => p.gatewayAmplification ?? null },
+    ],
+    thresholds: [{ metric: 'gateway.share.', axis: 'y', unit: 'fraction' }, { metric: 'gateway.amplification', axis: 'y1', unit: 'number' }],
+    emptyNote: 'No gateway upstream answered yet.',
+    onlyWithData: true,
+  },
+  {
+    id: 'monitors',
+    title: 'Monitor series',
+    axes: [{ id: 'y', unit: 'count', title: 'value' }],
+    series: [0, 1, 2].map((i) => ({ id: `monitor.${i}`, label: `monitor ${i + 1}`, axis: 'y' as const, color: (['purple', 'green', 'yellow'] as const)[i]!, value: monitorAt(i) })),
+    thresholds: [],
+    emptyNote: 'No monitor series scraped yet.',
     onlyWithData: true,
   },
   {

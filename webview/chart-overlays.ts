@@ -30,6 +30,8 @@ export interface OverlayColors {
 
 export interface OverlayState {
   stages: StageBand[];
+  /** Fault windows of the run (gateway upstreams, mock providers): hatched bands in the fail colour. */
+  faults?: StageBand[];
   thresholds: ThresholdLine[];
   markerT: number | null;
   colors: OverlayColors;
@@ -55,6 +57,7 @@ export function overlayPlugin(state: OverlayState, background?: BackgroundCache)
 }
 
 function drawStages(chart: Chart<'line'>, state: OverlayState): void {
+  drawFaults(chart, state);
   const x = chart.scales.x;
   if (!x || state.stages.length === 0) return;
   const { ctx, chartArea: area } = chart;
@@ -86,6 +89,39 @@ function drawStages(chart: Chart<'line'>, state: OverlayState): void {
       ctx.fillText(stage.name, left + 4, area.top + 2, right - left - 8);
     }
   });
+  ctx.restore();
+}
+
+/** Each fault window as a band in the fail colour with a dashed edge and its name at the bottom. */
+function drawFaults(chart: Chart<'line'>, state: OverlayState): void {
+  const x = chart.scales.x;
+  const faults = state.faults ?? [];
+  if (!x || faults.length === 0) return;
+  const { ctx, chartArea: area } = chart;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(area.left, area.top, area.width, area.height);
+  ctx.clip();
+  ctx.font = state.font;
+  ctx.textBaseline = 'bottom';
+  for (const fault of faults) {
+    const left = Math.max(area.left, x.getPixelForValue(fault.start));
+    const right = Math.min(area.right, x.getPixelForValue(fault.end));
+    if (right <= left) continue;
+    ctx.globalAlpha = 0.16;
+    ctx.fillStyle = state.colors.fail;
+    ctx.fillRect(left, area.top, right - left, area.height);
+    ctx.globalAlpha = 0.7;
+    ctx.strokeStyle = state.colors.fail;
+    ctx.setLineDash([4, 3]);
+    ctx.strokeRect(left + 0.5, area.top + 0.5, right - left - 1, area.height - 1);
+    ctx.setLineDash([]);
+    if (right - left > 30) {
+      ctx.globalAlpha = 0.95;
+      ctx.fillStyle = state.colors.fail;
+      ctx.fillText(fault.name, left + 4, area.bottom - 2, right - left - 8);
+    }
+  }
   ctx.restore();
 }
 

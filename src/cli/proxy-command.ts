@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { PlanFault } from '../core/plan-failure-modes';
 import { parseDuration } from '../core/units';
 import { describeFault, parseFaultFile } from '../mock/fault-file';
-import { STATUS_PATH, displayUpstream, startFaultProxy } from '../mock/fault-proxy';
+import { STATUS_PATH, displayUpstream, startFaultProxy, type ProxyCounters } from '../mock/fault-proxy';
 
 const USAGE =
   'usage: stampede proxy --upstream URL [--faults FILE] [--port N] [--host H] [--start-delay DURATION] [--seed N]';
@@ -98,6 +98,16 @@ function readFaults(file: string): PlanFault[] | string[] {
   return parsed.ok ? parsed.faults : parsed.errors;
 }
 
+/** "12 attempts: 7 forwarded (1 upstream error), 3 answered by faults, 2 refused" — the parts add up to the total. */
+export function describeCounters(c: ProxyCounters): string {
+  const parts = [`${c.forwarded} forwarded${c.upstreamErrors > 0 ? ` (${c.upstreamErrors} upstream error${c.upstreamErrors === 1 ? '' : 's'})` : ''}`];
+  if (c.answered > 0) parts.push(`${c.answered} answered by faults`);
+  if (c.refused > 0) parts.push(`${c.refused} refused`);
+  if (c.rejected > 0) parts.push(`${c.rejected} too large`);
+  if (c.abandoned > 0) parts.push(`${c.abandoned} abandoned by the client`);
+  return `${c.requests} attempt${c.requests === 1 ? '' : 's'}: ${parts.join(', ')}`;
+}
+
 export async function runProxyCommand(args: string[]): Promise<number> {
   let flags: ProxyFlags;
   try {
@@ -159,7 +169,7 @@ export async function runProxyCommand(args: string[]): Promise<number> {
       const c = running.counters();
       running.close().then(() => {
         const injected = Object.entries(c.faultsInjected).filter(([, n]) => n > 0).map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none';
-        process.stdout.write(`stampede proxy: stopped on ${signal} after ${c.requests} requests (${c.forwarded} forwarded, ${c.upstreamErrors} upstream errors; faults injected: ${injected})\n`);
+        process.stdout.write(`stampede proxy: stopped on ${signal} after ${describeCounters(c)}; faults injected: ${injected}\n`);
         resolve(0);
       });
     };

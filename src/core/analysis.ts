@@ -6,7 +6,7 @@
 // error rate and cost per request, and its ticks' cache hit rate, agent-steps p95 and queue
 // depth. Signs are looked for after the baseline stage only, so noise inside the reference
 // period cannot flag itself.
-import type { AnalysisEvent, AnalysisKind, FailoverEvent, RunAnalysis, StageSummary, ThresholdState, TickPoint } from '../protocol/run-events';
+import type { AnalysisEvent, AnalysisKind, FailoverEvent, FaultWindowInfo, GatewaySummary, RunAnalysis, StageSummary, ThresholdState, TickPoint } from '../protocol/run-events';
 
 export const QUEUE_GROWING_SECONDS = 3;
 export const TTFT_FACTOR = 2;
@@ -16,7 +16,9 @@ export const AGENT_STEPS_MARGIN = 1;
 export const RECOVERY_FACTOR = 1.2;
 export const RECOVERY_SECONDS = 3;
 /** Requests of a stage pooled before its cost per request is compared, so a few long prompts cannot flag it. */
-const COST_MIN_REQUESTS = 10;
+const COST_MIN_REQUESTS = 20;
+/** How many standard errors a stage's cost per request must stand above the baseline's. */
+const COST_Z = 3;
 
 export interface AnalysisInput {
   ticks: readonly TickPoint[];
@@ -24,6 +26,10 @@ export interface AnalysisInput {
   thresholds: readonly ThresholdState[];
   loadModel: 'open' | 'closed';
   failoverEvents?: readonly FailoverEvent[] | null;
+  /** Issue 12: the gateway's fault windows and what it did (null without a gateway section). */
+  gateway?: GatewaySummary | null;
+  /** Every scheduled fault window, to name the one open when something broke. */
+  faultWindows?: readonly FaultWindowInfo[];
 }
 
 const JUDGED_ERRORS = ['rate_limited', 'server_error', 'client_error', 'timeout', 'network'] as const;
@@ -33,7 +39,7 @@ function tickErrors(p: TickPoint): number {
 }
 
 function tickJudged(p: TickPoint): number {
-  return JUDGED_ERRORS.reduce((n, o) => n + p.outcomes[o], 0) + p.outcomes.ok + p.outcomes.canceled;
+  return JUDGED_ERRORS.reduce((n, o) => n + p.outcomes[o], 0) + p.outcomes.ok + (p.outcomes.unacceptable ?? 0) + p.outcomes.canceled;
 }
 
 function median(values: number[]): number | null {
@@ -66,7 +72,7 @@ export function baselineOf(input: AnalysisInput): RunAnalysis['baseline'] {
       known += p.inputTokens;
     }
   }
-  const judged = stage0 ? JUDGED_ERRORS.reduce((n, o) => n + stage0.outcomes[o], 0) + stage0.outcomes.ok + stage0.outcomes.canceled : 0;
+  const judged = stage0 ? JUDGED_ERRORS.reduce((n, o) => n + stage0.outcomes[o], 0) + stage0.outcomes.ok + (stage0.outcomes.unacceptable ?? 0) + stage0.outcomes.canceled : 0;
   const errors = stage0 ? JUDGED_ERRORS.reduce((n, o) => n + stage0.outcomes[o], 0) : 0;
   const depths = base.map((p) => p.queueDepth).filter((v): v is number => v !== null);
   return {
@@ -77,6 +83,54 @@ export function baselineOf(input: AnalysisInput): RunAnalysis['baseline'] {
     agentStepsP95: median(base.map((p) => p.agentSteps?.p95 ?? null).filter((v): v is number => v !== null)),
     queueDepth: depths.length ? Math.max(...depths) : null,
   };
+}
+
+/** Requests a stage summary judged (errors, ok, unacceptable and canceled answers). */
+function stageJudged(s: StageSummary): number {
+  return JUDGED_ERRORS.reduce((n, o) => n + s.outcomes[o], 0) + s.outcomes.ok + (s.outcomes.unacceptable ?? 0) + s.outcomes.canceled;
+}
+
+/**
+ * Stages whose cost per request rose, compared like with like: every stage, the baseline
+ * included, counts the requests *sent* in it (the stage summaries), never the seconds they
+ * finished in — the first seconds of a stage are full of the previous stage's stragglers, the
+ * long and expensive answers. A rise must be over COST_FACTOR and stand COST_Z standard errors
+ * clear of the noise of two means. The per-request variance comes from how the seconds' cost
+ * sums scatter around their stage's mean: Var(sum of n requests) = n·σ², so
+ * σ² ≈ Σ(cost_i − n_i·mean_stage)² / Σ n_i.
+ */
+function costRisingStages(input: AnalysisInput, base: number | null): Map<number, { mean: number; base: number }> {
+  const out = new Map<number, { mean: number; base: number }>();
+  const stage0 = input.stages[0];
+  if (!stage0 || base === null || !(base > 0)) return out;
+  const nBase = stageJudged(stage0);
+  if (nBase < COST_MIN_REQUESTS) return out;
+  // Each second scatters around its own stage's mean, so a real rise is not mistaken for noise.
+  const sums = new Map<number, { cost: number; n: number }>();
+  for (const p of input.ticks) {
+    const sum = sums.get(p.stageIndex) ?? { cost: 0, n: 0 };
+    sum.cost += p.cost;
+    sum.n += tickJudged(p);
+    sums.set(p.stageIndex, sum);
+  }
+  let scatter = 0;
+  let counted = 0;
+  for (const p of input.ticks) {
+    const k = tickJudged(p);
+    const sum = sums.get(p.stageIndex)!;
+    if (k === 0 || sum.n === 0) continue;
+    scatter += (p.cost - (k * sum.cost) / sum.n) ** 2;
+    counted += k;
+  }
+  const variance = counted > 0 ? scatter / counted : 0;
+  for (const s of input.stages.slice(1)) {
+    const n = stageJudged(s);
+    const mean = s.costPerRequest;
+    if (mean === null || n < COST_MIN_REQUESTS) continue;
+    const noise = COST_Z * Math.sqrt(variance / n + variance / nBase);
+    if (mean > COST_FACTOR * base && mean - base > noise) out.set(s.index, { mean, base });
+  }
+  return out;
 }
 
 export function analyzeRun(input: AnalysisInput): RunAnalysis {
@@ -91,11 +145,12 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
     timeline.push({ kind, t: p.t, stage: p.stage, targetLevel: p.targetLevel, message: `${message} at ${fmtLevel(p.targetLevel, loadModel)}`, value });
   };
   const queueRun: TickPoint[] = [];
-  let stageCost = { index: -1, cost: 0, n: 0 };
+  const costRise = costRisingStages(input, baseline.costPerRequest);
   for (let i = 0; i < ticks.length; i++) {
     const p = ticks[i];
     if (p.outcomes.rate_limited > 0) add('first-429', p, `first 429 (rate limited): ${p.outcomes.rate_limited} in that second`, p.outcomes.rate_limited);
     if (p.outcomes.server_error > 0) add('first-5xx', p, `first 5xx: ${p.outcomes.server_error} in that second`, p.outcomes.server_error);
+    if ((p.outcomes.unacceptable ?? 0) > 0) add('unacceptable', p, `unacceptable answers: ${p.outcomes.unacceptable} in that second failed their checks (expect)`, p.outcomes.unacceptable ?? 0);
     if ((p.leakedCancellations ?? 0) > 0) add('cancellation-leak', p, `a cancelled stream kept generating (${p.leakedCancellations} leaked)`, p.leakedCancellations ?? null);
     const degraded = p.degradation ? p.degradation.slice(1).reduce((a, b) => a + b, 0) : 0;
     if (degraded > 0) add('degradation', p, `responses degraded (level ≥ 1: ${fmtPct(degraded)})`, degraded);
@@ -122,14 +177,9 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
     if (baseline.cacheHitRate !== null && baseline.cacheHitRate > 0 && p.cacheHitRate !== null && p.cacheHitRate < CACHE_FALL_FACTOR * baseline.cacheHitRate) {
       add('cache-falling', p, `cache hit rate ${fmtPct(p.cacheHitRate)}, below ${CACHE_FALL_FACTOR * 100}% of the baseline ${fmtPct(baseline.cacheHitRate)}`, p.cacheHitRate);
     }
-    if (p.stageIndex !== stageCost.index) stageCost = { index: p.stageIndex, cost: 0, n: 0 };
-    stageCost.cost += p.cost;
-    stageCost.n += tickJudged(p);
-    if (baseline.costPerRequest !== null && baseline.costPerRequest > 0) {
-      const { cost, n } = stageCost;
-      if (n >= COST_MIN_REQUESTS && cost / n > COST_FACTOR * baseline.costPerRequest) {
-        add('cost-rising', p, `cost per request $${(cost / n).toPrecision(3)}, over ${COST_FACTOR}× the baseline $${baseline.costPerRequest.toPrecision(3)}`, cost / n);
-      }
+    const costSign = costRise.get(p.stageIndex);
+    if (costSign !== undefined && !seen.has('cost-rising')) {
+      add('cost-rising', p, `cost per request $${costSign.mean.toPrecision(3)} in stage ${p.stage}, over ${COST_FACTOR}× the baseline $${costSign.base.toPrecision(3)}`, costSign.mean);
     }
     const steps = p.agentSteps?.p95 ?? null;
     if (baseline.agentStepsP95 !== null && steps !== null && steps > baseline.agentStepsP95 + AGENT_STEPS_MARGIN) {
@@ -148,6 +198,11 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
       value: firstFailover.failoverMs,
     });
   }
+  for (const w of input.gateway?.windows ?? []) {
+    const t = Math.round(w.startMs / 100) / 10;
+    const at = ticks.find((p) => p.t * 1000 > w.startMs) ?? ticks[ticks.length - 1];
+    timeline.push({ kind: 'fault-window', t, stage: at?.stage ?? '', targetLevel: at?.targetLevel ?? 0, message: `fault window on ${w.upstream}: ${w.label} from ${t} s to ${Math.round(w.endMs / 100) / 10} s. ${w.outcome}`, value: w.failoverMs });
+  }
   for (const s of input.thresholds) {
     const b = s.firstBreach;
     if (!b) continue;
@@ -155,6 +210,12 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
   }
   // A threshold breach sorts before a sign in the same second: it is what the team asked about.
   timeline.sort((a, b) => a.t - b.t || (a.kind === 'threshold' ? 0 : 1) - (b.kind === 'threshold' ? 0 : 1));
+  // Name the fault window open when something broke: a TTFT breach during an upstream's latency window says so.
+  for (const e of timeline) {
+    if (e.kind === 'fault-window') continue;
+    const w = (input.faultWindows ?? []).find((f) => e.t * 1000 > f.startMs && (e.t - 1) * 1000 < f.endMs);
+    if (w) e.message += ` — during the fault window on ${w.upstream} (${w.label}, ${Math.round(w.startMs / 100) / 10}–${Math.round(w.endMs / 100) / 10} s)`;
+  }
   const recovery = recoveryOf(ticks, baseline);
   return {
     timeline,

@@ -1,14 +1,18 @@
-// `${env:NAME}` and `${secret:NAME}` references: where they may appear, and spotting the ones
-// that cannot be right. They are resolved at run time by the runner, never here.
+// `${env:NAME}`, `${secret:NAME}` and `${upstream:NAME}` references: where they may appear, and
+// spotting the ones that cannot be right. They are resolved at run time by the runner, never here
+// (an upstream's reference is the URL of its fault proxy, known once the proxy listens).
 import type { ProblemSink } from './problem-sink';
 import type { PathSegment } from './yaml-source';
 
-const VALID = /^(env|secret):([A-Za-z_][A-Za-z0-9_]*)$/;
+const VALID = /^(env|secret):([A-Za-z_][A-Za-z0-9_]*)$|^(upstream):([A-Za-z][A-Za-z0-9_-]*)$/;
+/** `${upstream:NAME}`: the URL of the named gateway upstream's proxy; group 1 is the name. */
+export const UPSTREAM_REFERENCE = /\$\{upstream:([A-Za-z][A-Za-z0-9_-]*)\}/g;
 
 type Allowed = 'env-and-secret' | 'env' | 'none';
 
 function allowedAt(path: readonly PathSegment[]): Allowed {
   if (path[0] === 'monitors' && typeof path[1] === 'number' && path[2] === 'url' && path.length === 3) return 'env';
+  if (path[0] === 'gateway' && path[1] === 'upstreams' && typeof path[2] === 'number' && path[3] === 'url' && path.length === 4) return 'env-and-secret';
   if (path[0] !== 'providers' || typeof path[1] !== 'number') return 'none';
   const field = path[2];
   if (((field === 'baseUrl' || field === 'apiKey' || field === 'url') && path.length === 3) || (field === 'headers' && path.length === 4)) return 'env-and-secret';
@@ -50,16 +54,19 @@ export function scanReferences(text: string): ReferenceSpan[] {
   }
 }
 
-/** The `${env:NAME}` and `${secret:NAME}` references of `text` (names as written, untrimmed),
- * as /\$\{(env|secret):([^}]+)\}/g finds them, in one pass. */
-export function scanEnvSecretReferences(text: string): Array<ReferenceSpan & { kind: 'env' | 'secret'; name: string }> {
-  const out: Array<ReferenceSpan & { kind: 'env' | 'secret'; name: string }> = [];
+export type ReferenceKind = 'env' | 'secret' | 'upstream';
+const ENV_AND_SECRET: readonly ReferenceKind[] = ['env', 'secret'];
+
+/** The `${env:NAME}` and `${secret:NAME}` references of `text` (or of the `kinds` given; names as
+ * written, untrimmed), as /\$\{(env|secret):([^}]+)\}/g finds them, in one pass. */
+export function scanEnvSecretReferences<K extends ReferenceKind = 'env' | 'secret'>(text: string, kinds: readonly K[] = ENV_AND_SECRET as readonly K[]): Array<ReferenceSpan & { kind: K; name: string }> {
+  const out: Array<ReferenceSpan & { kind: K; name: string }> = [];
   let pos = 0;
   for (;;) {
     const start = text.indexOf('${', pos);
     if (start < 0) return out;
-    const kind = text.startsWith('env:', start + 2) ? 'env' : text.startsWith('secret:', start + 2) ? 'secret' : null;
-    if (kind === null) {
+    const kind = kinds.find((k) => text.startsWith(k, start + 2) && text.charCodeAt(start + 2 + k.length) === 58);
+    if (kind === undefined) {
       pos = start + 2;
       continue;
     }
@@ -75,9 +82,9 @@ export function scanEnvSecretReferences(text: string): Array<ReferenceSpan & { k
   }
 }
 
-/** `text` with every `${env:…}` / `${secret:…}` replaced by `replace(kind, name, whole)`. */
-export function replaceEnvSecretReferences(text: string, replace: (kind: 'env' | 'secret', name: string, whole: string) => string): string {
-  const refs = scanEnvSecretReferences(text);
+/** `text` with every `${env:…}` / `${secret:…}` (or `kinds`) reference replaced by `replace(kind, name, whole)`. */
+export function replaceEnvSecretReferences<K extends ReferenceKind = 'env' | 'secret'>(text: string, replace: (kind: K, name: string, whole: string) => string, kinds: readonly K[] = ENV_AND_SECRET as readonly K[]): string {
+  const refs = scanEnvSecretReferences(text, kinds);
   if (refs.length === 0) return text;
   let out = '';
   let last = 0;
@@ -89,7 +96,7 @@ export function replaceEnvSecretReferences(text: string, replace: (kind: 'env' |
 }
 
 export function hasReference(text: string): boolean {
-  return /\$\{(env|secret):/.test(text);
+  return /\$\{(env|secret|upstream):/.test(text);
 }
 
 export function checkInterpolations(value: unknown, sink: ProblemSink, path: PathSegment[] = []): void {
@@ -109,8 +116,16 @@ export function checkInterpolations(value: unknown, sink: ProblemSink, path: Pat
     if (!valid) {
       if (/^\s*(env|secret)\s*:/.test(inner)) {
         sink.errorInString('bad-interpolation', `invalid reference '${whole}': the name must be letters, digits and '_', e.g. \${env:OPENAI_BASE_URL}`, path, value, start, end);
+      } else if (/^\s*upstream\s*:/.test(inner)) {
+        sink.errorInString('bad-interpolation', `invalid reference '${whole}': write \${upstream:NAME} with the name of a gateway upstream`, path, value, start, end);
       } else if (!isFreeText(path)) {
-        sink.errorInString('bad-interpolation', `unknown reference '${whole}': write \${env:NAME} or \${secret:NAME}`, path, value, start, end);
+        sink.errorInString('bad-interpolation', `unknown reference '${whole}': write \${env:NAME}, \${secret:NAME} or \${upstream:NAME}`, path, value, start, end);
+      }
+      continue;
+    }
+    if (valid[3] === 'upstream') {
+      if (allowed === 'none' || (path[0] === 'monitors' && allowed === 'env')) {
+        sink.errorInString('upstream-not-allowed', `\${upstream:…} cannot be used here: it is allowed in a provider's baseUrl, url, headers and body`, path, value, start, end);
       }
       continue;
     }

@@ -66,13 +66,41 @@ export const SCALAR_METRICS: readonly MetricInfo[] = [
   { key: 'cancellations.leaked', unit: 'count', description: 'Cancelled streams the server kept generating: from the mock\'s counters, or a monitor series (`workload.cancellations.verify`) that did not return to its pre-cancel level in time.' },
   { key: 'agent.steps.growth', unit: 'ratio', description: 'p95 of agent steps per task in the worst stage divided by that of the baseline stage: agents diverging under load.' },
   { key: 'failover.time', unit: 'ms', description: 'From the primary provider failing (its circuit breaker opening) to the first success on the next provider; the longest such interval of the run.' },
-  { key: 'failback.time', unit: 'ms', description: 'From the primary provider recovering (its first successful half-open probe) to traffic shifting back to it; the longest such interval of the run.' },
+  { key: 'failback.time', unit: 'ms', description: 'From the primary provider recovering (the end of its scheduled fault window, else its first successful half-open probe) to the actual shift back: the first ordinary request it served after its breaker closed; the longest of the run.' },
   { key: 'degradation.share', unit: 'fraction', description: 'Share of responses at degradation level 1 or above (see `degradation`).' },
   { key: 'degradation.maxLevel', unit: 'count', description: 'Highest degradation level seen in any response (0 = normal).' },
   { key: 'queue.depth.max', unit: 'count', description: 'Largest server queue depth seen, from a monitor series `queueDepth`, an `extract.queueDepth` rule or the mock.' },
   { key: 'kvCache.usage.max', unit: 'fraction', description: 'Highest KV-cache usage seen (0..1), from a monitor series `kvCacheUsage` or the mock.' },
   { key: 'ttft.growth', unit: 'ratio', description: 'p95 TTFT of the worst stage divided by that of the baseline stage.' },
+  { key: 'quality', unit: 'fraction', description: 'Share of checked answers (mix entries with `expect`) that passed every check; the rest have the outcome `unacceptable`.' },
+  { key: 'unacceptable.count', unit: 'count', description: 'Answers that failed a check of their mix entry\'s `expect` (wrong model, missing text, invalid JSON, too short or long, wrong finish reason).' },
+  { key: 'unacceptable.rate', unit: 'fraction', description: 'Share of finished requests whose answer failed an `expect` check. Not an error: the answer arrived, and was not acceptable.' },
+  { key: 'gateway.failover.time', unit: 'ms', description: 'From a fault window of a gateway upstream opening to the first success served by another upstream (dated when the gateway sent that attempt), as the upstream proxies counted it; the longest of the run.' },
+  { key: 'gateway.failover.userTime', unit: 'ms', description: 'Failover as the user sees it: from the first user-visible failure after a fault window opened to the user error rate back under its baseline; the longest of the run.' },
+  { key: 'gateway.failback.time', unit: 'ms', description: 'From a fault window closing to the recovered upstream serving a success again (dated when the gateway sent that attempt); the longest of the run.' },
+  { key: 'gateway.amplification', unit: 'ratio', description: 'Upstream attempts per user request, from the upstream proxies\' counts: above 1 when the gateway retries or fails over.' },
+  { key: 'gateway.switchErrors', unit: 'count', description: 'User-visible errors while the gateway switched upstreams: from each fault window opening until its failover completed.' },
+  { key: 'gateway.wasted.attempts', unit: 'count', description: 'Upstream attempts that did not serve an answer (failed, refused, abandoned) while the user request still went on.' },
+  { key: 'gateway.wasted.cost', unit: 'usd', description: 'Cost of the wasted upstream attempts at their upstream\'s pricing (tokens the upstream billed before it failed).' },
 ];
+
+/** Families with an upstream name: `gateway.share.NAME` and `quality.NAME`. */
+const UPSTREAM_FAMILIES: ReadonlyArray<{ prefix: string; unit: MetricUnit; description: (name: string) => string }> = [
+  { prefix: 'gateway.share.', unit: 'fraction', description: (name) => `Share of the successful upstream answers served by the upstream '${name}' (per second in the series; over the run for a threshold).` },
+  { prefix: 'quality.', unit: 'fraction', description: (name) => `Share of checked answers served by the upstream '${name}' that passed every check (answers attributed by the request id header or extract.upstream).` },
+];
+const UPSTREAM_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+
+/** The upstream a per-upstream metric key names (`gateway.share.fallback` → fallback), or null. */
+export function upstreamOfMetric(key: string): string | null {
+  for (const family of UPSTREAM_FAMILIES) {
+    if (key.startsWith(family.prefix) && UPSTREAM_NAME.test(key.slice(family.prefix.length))) return key.slice(family.prefix.length);
+  }
+  return null;
+}
+
+/** Examples of the per-upstream families, for completion and docs. */
+export const UPSTREAM_METRIC_EXAMPLES = ['gateway.share.NAME', 'quality.NAME'];
 
 export function latencyMetricKeys(): string[] {
   return LATENCY_METRICS.flatMap((m) => LATENCY_STATS.map((s) => `${m.name}.${s}`));
@@ -87,7 +115,12 @@ export function allMetrics(): MetricInfo[] {
 }
 
 export function findMetric(key: string): MetricInfo | undefined {
-  return allMetrics().find((m) => m.key === key);
+  const known = allMetrics().find((m) => m.key === key);
+  if (known) return known;
+  const upstream = upstreamOfMetric(key);
+  if (upstream === null) return undefined;
+  const family = UPSTREAM_FAMILIES.find((f) => key.startsWith(f.prefix))!;
+  return { key, unit: family.unit, description: family.description(upstream) };
 }
 
 /** Values of metrics by key, as the runner computes them for the whole run or a window. */

@@ -3,6 +3,8 @@
 // plan.ts so the base plan stays readable; every field is optional on the base plan so a plan
 // without them means "feature off".
 
+import type { PlanUpstreamRule } from './plan-gateway';
+
 /** A fault window on a mock provider (or the fault proxy), on the run's clock (ms, run time). */
 export type PlanFault =
   | { kind: 'outage'; startMs: number; endMs: number; /** 503 answers, or refused connections */ mode: 'status' | 'refuse'; status: number }
@@ -37,6 +39,19 @@ export interface PlanMockBehaviour {
  * body (non-streaming) or the last SSE event's data (streaming). */
 export type ExtractRule = string;
 
+/** Per-request facts read from a response (any provider type; an http target's own rules). */
+export interface PlanExtract {
+  inputTokens?: ExtractRule;
+  outputTokens?: ExtractRule;
+  costUsd?: ExtractRule;
+  cacheHit?: ExtractRule;
+  agentSteps?: ExtractRule;
+  degradationLevel?: ExtractRule;
+  queueDepth?: ExtractRule;
+  /** Which gateway upstream served the answer. */
+  upstream?: PlanUpstreamRule;
+}
+
 export interface PlanHttpTarget {
   method: string;
   url: string;
@@ -51,15 +66,7 @@ export interface PlanHttpTarget {
   contentPointer?: string;
   /** SSE: the data value that ends the stream. */
   doneData: string;
-  extract: {
-    inputTokens?: ExtractRule;
-    outputTokens?: ExtractRule;
-    costUsd?: ExtractRule;
-    cacheHit?: ExtractRule;
-    agentSteps?: ExtractRule;
-    degradationLevel?: ExtractRule;
-    queueDepth?: ExtractRule;
-  };
+  extract: PlanExtract;
   /** Read provider latency from Server-Timing (entry name, e.g. "provider"). */
   serverTimingEntry?: string;
 }

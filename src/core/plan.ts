@@ -14,8 +14,10 @@ import type {
   PlanFailover,
   PlanHttpTarget,
   PlanMockBehaviour,
+  PlanExtract,
   PlanMonitor,
 } from './plan-failure-modes';
+import type { PlanAnswerCheck, PlanGateway } from './plan-gateway';
 
 /** A string that may hold `${env:NAME}` or `${secret:NAME}` references, resolved at run time. */
 export type TemplatedString = string;
@@ -38,6 +40,8 @@ interface PlanProviderBase {
   pricing: PlanPricing;
   /** Upper bound of open connections to this provider's origin. */
   maxConnections: number;
+  /** Facts read from each response (openai and mock; an http target keeps its own in `target`). */
+  extract?: PlanExtract;
 }
 
 export interface PlanOpenAIProvider extends PlanProviderBase {
@@ -94,6 +98,8 @@ export interface PlanMixEntry {
   agent?: PlanAgent;
   /** Send the identical prompt every time (a cache key), e.g. for cache tests. */
   identicalPrompt?: boolean;
+  /** Checks every answer must pass (issue 12); a failure is the outcome `unacceptable`. */
+  expect?: PlanAnswerCheck;
 }
 
 export interface PlanCancellations {
@@ -210,4 +216,6 @@ export interface ResolvedPlan {
   cacheExperiment?: PlanCacheExperiment;
   /** When set, load.segments are the rate steps and the run stops at the first breach. */
   breakingPoint?: PlanBreakingPoint;
+  /** The upstreams behind the user's gateway, each a fault proxy the run owns (issue 12). */
+  gateway?: PlanGateway;
 }

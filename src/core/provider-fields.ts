@@ -20,7 +20,6 @@ const OWNERS: Record<string, ProviderType> = {
   response: 'http',
   contentPointer: 'http',
   doneData: 'http',
-  extract: 'http',
   serverTiming: 'http',
 };
 
@@ -34,6 +33,11 @@ export function misplacedProviderFields(type: ProviderType, fields: Record<strin
   for (const field of Object.keys(fields)) {
     const owner = OWNERS[field];
     if (!owner || owner === type || fields[field] === undefined) continue;
+    if (field === 'faults') {
+      // Faults in front of a real provider are a proxy's job, on the run's clock or by hand.
+      out.push({ field, message: `'faults' applies to mock providers only: to inject faults in front of a real ${type === 'http' ? 'endpoint' : 'provider'}, declare it under gateway.upstreams (a fault proxy on the run's clock, see docs/gateway.md) or run \`stampede proxy --upstream URL --faults FILE\` by hand (docs/proxy.md)` });
+      continue;
+    }
     const why = WHY[type] ? `: ${WHY[type]}` : '';
     out.push({ field, message: `'${field}' applies to ${owner} providers only${why}` });
   }

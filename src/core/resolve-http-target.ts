@@ -5,14 +5,12 @@ import type { ProblemSink } from './problem-sink';
 import type { PathSegment } from './yaml-source';
 import { asFields, asString, has, type Fields } from './read-value';
 import { hasReference } from './interpolation';
-import { parseExtractRule } from './extract-rule';
+import { resolveExtract } from './resolve-extract';
 import { parseJsonPointer } from './json-pointer';
-
-const EXTRACT_FIELDS = ['inputTokens', 'outputTokens', 'costUsd', 'cacheHit', 'agentSteps', 'degradationLevel', 'queueDepth'] as const;
 
 export const HTTP_URL = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
 
-export function resolveHttpTarget(provider: Fields, path: PathSegment[], headers: Record<string, string>, sink: ProblemSink): PlanHttpTarget {
+export function resolveHttpTarget(provider: Fields, path: PathSegment[], headers: Record<string, string>, sink: ProblemSink, upstreams: readonly string[] | null = null): PlanHttpTarget {
   const url = asString(provider.url);
   if (!has(provider, 'url')) {
     sink.error('missing-field', `missing required field 'url' in 'providers[${path[1]}]' (required for http providers)`, [...path, 'url'], 'key');
@@ -55,14 +53,7 @@ export function resolveHttpTarget(provider: Fields, path: PathSegment[], headers
     else sink.errorInString('bad-pointer', parsed.message, [...path, 'contentPointer'], contentPointer, parsed.start, parsed.end);
   }
 
-  const extract = asFields(provider.extract);
-  for (const field of EXTRACT_FIELDS) {
-    const rule = asString(extract?.[field]);
-    if (rule === undefined) continue;
-    const parsed = parseExtractRule(rule);
-    if (parsed.ok) target.extract[field] = rule;
-    else sink.errorInString(/^json:/.test(rule) ? 'bad-pointer' : 'bad-extract', parsed.message, [...path, 'extract', field], rule, parsed.start, parsed.end);
-  }
+  target.extract = resolveExtract(provider.extract, [...path, 'extract'], sink, upstreams);
   const serverTiming = asString(provider.serverTiming);
   if (serverTiming !== undefined) target.serverTimingEntry = serverTiming;
   return target;

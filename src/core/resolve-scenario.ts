@@ -32,6 +32,9 @@ import type { PlanMonitor } from './plan-failure-modes';
 import { parseThresholdExpression } from './threshold-expression';
 import { parseDuration, parseFraction, parseRange, parseUsd } from './units';
 import { suggestionSuffix } from './did-you-mean';
+import { resolveExtract } from './resolve-extract';
+import { resolveExpect } from './resolve-expect';
+import { checkGatewayThresholds, checkUpstreamReferences, resolveGateway, upstreamNames } from './resolve-gateway';
 
 export const MOCK_DEFAULT_MODEL = 'mock-llama-3-8b';
 export const MOCK_DEFAULT_PRICING: PlanPricing = { input: 0.15, cachedInput: 0.075, output: 0.6 };
@@ -55,7 +58,7 @@ function resolvePricing(raw: unknown, defaults: PlanPricing): PlanPricing {
   };
 }
 
-function resolveProviders(raw: unknown, clock: RunClock, sink: ProblemSink): PlanProvider[] {
+function resolveProviders(raw: unknown, clock: RunClock, sink: ProblemSink, upstreams: readonly string[] | null): PlanProvider[] {
   if (raw === undefined) {
     return [{ id: 'mock', type: 'mock', profile: 'small-gpu', model: MOCK_DEFAULT_MODEL, headers: {}, pricing: { ...MOCK_DEFAULT_PRICING }, maxConnections: DEFAULT_MAX_CONNECTIONS, overrides: {} }];
   }
@@ -100,9 +103,10 @@ function resolveProviders(raw: unknown, clock: RunClock, sink: ProblemSink): Pla
       };
       const behaviour = resolveMockBehaviour(provider, path, clock, sink);
       if (behaviour) mock.behaviour = behaviour;
+      if (has(provider, 'extract')) mock.extract = resolveExtract(provider.extract, [...path, 'extract'], sink, upstreams);
       providers.push(mock);
     } else if (type === 'http') {
-      const target = resolveHttpTarget(provider, path, headers, sink);
+      const target = resolveHttpTarget(provider, path, headers, sink, upstreams);
       if (!has(provider, 'pricing') && !has(asFields(provider.extract), 'costUsd')) {
         sink.warning('no-pricing', `provider '${id ?? index}' has no pricing and no extract.costUsd: cost metrics and the budget will read $0 — add pricing: { input, output } in USD per 1M tokens, or extract.costUsd`, [...path, 'type'], 'key');
       }
@@ -137,6 +141,7 @@ function resolveProviders(raw: unknown, clock: RunClock, sink: ProblemSink): Pla
         maxConnections,
       };
       if (apiKey !== undefined) plan.apiKey = apiKey;
+      if (has(provider, 'extract')) plan.extract = resolveExtract(provider.extract, [...path, 'extract'], sink, upstreams);
       providers.push(plan);
     }
   });
@@ -236,6 +241,10 @@ function resolveWorkload(raw: unknown, providers: readonly PlanProvider[], provi
       if (providers.find((p) => p.id === provider)?.type === 'http') {
         sink.error('wrong-provider-type', `an agent loop drives OpenAI tool calls, which an http target does not speak: send this entry to an openai or mock provider`, [...path, 'agent'], 'key');
       }
+    }
+    if (has(entry, 'expect')) {
+      const check = resolveExpect(entry.expect, [...path, 'expect'], sink, providers.find((p) => p.id === provider)?.type);
+      if (check) resolved.expect = check;
     }
     const identical = asBoolean(entry.identicalPrompt);
     if (identical !== undefined) {
@@ -344,12 +353,16 @@ export function resolveScenario(value: unknown, options: ResolveOptions = {}): {
   const shape = resolveLoad(root.load, sink);
   const load = shape?.load;
   const clock: RunClock = { scale: load?.timeScale ?? 1, durationMs: load?.durationMs ?? 0 };
-  const providers = resolveProviders(root.providers, clock, sink);
+  const names = upstreamNames(root);
+  checkUpstreamReferences(root.providers, names, sink, ['providers']);
+  const gateway = resolveGateway(root.gateway, clock, sink);
+  const providers = resolveProviders(root.providers, clock, sink, names);
   const providersChecked = root.providers === undefined || asList(root.providers).every((p) => typeof asFields(p)?.id === 'string');
   const workload = resolveWorkload(root.workload, providers, providersChecked, sink);
   const resilience = resolveResilience(root.resilience, asList(root.providers).length || 1, sink);
   const budget = resolveBudget(root.budget);
   const thresholds = resolveThresholds(root.thresholds, sink);
+  checkGatewayThresholds(thresholds, { gateway }, sink);
   const degradation = resolveDegradation(root.degradation, sink);
   const monitors = resolveMonitors(root.monitors, sink);
   const cacheExperiment = resolveCacheExperiment(root.cache, clock, sink);
@@ -373,5 +386,6 @@ export function resolveScenario(value: unknown, options: ResolveOptions = {}): {
   if (monitors) plan.monitors = monitors;
   if (cacheExperiment) plan.cacheExperiment = cacheExperiment;
   if (shape?.breakingPoint) plan.breakingPoint = shape.breakingPoint;
+  if (gateway) plan.gateway = gateway;
   return { plan, problems: sink.problems };
 }

@@ -17,6 +17,14 @@ export function templateBody(maxTokens: number): AnswerBody {
   return { kind: 'text', text, pieces: splitLiterals(text, tokens) };
 }
 
+/** A fixed answer text (the profile's `answerText`), whole, or cut to `maxTokens` tokens. */
+export function fixedTextBody(text: string, maxTokens: number): AnswerBody {
+  const full = estimateTokens(text);
+  const tokens = Math.max(1, Math.min(maxTokens, full));
+  const cut = tokens < full ? text.slice(0, tokens * 4) : text;
+  return { kind: 'text', text: cut, pieces: splitLiterals(cut, tokens) };
+}
+
 /** A call to `name` whose arguments say which step of the loop it is. */
 export function toolCallBody(callId: string, name: string, step: number): AnswerBody {
   const args = JSON.stringify({ step, query: `look up part ${step} of the answer` });

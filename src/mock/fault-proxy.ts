@@ -15,6 +15,7 @@ import { FAULT_KINDS, FaultSchedule, injectedErrorShape, type FaultCounts, type 
 import { errorJson } from './openai-wire';
 import { formatResetDuration, type RateDecision, type RateLimiter } from './rate-limiter';
 import { listen } from './listen';
+import { Exchange, resultOfStatus, type ExchangeResult, type ProxyExchange } from './proxy-exchange';
 
 export interface FaultProxyOptions {
   /** http(s) URL of the upstream; a path in it prefixes every forwarded path. */
@@ -27,13 +28,27 @@ export interface FaultProxyOptions {
   /** performance.now() value of time 0 of the schedule; default: when the proxy starts. */
   startedAt?: number;
   seed?: number;
+  /** Called once per attempt when it ends (a run's per-upstream counts); must not throw. */
+  onExchange?: (exchange: ProxyExchange) => void;
+  /** Lower-case header whose value is kept as the exchange's request id (correlation). */
+  requestIdHeader?: string;
 }
 
 export interface ProxyCounters {
+  /** Attempts: HTTP requests received plus connections refused on accept by a refuse outage.
+   * Every one ends as exactly one of forwarded, answered, refused, rejected or abandoned. */
   requests: number;
   /** Requests sent on to the upstream. */
   forwarded: number;
-  /** Upstream requests that failed before a response (refused, reset, DNS). */
+  /** Requests answered by the proxy's fault schedule (outage, error-rate, rate-limit). */
+  answered: number;
+  /** Connections and requests dropped by a `mode: refuse` outage. */
+  refused: number;
+  /** Requests refused for their size (413). */
+  rejected: number;
+  /** Requests whose client hung up before they could be forwarded (e.g. held by a latency fault). */
+  abandoned: number;
+  /** Forwarded requests whose upstream failed before a response (refused, reset, DNS): answered 502. */
   upstreamErrors: number;
   faultsInjected: FaultCounts;
 }
@@ -67,7 +82,8 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'pro
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const upstream = new URL(options.upstream);
   if (upstream.protocol !== 'http:' && upstream.protocol !== 'https:') throw new Error(`upstream must be an http or https URL, got ${upstream.protocol}`);
-  const proxy = new ProxyEngine(upstream, new FaultSchedule(options.faults, options.startedAt ?? performance.now(), options.seed ?? 1));
+  const schedule = new FaultSchedule(options.faults, options.startedAt ?? performance.now(), options.seed ?? 1);
+  const proxy = new ProxyEngine(upstream, schedule, options.onExchange, (options.requestIdHeader ?? 'x-stampede-request-id').toLowerCase());
   const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => proxy.route(req, res));
   server.on('connection', (socket: Socket) => proxy.accept(socket));
   const host = options.host ?? '127.0.0.1';
@@ -103,11 +119,13 @@ class ProxyEngine {
   private readonly holds = new Set<NodeJS.Timeout>();
   private readonly pacers = new Set<SsePacer>();
   private closing = false;
-  private readonly stats = { requests: 0, forwarded: 0, upstreamErrors: 0 };
+  private readonly stats = { requests: 0, forwarded: 0, answered: 0, refused: 0, rejected: 0, abandoned: 0, upstreamErrors: 0 };
 
   constructor(
     private readonly upstream: URL,
     readonly faults: FaultSchedule,
+    private readonly onExchange: ((exchange: ProxyExchange) => void) | undefined,
+    private readonly requestIdHeader: string,
   ) {
     this.agent = upstream.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
     this.basePath = upstream.pathname.replace(/\/+$/, '');
@@ -139,7 +157,25 @@ class ProxyEngine {
   }
 
   accept(socket: Socket): void {
-    if (this.faults.refuses(performance.now())) socket.destroy();
+    const now = performance.now();
+    if (!this.faults.refuses(now)) return;
+    socket.destroy();
+    this.stats.requests++;
+    this.stats.refused++;
+    const exchange = new Exchange(now, null);
+    exchange.fault = 'outage';
+    this.emit(exchange, 'network', true);
+  }
+
+  private emit(exchange: Exchange, result: ExchangeResult, injected: boolean): void {
+    if (exchange.ended) return;
+    exchange.ended = true;
+    if (!this.onExchange) return;
+    try {
+      this.onExchange(exchange.record(result, injected));
+    } catch {
+      // An observer must not take the proxy down.
+    }
   }
 
   route(req: IncomingMessage, res: ServerResponse): void {
@@ -151,6 +187,14 @@ class ProxyEngine {
       return;
     }
     this.stats.requests++;
+    const idValue = req.headers[this.requestIdHeader];
+    const exchange = new Exchange(performance.now(), typeof idValue === 'string' ? idValue : null);
+    // Whatever happens later, an attempt the client gave up on before it ended is counted once.
+    res.on('close', () => {
+      if (exchange.ended) return;
+      if (exchange.status === 0) this.stats.abandoned++;
+      this.emit(exchange, 'abandoned', exchange.fault !== null && exchange.fault !== 'latency' && exchange.fault !== 'slow-stream');
+    });
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -158,42 +202,52 @@ class ProxyEngine {
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
     req.on('end', () => {
+      exchange.requestBytes = size;
       if (size > MAX_BODY_BYTES) {
-        this.sendJson(res, 413, errorJson(`The request body exceeds ${MAX_BODY_BYTES} bytes.`, 'invalid_request_error', null, 'request_too_large'), []);
+        this.stats.rejected++;
+        this.sendJson(res, exchange, 413, errorJson(`The request body exceeds ${MAX_BODY_BYTES} bytes.`, 'invalid_request_error', null, 'request_too_large'), [], false);
         return;
       }
-      this.handle(req, res, Buffer.concat(chunks));
+      this.handle(req, res, exchange, Buffer.concat(chunks));
     });
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+  private handle(req: IncomingMessage, res: ServerResponse, exchange: Exchange, body: Buffer): void {
     const now = performance.now();
     const verdict = this.faults.checkRequest(now, this.tpmCost(body, now));
     switch (verdict.action) {
       case 'refuse':
+        this.stats.refused++;
+        exchange.fault = 'outage';
+        this.emit(exchange, 'network', true);
         req.socket.destroy();
         return;
       case 'status': {
+        this.stats.answered++;
+        exchange.fault = verdict.kind;
         const shape = injectedErrorShape(verdict.status, verdict.kind);
         const headers = ['x-stampede-fault', verdict.kind];
         if (verdict.status === 429 || verdict.status === 503) headers.push('retry-after', '1');
-        this.sendJson(res, verdict.status, errorJson(shape.message, shape.type, null, shape.code), headers);
+        this.sendJson(res, exchange, verdict.status, errorJson(shape.message, shape.type, null, shape.code), headers, true);
         return;
       }
       case 'rate-limit':
-        this.sendRateLimited(res, verdict.limiter, verdict.decision);
+        this.stats.answered++;
+        exchange.fault = 'rate-limit';
+        this.sendRateLimited(res, exchange, verdict.limiter, verdict.decision);
         return;
       case 'pass':
         break;
     }
     const delay = this.faults.addedLatencyMs(now);
     if (delay <= 0) {
-      this.forward(req, res, body);
+      this.forward(req, res, exchange, body);
       return;
     }
+    exchange.fault = 'latency';
     const timer = setTimeout(() => {
       this.holds.delete(timer);
-      if (!this.closing && !res.destroyed) this.forward(req, res, body);
+      if (!this.closing && !res.destroyed) this.forward(req, res, exchange, body);
     }, delay);
     this.holds.add(timer);
   }
@@ -207,30 +261,34 @@ class ProxyEngine {
     return parsed.ok ? parsed.request.promptTokens + (parsed.request.maxTokens ?? 0) : estimateTokens(text);
   }
 
-  private sendRateLimited(res: ServerResponse, limiter: RateLimiter, decision: RateDecision): void {
+  private sendRateLimited(res: ServerResponse, exchange: Exchange, limiter: RateLimiter, decision: RateDecision): void {
     const which = decision.limit === 'tokens' ? `tokens per min (TPM): Limit ${limiter.tokens!.capacity}` : `requests per min (RPM): Limit ${limiter.requests!.capacity}`;
     const message = decision.tooLarge
       ? `Request too large on ${which} (injected rate-limit fault).`
       : `Rate limit reached on ${which} (injected rate-limit fault). Please try again in ${formatResetDuration(decision.retryAfterMs)}.`;
-    this.sendJson(res, 429, errorJson(message, decision.limit ?? 'requests', null, 'rate_limit_exceeded'), [
+    this.sendJson(res, exchange, 429, errorJson(message, decision.limit ?? 'requests', null, 'rate_limit_exceeded'), [
       'x-stampede-fault', 'rate-limit',
       'retry-after', String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))),
       'retry-after-ms', String(decision.retryAfterMs),
-    ]);
+    ], true);
   }
 
-  private sendJson(res: ServerResponse, status: number, body: string, headers: string[]): void {
+  private sendJson(res: ServerResponse, exchange: Exchange, status: number, body: string, headers: string[], injected: boolean): void {
     if (res.destroyed) return;
     if (res.headersSent) {
       res.destroy();
       return;
     }
+    exchange.status = status;
     res.writeHead(status, ['content-type', 'application/json', 'content-length', String(Buffer.byteLength(body)), ...headers]);
+    exchange.noteBody(body);
     res.end(body);
+    this.emit(exchange, resultOfStatus(status), injected);
   }
 
-  private forward(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+  private forward(req: IncomingMessage, res: ServerResponse, exchange: Exchange, body: Buffer): void {
     const tokenIntervalMs = this.faults.tokenIntervalMs(performance.now());
+    if (tokenIntervalMs > 0) exchange.fault ??= 'slow-stream';
     const headers: OutgoingHttpHeaders = {};
     const raw = req.rawHeaders;
     for (let i = 0; i < raw.length; i += 2) {
@@ -269,20 +327,33 @@ class ProxyEngine {
       for (let i = 0; i < up.rawHeaders.length; i += 2) {
         if (!HOP_BY_HOP.has(up.rawHeaders[i]!.toLowerCase())) out.push(up.rawHeaders[i]!, up.rawHeaders[i + 1]!);
       }
-      res.writeHead(up.statusCode ?? 502, up.statusMessage, out);
+      const status = up.statusCode ?? 502;
+      exchange.status = status;
+      res.writeHead(status, up.statusMessage, out);
+      res.on('finish', () => this.emit(exchange, resultOfStatus(status), false));
       if (tokenIntervalMs > 0 && /^text\/event-stream/i.test(String(up.headers['content-type'] ?? ''))) {
-        const pacer = new SsePacer(up, res, tokenIntervalMs, () => this.pacers.delete(pacer));
+        const pacer = new SsePacer(up, res, tokenIntervalMs, () => this.pacers.delete(pacer), (chunk) => exchange.noteBody(chunk));
         this.pacers.add(pacer);
         return;
       }
       res.flushHeaders();
+      up.on('data', (chunk: Buffer) => exchange.noteBody(chunk));
+      up.on('end', () => {
+        if (exchange.firstByteAt === 0) exchange.firstByteAt = performance.now();
+      });
       up.pipe(res);
     });
     upstreamReq.on('error', (error: NodeJS.ErrnoException) => {
       if (res.destroyed || res.writableFinished) return;
+      if (res.headersSent) {
+        // The upstream broke off mid-answer: the client sees its connection reset.
+        this.emit(exchange, 'network', false);
+        res.destroy();
+        return;
+      }
       this.stats.upstreamErrors++;
       const reason = error.code ?? error.message;
-      this.sendJson(res, 502, errorJson(`stampede proxy: the upstream ${displayUpstream(this.upstream)} failed: ${reason}`, 'server_error', null, 'upstream_unreachable'), []);
+      this.sendJson(res, exchange, 502, errorJson(`stampede proxy: the upstream ${displayUpstream(this.upstream)} failed: ${reason}`, 'server_error', null, 'upstream_unreachable'), [], false);
     });
     upstreamReq.end(body);
   }
@@ -302,6 +373,7 @@ class SsePacer {
     private readonly res: ServerResponse,
     private readonly intervalMs: number,
     private readonly done: () => void,
+    private readonly onWrite: (chunk: string) => void = () => undefined,
   ) {
     up.setEncoding('utf8');
     up.on('data', (chunk: string) => {
@@ -338,7 +410,9 @@ class SsePacer {
     if (this.timer !== null || this.res.destroyed) return;
     const now = performance.now();
     if (this.queue.length > 0 && now >= this.nextAt) {
-      this.res.write(this.queue.shift()!);
+      const event = this.queue.shift()!;
+      this.onWrite(event);
+      this.res.write(event);
       this.nextAt = now + this.intervalMs;
       if (this.paused && this.queue.length < 64) {
         this.paused = false;

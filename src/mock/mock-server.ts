@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { MockProfileName } from '../core/plan';
 import type { PlanMockBehaviour } from '../core/plan-failure-modes';
-import { bodyTokens, templateBody, toolCallBody } from './answer-body';
+import { bodyTokens, fixedTextBody, templateBody, toolCallBody } from './answer-body';
 import { ChatExchange, MAX_BODY_BYTES, readChatBody, type ExchangeHost } from './chat-exchange';
 import { parseChatRequest, type ChatRequest } from './chat-request';
 import { FaultSchedule, emptyFaultCounts, injectedErrorShape, type FaultCounts } from './fault-schedule';
@@ -326,10 +326,13 @@ class MockEngine implements ExchangeHost {
       } else {
         outputTokens = this.drawOutputTokens(maxTokens);
       }
+    } else if (this.profile.answerText !== '') {
+      ex.body = fixedTextBody(this.profile.answerText, maxTokens);
+      outputTokens = bodyTokens(ex.body);
     } else {
       outputTokens = this.drawOutputTokens(maxTokens);
     }
-    const model = level > 0 ? this.degradedModel(request) : request.model ?? this.profile.model;
+    const model = level > 0 ? this.degradedModel(request) : this.profile.answerModel !== '' ? this.profile.answerModel : request.model ?? this.profile.model;
     ex.begin(request, maxTokens, this.modelLiteral(model), outputTokens);
     // Only full answers are worth reusing; a degraded one computes but is not shared.
     if (cacheKey !== null && level === 0) {

@@ -42,6 +42,10 @@ export interface MockProfile {
   minOutputShare: number;
   /** Model name reported by degraded (level 1) answers; empty means the requested model + "-mini". */
   degradedModel: string;
+  /** Model name every answer reports; empty echoes the requested model (a gateway test's "wrong model" upstream). */
+  answerModel: string;
+  /** Text of every answer, cut to the drawn length; empty gives the filler text (e.g. a JSON answer, or a malformed one). */
+  answerText: string;
   /** Tool-call steps before a final answer when a request carries tools and the queue is empty. */
   agentBaseSteps: number;
   /** Extra tool-call steps at a full waiting queue (scaled by waiting / queue capacity). */
@@ -69,6 +73,8 @@ export const MOCK_PROFILES: Record<MockProfileName, MockProfile> = {
     fullLengthShare: 1,
     minOutputShare: 0.25,
     degradedModel: '',
+    answerModel: '',
+    answerText: '',
     agentBaseSteps: 2,
     agentUnderLoadSteps: 4,
   },
@@ -92,6 +98,8 @@ export const MOCK_PROFILES: Record<MockProfileName, MockProfile> = {
     fullLengthShare: 0.7,
     minOutputShare: 0.25,
     degradedModel: '',
+    answerModel: '',
+    answerText: '',
     agentBaseSteps: 2,
     agentUnderLoadSteps: 4,
   },
@@ -115,6 +123,8 @@ export const MOCK_PROFILES: Record<MockProfileName, MockProfile> = {
     fullLengthShare: 0.7,
     minOutputShare: 0.25,
     degradedModel: '',
+    answerModel: '',
+    answerText: '',
     agentBaseSteps: 2,
     agentUnderLoadSteps: 4,
   },
@@ -138,6 +148,8 @@ export const MOCK_PROFILES: Record<MockProfileName, MockProfile> = {
     fullLengthShare: 0.7,
     minOutputShare: 0.25,
     degradedModel: '',
+    answerModel: '',
+    answerText: '',
     agentBaseSteps: 2,
     agentUnderLoadSteps: 4,
   },

@@ -3,6 +3,8 @@
 
 export type Outcome =
   | 'ok'
+  /** An answer arrived and failed a check of its mix entry's `expect` (issue 12): not an error. */
+  | 'unacceptable'
   | 'rate_limited'
   | 'server_error'
   | 'client_error'
@@ -13,6 +15,7 @@ export type Outcome =
 
 export const OUTCOMES: readonly Outcome[] = [
   'ok',
+  'unacceptable',
   'rate_limited',
   'server_error',
   'client_error',
@@ -128,6 +131,102 @@ export interface TickPoint {
   /** Prometheus monitor series by name (gauges as values, counters as per-second rates), the
    * latest scrape at the end of the window; null when a scrape found no matching sample. */
   monitors?: Record<string, number | null>;
+  /** Issue 12, the gateway's upstreams as their proxies counted them in this second (attempts
+   * that ended in it); absent without a `gateway` section. */
+  upstreams?: Record<string, UpstreamSecond>;
+  /** Share of this second's successful upstream answers served by each upstream. */
+  upstreamShare?: Record<string, number>;
+  /** Upstream attempts per user request finished in this second; null when none finished. */
+  gatewayAmplification?: number | null;
+  /** Fault windows open at the end of this second, as `upstream:kind`. */
+  faultsOpen?: string[];
+}
+
+/** Failure kinds of an upstream attempt, as the upstream's proxy saw it. */
+export type UpstreamFailureKind = 'rate_limited' | 'server_error' | 'client_error' | 'network' | 'abandoned';
+
+export interface UpstreamSecond {
+  attempts: number;
+  ok: number;
+  failures: Record<UpstreamFailureKind, number>;
+  /** Attempts answered or refused by the proxy's fault schedule (the upstream never saw them). */
+  injected: number;
+  bytes: number;
+  /** Time to first byte of this second's answers (ms); null without any. */
+  ttfb: { p50: number | null; p95: number | null; max: number | null };
+  /** Models named by this second's successful answers, with counts. */
+  models: Record<string, number>;
+}
+
+/** A fault window of the run: scheduled on a gateway upstream (or a mock provider). */
+export interface FaultWindowInfo {
+  /** The upstream's name (or the mock provider's id). */
+  upstream: string;
+  kind: 'outage' | 'error-rate' | 'latency' | 'rate-limit' | 'slow-stream';
+  /** Run time in ms. */
+  startMs: number;
+  endMs: number;
+  /** Short description, e.g. "outage (503 answers)". */
+  label: string;
+}
+
+/** One fault window and what the gateway did about it. */
+export interface FaultWindowRecord extends FaultWindowInfo {
+  /** The window as its proxy saw it: the first and last attempt the fault touched (run ms); null when none did. */
+  firstFaultMs: number | null;
+  lastFaultMs: number | null;
+  /** Attempts the fault touched. */
+  faulted: number;
+  /** Window opening → first success served by another upstream; null when none did. */
+  failoverMs: number | null;
+  failoverTo: string | null;
+  /** Window closing → first success served by this upstream again; null when it did not serve again. */
+  failbackMs: number | null;
+  /** As the user saw it: first user-visible failure → user error rate back under its baseline (0: users saw no failure); null when it did not come back. */
+  userFailoverMs: number | null;
+  /** User-visible errors from the window opening until the failover completed (or the window closed). */
+  switchErrors: number;
+  /** Attempts to each upstream while the window was open. */
+  attempts: Record<string, number>;
+  /** One sentence: what the gateway did. */
+  outcome: string;
+}
+
+export interface UpstreamSummary {
+  name: string;
+  /** What the proxy forwards to (no credentials), or "embedded mock (profile)". */
+  target: string;
+  /** The proxy's URL, as `${upstream:NAME}` resolved. */
+  url: string;
+  attempts: number;
+  ok: number;
+  failures: Record<UpstreamFailureKind, number>;
+  injected: number;
+  bytes: number;
+  ttfb: Percentiles;
+  models: Record<string, number>;
+  /** Share of all successful upstream answers of the run. */
+  share: number;
+  /** The proxy's own counters over the run (requests = forwarded + answered + refused + rejected + abandoned). */
+  proxy: { requests: number; forwarded: number; answered: number; refused: number; rejected: number; abandoned: number; upstreamErrors: number };
+  /** Checked answers attributed to this upstream (request id join or extract.upstream); null when none. */
+  quality: { checked: number; acceptable: number; share: number } | null;
+  wasted: { attempts: number; costUsd: number };
+}
+
+export interface GatewaySummary {
+  upstreams: UpstreamSummary[];
+  windows: FaultWindowRecord[];
+  /** How upstream attempts were tied to user requests. */
+  correlation: { header: string | null; method: 'request-id' | 'counts'; joinedRequests: number };
+  /** Upstream attempts per user request over the run. */
+  amplification: number | null;
+  failoverMs: number | null;
+  userFailoverMs: number | null;
+  failbackMs: number | null;
+  switchErrors: number;
+  wastedAttempts: number;
+  wastedCostUsd: number;
 }
 
 /** One breaker trip of the primary and the first success on the provider that took over. */
@@ -138,8 +237,9 @@ export interface FailoverEvent {
   to: string;
   /** Breaker open → first success on `to`; null when no later provider succeeded. */
   failoverMs: number | null;
-  /** First successful half-open probe of `from` → its share of attempts back over 50 %; null
-   * when it did not recover or traffic did not shift back before the run ended. */
+  /** `from` recovering (the end of its scheduled fault window, else its first successful
+   * half-open probe) → the actual shift back (the first ordinary request it served after its
+   * breaker closed); null when traffic did not shift back before the run ended. */
   failbackMs: number | null;
 }
 
@@ -236,6 +336,10 @@ export interface RunSummary {
   cacheAB?: { on: CacheABSide; off: CacheABSide };
   /** Thundering-herd probe: a burst of identical requests at a cold key. */
   herd?: HerdResult;
+  /** Issue 12: the gateway's upstreams, fault windows and what the gateway did. */
+  gateway?: GatewaySummary;
+  /** Issue 12: answers checked by `expect` and how many were acceptable. */
+  quality?: { checked: number; acceptable: number; share: number | null } | null;
   /** Every metric key of the catalog with its whole-run value. */
   metrics: Record<string, number | null>;
   verdict: Verdict;
@@ -266,6 +370,10 @@ export type RunEvent =
       stages: StageInfo[];
       thresholds: Array<{ id: string; source: string; metric: string }>;
       providers: Array<{ id: string; type: string; url: string }>;
+      /** Scheduled fault windows (gateway upstreams and mock providers), for bands on the charts. */
+      faultWindows?: FaultWindowInfo[];
+      /** The gateway's upstream proxies and where they listen. */
+      upstreams?: Array<{ name: string; url: string; target: string }>;
     }
   | { type: 'tick'; point: TickPoint }
   | { type: 'log'; entry: LogEntry }
@@ -284,7 +392,9 @@ export type AnalysisKind =
   | 'cancellation-leak'
   | 'failover'
   | 'degradation'
-  | 'herd';
+  | 'herd'
+  | 'fault-window'
+  | 'unacceptable';
 
 /** The first sign of one failure mode, or the first breach of one threshold. */
 export interface AnalysisEvent {

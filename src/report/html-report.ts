@@ -2,16 +2,18 @@
 // person reads top-down — verdict, figures, thresholds, charts, stages, then the details.
 // A pure function of the results document.
 import { findMetric } from '../core/metric-catalog';
-import { ERROR_OUTCOMES, OUTCOMES, type Percentiles, type RunSummary, type TickPoint } from '../protocol/run-events';
+import { ERROR_OUTCOMES, OUTCOMES, type Outcome, type OutcomeCounts, type Percentiles, type RunSummary, type TickPoint } from '../protocol/run-events';
 import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatRate, formatUsd, headlineBody } from '../core/format';
 import { analysisHtml } from './analysis-section';
 import { escapeHtml as e } from './html-escape';
 import type { ResultsDocument } from './results-document';
 import { seriesTotals } from './series-totals';
 import { renderChart, type ChartBand } from './svg-chart';
+import { faultWindowsOf } from '../core/gateway-analysis';
 
 const OUTCOME_CLASS: Record<string, string> = {
   ok: 'c-ok',
+  unacceptable: 'c2',
   rate_limited: 'c3',
   server_error: 'c4',
   client_error: 'c5',
@@ -58,6 +60,7 @@ svg.chart { width: 100%; height: auto; display: block; }
 svg .grid { stroke: var(--line); stroke-width: 1; } svg .axis { stroke: var(--muted); }
 svg .tick, svg .band-label, svg .limit-label, svg .marker-label { fill: var(--muted); font-size: 11px; }
 svg .band0 { fill: var(--band0); } svg .band1 { fill: var(--band1); }
+svg .fault-band { fill: rgba(207,34,46,.14); stroke: rgba(207,34,46,.55); stroke-dasharray: 3 3; } svg .fault-label { fill: #cf222e; font-size: 10px; }
 svg .line { fill: none; stroke-width: 2; stroke-linejoin: round; } svg .dashed { stroke-dasharray: 5 4; }
 svg .limit { stroke: var(--fail); stroke-dasharray: 3 3; } svg .limit-label { fill: var(--fail); }
 svg .marker { stroke: var(--fail); stroke-width: 1.5; } svg .marker-label { fill: var(--fail); }
@@ -164,9 +167,14 @@ function latencyTable(s: RunSummary): string {
   ].join('')}</tbody></table>`;
 }
 
+/** `unacceptable` only when the run checked answers and some failed (older results lack it). */
+function shownOutcomes(counts: Partial<OutcomeCounts>): readonly Outcome[] {
+  return OUTCOMES.filter((o) => o !== 'unacceptable' || (counts[o] ?? 0) > 0);
+}
+
 function outcomesTable(s: RunSummary): string {
-  const total = OUTCOMES.reduce((sum, o) => sum + s.outcomes[o], 0);
-  const rows = OUTCOMES.map(
+  const total = OUTCOMES.reduce((sum, o) => sum + (s.outcomes[o] ?? 0), 0);
+  const rows = shownOutcomes(s.outcomes).map(
     (o) => `<tr><td><span class="key"><span class="swatch ${OUTCOME_CLASS[o]}"></span>${e(o)}</span></td><td class="num">${e(formatCount(s.outcomes[o]))}</td><td class="num">${e(formatPercent(total ? s.outcomes[o] / total : null))}</td></tr>`,
   );
   return `<table><thead><tr><th>Outcome</th><th class="num">Requests</th><th class="num">Share</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
@@ -187,6 +195,13 @@ function bandsOf(doc: ResultsDocument): ChartBand[] {
   return stages.map((s) => ({ label: s.name, startS: s.startMs / 1000, endS: s.endMs / 1000 }));
 }
 
+/** Every scheduled fault window (gateway upstreams and mock providers) as a band. */
+function faultBandsOf(doc: ResultsDocument): ChartBand[] {
+  const plan = doc.scenario.plan;
+  if (!plan?.load || !plan.providers) return [];
+  return faultWindowsOf(plan).map((w) => ({ label: `${w.upstream}: ${w.label}`, startS: w.startMs / 1000, endS: w.endMs / 1000 }));
+}
+
 function charts(doc: ResultsDocument): string {
   const series = doc.series;
   if (series.length === 0) return '<p class="sub">No per-second data was recorded.</p>';
@@ -194,6 +209,7 @@ function charts(doc: ResultsDocument): string {
   const plannedS = (doc.run?.plannedDurationMs ?? 0) / 1000;
   const xMaxS = Math.max(plannedS, xs[xs.length - 1] ?? 0);
   const bands = bandsOf(doc);
+  const faults = faultBandsOf(doc);
   const pick = (f: (p: TickPoint) => number | null) => series.map((p) => {
     const v = f(p);
     return v === undefined ? null : v;
@@ -210,7 +226,7 @@ function charts(doc: ResultsDocument): string {
   out.push(
     renderChart({
       title: closed ? 'Load: users vs achieved request rate' : 'Load: target vs achieved rate (requests/s)',
-      xs, xMaxS, bands,
+      xs, xMaxS, bands, faults,
       series: [
         { label: closed ? 'target users' : 'target', values: pick((p) => p.targetLevel * (p.multiplier || 1)), colorClass: 'c6', dashed: true },
         { label: 'sent', values: pick((p) => p.sentRate), colorClass: 'c0' },
@@ -222,7 +238,7 @@ function charts(doc: ResultsDocument): string {
   out.push(
     renderChart({
       title: 'TTFT (time to first token)',
-      xs, xMaxS, bands,
+      xs, xMaxS, bands, faults,
       series: [
         { label: 'p50', values: pick((p) => p.ttft.p50), colorClass: 'c0' },
         { label: 'p95', values: pick((p) => p.ttft.p95), colorClass: 'c1' },
@@ -236,8 +252,8 @@ function charts(doc: ResultsDocument): string {
   out.push(
     renderChart({
       title: 'Outcomes per second',
-      xs, xMaxS, bands, stacked: true,
-      series: OUTCOMES.map((o) => ({ label: o, values: pick((p) => p.outcomes[o] ?? 0), colorClass: OUTCOME_CLASS[o] })),
+      xs, xMaxS, bands, faults, stacked: true,
+      series: shownOutcomes(seriesTotals(doc.series).outcomes).map((o) => ({ label: o, values: pick((p) => p.outcomes[o] ?? 0), colorClass: OUTCOME_CLASS[o] })),
       formatY: (v) => String(Number(v.toPrecision(3))),
       markers: markersFor('errors').concat(markersFor('rateLimited'), markersFor('serverErrors'), markersFor('timeouts')),
     }),
@@ -245,7 +261,7 @@ function charts(doc: ResultsDocument): string {
   out.push(
     renderChart({
       title: 'End-to-end latency',
-      xs, xMaxS, bands,
+      xs, xMaxS, bands, faults,
       series: [
         { label: 'p50', values: pick((p) => p.e2e.p50), colorClass: 'c0' },
         { label: 'p95', values: pick((p) => p.e2e.p95), colorClass: 'c1' },
@@ -259,7 +275,7 @@ function charts(doc: ResultsDocument): string {
   out.push(
     renderChart({
       title: 'Output tokens per second',
-      xs, xMaxS, bands,
+      xs, xMaxS, bands, faults,
       series: [{ label: 'tokens/s', values: pick((p) => p.tokensPerSecond), colorClass: 'c2' }],
       formatY: (v) => String(Number(v.toPrecision(3))),
       markers: markersFor('tokens'),
@@ -269,7 +285,7 @@ function charts(doc: ResultsDocument): string {
   out.push(
     renderChart({
       title: hasQueue ? 'Queue depth and requests in flight' : 'Requests in flight and runner backlog',
-      xs, xMaxS, bands,
+      xs, xMaxS, bands, faults,
       series: [
         ...(hasQueue ? [{ label: 'server queue (waiting)', values: pick((p) => p.queueDepth), colorClass: 'c4' }] : []),
         { label: 'in flight', values: pick((p) => p.inFlight), colorClass: 'c0' },
@@ -281,13 +297,70 @@ function charts(doc: ResultsDocument): string {
   out.push(
     renderChart({
       title: 'Cost (cumulative, USD)',
-      xs, xMaxS, bands,
+      xs, xMaxS, bands, faults,
       series: [{ label: 'cost', values: pick((p) => p.costCumulative), colorClass: 'c3' }],
       formatY: formatUsd,
       markers: markersFor('cost'),
     }),
   );
+  out.push(...featureCharts(doc, { xs, xMaxS, bands, faults }, pick));
   return `<div class="charts">${out.join('')}</div>`;
+}
+
+/** Charts of features a scenario may use, each only when the run has its data: upstream shares and
+ * the gateway's amplification (issue 12), the degradation share, the monitors' series. */
+function featureCharts(doc: ResultsDocument, axes: { xs: number[]; xMaxS: number; bands: ChartBand[]; faults: ChartBand[] }, pick: (f: (p: TickPoint) => number | null) => Array<number | null>): string[] {
+  const out: string[] = [];
+  const series = doc.series;
+  const names = doc.summary?.gateway?.upstreams.map((u) => u.name) ?? [...new Set(series.flatMap((p) => Object.keys(p.upstreams ?? {})))];
+  const percent = (v: number) => formatPercent(v);
+  if (names.length > 0 && series.some((p) => p.upstreamShare && Object.keys(p.upstreamShare).length > 0)) {
+    out.push(renderChart({
+      title: 'Upstream share of answers (from the proxies)',
+      ...axes,
+      series: names.map((name, i) => ({ label: name, values: pick((p) => p.upstreamShare?.[name] ?? (p.upstreamShare && Object.keys(p.upstreamShare).length ? 0 : null)), colorClass: `c${i % 6}` })),
+      formatY: percent,
+    }));
+  }
+  if (series.some((p) => p.gatewayAmplification !== undefined && p.gatewayAmplification !== null)) {
+    out.push(renderChart({
+      title: 'Gateway amplification (upstream attempts per request)',
+      ...axes,
+      series: [{ label: 'attempts / request', values: pick((p) => p.gatewayAmplification ?? null), colorClass: 'c4' }],
+      formatY: (v) => String(Number(v.toPrecision(3))),
+    }));
+  }
+  if (series.some((p) => p.degradation && p.degradation.length > 1)) {
+    out.push(renderChart({
+      title: 'Degraded responses (level ≥ 1)',
+      ...axes,
+      series: [{ label: 'degraded share', values: pick((p) => (p.degradation ? p.degradation.slice(1).reduce((a, b) => a + b, 0) : null)), colorClass: 'c5' }],
+      formatY: percent,
+    }));
+  }
+  const monitorNames = [...new Set(series.flatMap((p) => Object.keys(p.monitors ?? {})))];
+  for (const [i, name] of monitorNames.entries()) {
+    out.push(renderChart({
+      title: `Monitor: ${name}`,
+      ...axes,
+      series: [{ label: name, values: pick((p) => p.monitors?.[name] ?? null), colorClass: `c${(i + 1) % 6}` }],
+      formatY: (v) => String(Number(v.toPrecision(3))),
+    }));
+  }
+  return out;
+}
+
+/** Issue 12: each fault window with what the gateway did, and each upstream as its proxy counted it. */
+function gatewaySection(doc: ResultsDocument): string {
+  const g = doc.summary?.gateway;
+  if (!g) return '';
+  const ms = (v: number | null) => (v === null ? '–' : formatMs(v));
+  const windows = g.windows.map((w) => `<tr><td>${e(w.upstream)}</td><td>${e(w.label)}</td><td class="num">${e(formatDuration(w.startMs / 1000))}–${e(formatDuration(w.endMs / 1000))}</td><td class="num">${e(formatCount(w.faulted))}</td><td class="num">${e(ms(w.failoverMs))}</td><td class="num">${e(ms(w.userFailoverMs))}</td><td class="num">${e(ms(w.failbackMs))}</td><td class="num">${e(formatCount(w.switchErrors))}</td><td>${e(w.outcome)}</td></tr>`).join('');
+  const upstreams = g.upstreams.map((u) => `<tr><td>${e(u.name)}</td><td><code>${e(u.url)}</code> → ${e(u.target)}</td><td class="num">${e(formatCount(u.attempts))}</td><td class="num">${e(formatCount(u.ok))}</td><td class="num">${e(formatCount(u.attempts - u.ok))}</td><td class="num">${e(formatCount(u.injected))}</td><td class="num">${e(formatPercent(u.share))}</td><td class="num">${e(formatMs(u.ttfb.p95))}</td><td>${e(Object.entries(u.models).map(([m, n]) => `${m} ${n}`).join(', ') || '–')}</td><td class="num">${e(u.quality ? formatPercent(u.quality.share) : '–')}</td></tr>`).join('');
+  return `<h2>Gateway</h2>
+<p>Failover ${e(ms(g.failoverMs))} (as users saw it ${e(ms(g.userFailoverMs))}) · failback ${e(ms(g.failbackMs))} · amplification ${e(g.amplification === null ? '–' : g.amplification.toFixed(2))} upstream attempts per request · ${e(formatCount(g.switchErrors))} user-visible errors while switching · ${e(formatCount(g.wastedAttempts))} wasted attempts (${e(formatUsd(g.wastedCostUsd))}) · correlation by ${e(g.correlation.method === 'request-id' ? `request id (${g.correlation.joinedRequests} requests joined)` : 'per-second counts')}</p>
+${windows ? `<table><thead><tr><th>Upstream</th><th>Fault</th><th class="num">Window</th><th class="num">Faulted</th><th class="num">Failover</th><th class="num">As users saw it</th><th class="num">Failback</th><th class="num">User errors</th><th>What the gateway did</th></tr></thead><tbody>${windows}</tbody></table>` : ''}
+<table><thead><tr><th>Upstream</th><th>Proxy → target</th><th class="num">Attempts</th><th class="num">OK</th><th class="num">Failed</th><th class="num">Injected</th><th class="num">Share</th><th class="num">TTFB p95</th><th>Models</th><th class="num">Quality</th></tr></thead><tbody>${upstreams}</tbody></table>`;
 }
 
 function scenarioSection(doc: ResultsDocument): string {
@@ -338,6 +411,7 @@ ${thresholdsTable(doc)}
 ${summaryCards(doc)}
 <h2>Over time</h2>
 ${charts(doc)}
+${gatewaySection(doc)}
 <h2>Stages</h2>
 ${stagesTable(doc)}
 ${s ? `<h2>Latency</h2>${latencyTable(s)}<h2>Outcomes</h2>${outcomesTable(s)}<p class="sub">Tokens counted by: ${e(s.tokens.method)}. Cancellations are not errors.</p>` : ''}

@@ -4,11 +4,52 @@ import type { PlanProvider, ResolvedPlan } from '../core/plan';
 import { replaceEnvSecretReferences, scanEnvSecretReferences } from '../core/interpolation';
 
 export const REDACTED = '[redacted]';
-const SENSITIVE_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie)$|key|token|secret|password|auth/i;
+
+/** Words of a header (or JSON field) name that mark it as a credential. A name is split into words
+ * at '-', '_', '.' and camelCase, so `x-api-key`, `access_token` and `apiKey` are credentials while
+ * a gateway's configuration header such as `x-portkey-config` is not (its credential fields are
+ * redacted inside it instead, see redactHeaderValue). */
+const SENSITIVE_WORDS = new Set(['authorization', 'auth', 'cookie', 'key', 'apikey', 'token', 'secret', 'password', 'passwd', 'credential', 'credentials', 'signature', 'session', 'bearer']);
 const AUTH_SCHEME_ONLY = /^\s*(bearer|basic|token|apikey)?\s*$/i;
 
+function nameWords(name: string): string[] {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+}
+
 export function isSensitiveHeader(name: string): boolean {
-  return SENSITIVE_HEADER.test(name);
+  return nameWords(name).some((w) => SENSITIVE_WORDS.has(w));
+}
+
+/** A header value with its credentials hidden: the whole value for a credential header; inside a
+ * JSON value (a gateway's configuration), every field whose name is a credential, at any depth. */
+export function redactHeaderValue(name: string, value: string): string {
+  if (isSensitiveHeader(name)) return redactSensitiveValue(value);
+  const trimmed = value.trim();
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return value;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch {
+    return value;
+  }
+  let changed = false;
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (node && typeof node === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(node)) {
+        if (typeof v === 'string' && isSensitiveHeader(k)) {
+          const hidden = redactSensitiveValue(v);
+          if (hidden !== v) changed = true;
+          out[k] = hidden;
+        } else out[k] = walk(v);
+      }
+      return out;
+    }
+    return node;
+  };
+  const hidden = walk(parsed);
+  return changed ? JSON.stringify(hidden) : value;
 }
 
 /** Keeps `${secret:NAME}` / `${env:NAME}` reference text (it holds no secret) and an auth scheme
@@ -20,7 +61,7 @@ export function redactSensitiveValue(value: string): string {
 
 function redactHeaders(headers: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) out[name] = isSensitiveHeader(name) ? redactSensitiveValue(value) : value;
+  for (const [name, value] of Object.entries(headers ?? {})) out[name] = redactHeaderValue(name, value);
   return out;
 }
 
@@ -71,7 +112,26 @@ export function collectSecretValues(
     if (literal && !AUTH_SCHEME_ONLY.test(literal)) values.add(literal);
   };
   const headerCredentials = (headers: Record<string, string> | undefined) => {
-    for (const [name, value] of Object.entries(headers ?? {})) if (isSensitiveHeader(name)) credential(value);
+    for (const [name, value] of Object.entries(headers ?? {})) {
+      if (isSensitiveHeader(name)) credential(value);
+      else jsonCredentials(value);
+    }
+  };
+  // A gateway's configuration header: its credential fields' literal values are never written either.
+  const jsonCredentials = (value: string) => {
+    const trimmed = value.trim();
+    if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      return;
+    }
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) (typeof v === 'string' && isSensitiveHeader(k) ? credential(v) : walk(v));
+    };
+    walk(parsed);
   };
   const queryCredentials = (url: string) => {
     for (const m of url.matchAll(/[?&]([^=&#]+)=([^&#]*)/g)) if (isSensitiveHeader(m[1])) credential(m[2]);
@@ -95,6 +155,11 @@ export function collectSecretValues(
       secretUrl(provider.target.url);
     }
     headerCredentials(provider.headers);
+  }
+  for (const upstream of plan.gateway?.upstreams ?? []) {
+    if (upstream.url === undefined) continue;
+    queryCredentials(upstream.url);
+    secretUrl(upstream.url);
   }
   const walk = (node: unknown): void => {
     if (typeof node === 'string') {

@@ -2,7 +2,7 @@
 // Pure: building and reading the document; writing it to disk lives in results-writer.ts.
 // Compatibility rule: version 1 only ever gains fields; readers must ignore fields they do not know.
 import type { ResolvedPlan } from '../core/plan';
-import { ACHIEVED_RATE_SECONDS, type LogEntry, type RunEvent, type RunSummary, type StageInfo, type TickPoint } from '../protocol/run-events';
+import { ACHIEVED_RATE_SECONDS, type FaultWindowInfo, type LogEntry, type RunEvent, type RunSummary, type StageInfo, type TickPoint } from '../protocol/run-events';
 
 export const RESULTS_VERSION = 1;
 
@@ -15,6 +15,10 @@ export interface ResultsRunInfo {
   stages: StageInfo[];
   thresholds: Array<{ id: string; source: string; metric: string }>;
   providers: Array<{ id: string; type: string; url: string }>;
+  /** Scheduled fault windows (issue 12): gateway upstreams and mock providers. */
+  faultWindows?: FaultWindowInfo[];
+  /** The gateway's upstream proxies and where they listened. */
+  upstreams?: Array<{ name: string; url: string; target: string }>;
 }
 
 export interface ResultsDocument {
@@ -91,6 +95,8 @@ export function applyRunEvent(doc: ResultsDocument, event: RunEvent): void {
         stages: event.stages,
         thresholds: event.thresholds,
         providers: event.providers,
+        ...(event.faultWindows ? { faultWindows: event.faultWindows } : {}),
+        ...(event.upstreams ? { upstreams: event.upstreams } : {}),
       };
       break;
     case 'tick':

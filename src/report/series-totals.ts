@@ -24,7 +24,7 @@ export function seriesTotals(series: readonly TickPoint[]): SeriesTotals {
   return {
     seconds: last ? last.t : 0,
     outcomes,
-    finished: OUTCOMES.reduce((sum, o) => sum + outcomes[o], 0),
+    finished: OUTCOMES.reduce((sum, o) => sum + (outcomes[o] ?? 0), 0),
     dropped,
     outputTokens,
     cost: last ? last.costCumulative : 0,

@@ -30,6 +30,8 @@ export interface ChartOptions {
   xMaxS: number;
   series: ChartSeries[];
   bands: ChartBand[];
+  /** Fault windows (issue 12), drawn over the stage bands as hatched bands labelled at the bottom. */
+  faults?: ChartBand[];
   formatY: (v: number) => string;
   /** Draws the series stacked as bars instead of lines. */
   stacked?: boolean;
@@ -78,6 +80,13 @@ export function renderChart(o: ChartOptions): string {
     parts.push(`<rect class="band${i % 2}" x="${f1(x0)}" y="${M.top}" width="${f1(x1 - x0)}" height="${PH}"/>`);
     parts.push(`<text class="band-label" x="${f1(x0 + 3)}" y="${M.top - 6}">${escapeHtml(b.label)}</text>`);
   });
+  for (const b of o.faults ?? []) {
+    const x0 = x(Math.max(0, b.startS));
+    const x1 = x(Math.min(xMax, b.endS));
+    if (x1 <= x0) continue;
+    parts.push(`<rect class="fault-band" x="${f1(x0)}" y="${M.top}" width="${f1(x1 - x0)}" height="${PH}"><title>${escapeHtml(b.label)}</title></rect>`);
+    parts.push(`<text class="fault-label" x="${f1(x0 + 3)}" y="${M.top + PH - 4}">${escapeHtml(b.label)}</text>`);
+  }
   for (let v = 0; v <= scale.max + 1e-9; v += scale.step) {
     const yy = f1(y(v));
     parts.push(`<line class="grid" x1="${M.left}" x2="${W - M.right}" y1="${yy}" y2="${yy}"/>`);

@@ -66,7 +66,7 @@ export function formatVerdict(
   } else lines.push(p.dim('No thresholds in the scenario.'));
   const errors = ERROR_OUTCOMES.filter((o) => summary.outcomes[o] > 0).map((o) => `${o} ${formatCount(summary.outcomes[o])}`);
   lines.push(
-    `Requests ${formatCount(summary.requests.total)} (ok ${formatCount(summary.outcomes.ok)}${errors.length ? `, ${errors.join(', ')}` : ''}${summary.outcomes.canceled ? `, canceled ${formatCount(summary.outcomes.canceled)}` : ''}${summary.outcomes.aborted ? `, ${formatCount(summary.outcomes.aborted)} unfinished (still in flight when the run ended)` : ''}${summary.requests.dropped ? `, dropped ${formatCount(summary.requests.dropped)}` : ''}) at ${formatRate(summary.requests.rate)}`,
+    `Requests ${formatCount(summary.requests.total)} (ok ${formatCount(summary.outcomes.ok)}${summary.outcomes.unacceptable ? `, unacceptable answers ${formatCount(summary.outcomes.unacceptable)}` : ''}${errors.length ? `, ${errors.join(', ')}` : ''}${summary.outcomes.canceled ? `, canceled ${formatCount(summary.outcomes.canceled)}` : ''}${summary.outcomes.aborted ? `, ${formatCount(summary.outcomes.aborted)} unfinished (still in flight when the run ended)` : ''}${summary.requests.dropped ? `, dropped ${formatCount(summary.requests.dropped)}` : ''}) at ${formatRate(summary.requests.rate)}`,
   );
   lines.push(
     `TTFT p50 ${formatMs(summary.ttft.p50)} p95 ${formatMs(summary.ttft.p95)} p99 ${formatMs(summary.ttft.p99)} · E2E p95 ${formatMs(summary.e2e.p95)} · ITL p95 ${formatMs(summary.itl.p95)}`,

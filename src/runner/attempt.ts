@@ -82,6 +82,10 @@ export class Attempt implements Dispatcher.DispatchHandler {
   /** Which provider (plan index) it went to and whether it was a half-open probe (failover). */
   providerIndex = 0;
   probe = false;
+  /** Request headers of this attempt alone (a gateway request id), replacing the target's. */
+  headers: Record<string, string> | null = null;
+  /** The gateway upstream that served it, from `extract.upstream` (null: not said). */
+  servedBy: string | null = null;
   /** Cost read from the response by an http target's `extract.costUsd`; -1 = priced from tokens. */
   extractedCost = -1;
   /** Absolute deadlines (performance.now() ms) enforced by the engine's sweeper. */
@@ -123,7 +127,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
     this.totalDeadline = dispatchAt + this.totalMs;
     try {
       this.target.dispatcher.dispatch(
-        { origin: this.target.origin, path: this.target.path, method: this.target.method ?? 'POST', headers: this.target.headers, body: this.requestBody === '' ? null : this.requestBody },
+        { origin: this.target.origin, path: this.target.path, method: this.target.method ?? 'POST', headers: this.headers ?? this.target.headers, body: this.requestBody === '' ? null : this.requestBody },
         this,
       );
     } catch (error) {

@@ -23,6 +23,7 @@
 //   unfinished (here, shapeEnded).
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { faultWindowsOf } from '../core/gateway-analysis';
 import { segmentAt } from '../core/load-shape';
 import type { ResolvedPlan } from '../core/plan';
 import type { LogEntry, RunEvent, RunSummary, StageInfo } from '../protocol/run-events';
@@ -151,6 +152,7 @@ class Run implements RunControl {
     this.res.path!.startRun(this.t0);
     this.emitStart();
     if (this.phase !== 'running') return; // stopped from inside the start listener
+    for (const line of this.res.upstreams?.describe() ?? []) this.log('info', line);
     if (warmed) this.log('info', warmed);
     this.flow.startDeadlines();
     this.windows.schedule();
@@ -188,6 +190,8 @@ class Run implements RunControl {
       providers: providers.length
         ? providers.map((p) => ({ id: p.id, type: p.type, url: p.displayUrl }))
         : this.plan.providers.map((p) => ({ id: p.id, type: p.type, url: p.type === 'openai' ? p.baseUrl : p.type === 'mock' ? `embedded mock (${p.profile})` : '' })),
+      ...(this.plan.gateway || this.plan.providers.some((p) => p.type === 'mock' && p.behaviour?.faults.length) ? { faultWindows: faultWindowsOf(this.plan) } : {}),
+      ...(this.res.upstreams ? { upstreams: this.res.upstreams.truth.upstreams.map((u) => ({ name: u.name, url: u.url, target: u.target })) } : {}),
     });
   }
 
@@ -320,6 +324,7 @@ class Run implements RunControl {
     let summary: RunSummary;
     try {
       if (wasRunning) this.windows.finalTick();
+      path?.stopCounting();
       summary = withAnalysis(buildSummary(this.summaryInputs()), this.plan, this.windows.tickLog);
       if (this.herd?.state) summary = withHerd(summary, herdResult(this.herd.state, this.windows.tickLog), this.windows.tickLog);
     } catch (error) {

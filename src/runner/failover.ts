@@ -8,8 +8,10 @@
 // Measured (DESIGN §4 leaves the exact points open, docs/results.md states them):
 //   failover time — the first failure of the streak that opened a breaker → the first success
 //                   on a later provider after that;
-//   failback time — the first successful half-open probe → the breaker closing, the moment
-//                   every new request goes back to the recovered provider.
+//   failback time — the provider's recovery → the actual shift back: the first ordinary (not
+//                   probe) success on it after its breaker closed. Recovery is the end of its
+//                   fault window when the run schedules it (a mock's faults), else its first
+//                   successful half-open probe, the earliest sign that it is back.
 import type { PlanFailover } from '../core/plan-failure-modes';
 import type { FailoverEvent, Outcome } from '../protocol/run-events';
 
@@ -24,8 +26,10 @@ interface Breaker {
   probesInFlight: number;
   probesOk: number;
   firstProbeOkAt: number;
+  /** Closed after probes, waiting for the first ordinary success: the actual shift back. */
+  shiftBackFrom: number;
   /** The failover event of the latest trip, until it is complete. */
-  event: (FailoverEvent & { openedAt: number; streakStartAt: number }) | null;
+  event: (FailoverEvent & { openedAt: number; streakStartAt: number; index: number }) | null;
 }
 
 export interface BreakerPick {
@@ -35,7 +39,7 @@ export interface BreakerPick {
 
 export class FailoverRouter {
   private readonly breakers: Breaker[];
-  readonly events: Array<FailoverEvent & { openedAt: number; streakStartAt: number }> = [];
+  readonly events: Array<FailoverEvent & { openedAt: number; streakStartAt: number; index: number }> = [];
 
   /** `now` is run time in ms; `log` receives one line per breaker transition. */
   constructor(
@@ -43,8 +47,10 @@ export class FailoverRouter {
     private readonly plan: PlanFailover,
     private readonly now: () => number,
     private readonly log: (level: 'info' | 'warn', message: string) => void,
+    /** When provider `index`, failing since `since` (run ms), is known to recover: the end of its scheduled fault window; null when unknown. */
+    private readonly recoveryAt: (index: number, since: number) => number | null = () => null,
   ) {
-    this.breakers = ids.map((id) => ({ id, state: 'closed', consecutive: 0, streakStartAt: 0, openUntil: 0, probesInFlight: 0, probesOk: 0, firstProbeOkAt: -1, event: null }));
+    this.breakers = ids.map((id) => ({ id, state: 'closed', consecutive: 0, streakStartAt: 0, openUntil: 0, probesInFlight: 0, probesOk: 0, firstProbeOkAt: -1, shiftBackFrom: -1, event: null }));
   }
 
   /**
@@ -102,6 +108,13 @@ export class FailoverRouter {
     }
     if (outcome !== 'ok') return;
     b.consecutive = 0;
+    if (!probe && b.state === 'closed' && b.shiftBackFrom >= 0 && b.event) {
+      // The actual shift back: an ordinary request served by the recovered provider again.
+      b.event.failbackMs = Math.max(0, now - b.shiftBackFrom);
+      this.log('info', `traffic is back on ${b.id}: failback ${Math.round(b.event.failbackMs)} ms after it recovered`);
+      b.event = null;
+      b.shiftBackFrom = -1;
+    }
     for (const other of this.breakers) {
       const e = other.event;
       if (other !== b && e && e.failoverMs === null && now >= e.openedAt) {
@@ -115,12 +128,11 @@ export class FailoverRouter {
     if (b.firstProbeOkAt < 0) b.firstProbeOkAt = now;
     if (b.probesOk < this.plan.halfOpenProbes) return;
     b.state = 'closed';
-    const failbackMs = now - b.firstProbeOkAt;
     if (b.event) {
-      b.event.failbackMs = failbackMs;
-      b.event = null;
+      const recovered = this.recoveryAt(b.event.index, b.event.streakStartAt);
+      b.shiftBackFrom = recovered !== null && recovered <= b.firstProbeOkAt ? recovered : b.firstProbeOkAt;
     }
-    this.log('info', `circuit breaker ${b.id}: closed after ${this.plan.halfOpenProbes} successful probe(s); traffic shifts back (failback ${Math.round(failbackMs)} ms)`);
+    this.log('info', `circuit breaker ${b.id}: closed after ${this.plan.halfOpenProbes} successful probe(s); traffic shifts back`);
   }
 
   /** Longest failover and failback of the run (null when none happened). */
@@ -146,7 +158,7 @@ export class FailoverRouter {
     b.probesOk = 0;
     this.log('warn', `circuit breaker ${b.id}: open for ${this.plan.cooldownMs} ms — ${why}`);
     if (reopened && b.event) return; // the same outage goes on: keep its event
-    const event = { t: 0, from: b.id, to: '', failoverMs: null, failbackMs: null, openedAt: now, streakStartAt: b.streakStartAt };
+    const event = { t: 0, from: b.id, to: '', failoverMs: null, failbackMs: null, openedAt: now, streakStartAt: b.streakStartAt, index: this.breakers.indexOf(b) };
     b.event = event;
     this.events.push(event);
   }

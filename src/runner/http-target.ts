@@ -4,7 +4,7 @@
 // latency from Server-Timing) with the target's extraction rules.
 import { parseExtractRule, type ParsedExtractRule } from '../core/extract-rule';
 import { evaluateJsonPointer, parseJsonPointer } from '../core/json-pointer';
-import type { PlanHttpTarget } from '../core/plan-failure-modes';
+import type { PlanExtract, PlanHttpTarget } from '../core/plan-failure-modes';
 import type { ResponseReader } from './attempt';
 import { headerValue, type ResponseHeaders } from './degradation';
 
@@ -58,22 +58,32 @@ export interface HttpFacts {
   degradationLevel: string | null;
   queueDepth: number | null;
   providerLatencyMs: number | null;
+  /** The gateway upstream that served the answer (mapped by `extract.upstream`). */
+  upstream: string | null;
 }
 
-export type HttpExtractField = keyof PlanHttpTarget['extract'];
+export type HttpExtractField = Exclude<keyof PlanExtract, 'upstream'>;
 
-/** Parsed once per target. */
+/** Parsed once per provider: an http target's rules, or `extract` on any other provider. */
 export class HttpExtractor {
   private readonly rules: Array<[HttpExtractField, ParsedExtractRule]> = [];
+  private readonly upstreamRule: ParsedExtractRule | null = null;
   private readonly needsJson: boolean;
 
-  constructor(private readonly target: PlanHttpTarget) {
-    for (const [field, text] of Object.entries(target.extract) as Array<[HttpExtractField, string | undefined]>) {
-      if (text === undefined) continue;
+  constructor(
+    private readonly extract: PlanExtract,
+    private readonly serverTimingEntry?: string,
+  ) {
+    for (const [field, text] of Object.entries(extract) as Array<[keyof PlanExtract, unknown]>) {
+      if (field === 'upstream' || typeof text !== 'string') continue;
       const parsed = parseExtractRule(text);
       if (parsed.ok) this.rules.push([field, parsed.rule]);
     }
-    this.needsJson = this.rules.some(([, r]) => r.source === 'json');
+    if (extract.upstream) {
+      const parsed = parseExtractRule(extract.upstream.from);
+      if (parsed.ok) this.upstreamRule = parsed.rule;
+    }
+    this.needsJson = this.rules.some(([, r]) => r.source === 'json') || this.upstreamRule?.source === 'json';
   }
 
   /** Whether the response body must be kept to read the rules. */
@@ -97,7 +107,7 @@ export class HttpExtractor {
       }
       return doc === undefined ? undefined : evaluateJsonPointer(doc, rule.tokens);
     };
-    const facts: HttpFacts = { inputTokens: null, outputTokens: null, costUsd: null, cacheHit: null, agentSteps: null, degradationLevel: null, queueDepth: null, providerLatencyMs: null };
+    const facts: HttpFacts = { inputTokens: null, outputTokens: null, costUsd: null, cacheHit: null, agentSteps: null, degradationLevel: null, queueDepth: null, providerLatencyMs: null, upstream: null };
     for (const [field, rule] of this.rules) {
       const v = raw(rule);
       if (v === undefined || v === null) continue;
@@ -114,7 +124,15 @@ export class HttpExtractor {
         }
       }
     }
-    if (this.target.serverTimingEntry !== undefined) facts.providerLatencyMs = serverTimingMs(headerValue(headers, 'server-timing'), this.target.serverTimingEntry);
+    if (this.serverTimingEntry !== undefined) facts.providerLatencyMs = serverTimingMs(headerValue(headers, 'server-timing'), this.serverTimingEntry);
+    if (this.upstreamRule) {
+      const v = raw(this.upstreamRule);
+      if (v !== undefined && v !== null && typeof v !== 'object') {
+        const text = String(v).trim();
+        const map = this.extract.upstream?.map;
+        facts.upstream = map ? map[text] ?? null : text;
+      }
+    }
     return facts;
   }
 }

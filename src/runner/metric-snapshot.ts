@@ -44,6 +44,8 @@ export function metricValues(s: RunStats, seconds: number, latencyWanted?: Reado
   out['cancellations.count'] = s.outcomes[OUTCOME_INDEX.canceled];
   out['cache.hitRate'] = ratio(s.cachedTokens, s.cacheKnownInput);
   out['retries.amplification'] = ratio(s.attempts, s.finished);
+  out['unacceptable.count'] = s.outcomes[OUTCOME_INDEX.unacceptable];
+  out['unacceptable.rate'] = ratio(s.outcomes[OUTCOME_INDEX.unacceptable], judged);
   pathMetricValues(s.path, out);
   return out;
 }

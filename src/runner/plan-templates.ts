@@ -1,11 +1,16 @@
-// ${env:NAME} and ${secret:NAME} references in provider fields, resolved once at run start.
+// ${env:NAME}, ${secret:NAME} and ${upstream:NAME} references in provider fields, resolved once at
+// run start (an upstream's reference after its fault proxy listens).
 import type { ResolvedPlan } from '../core/plan';
 import { replaceEnvSecretReferences, scanEnvSecretReferences } from '../core/interpolation';
 import { RunConfigError } from './prompt-source';
 
+const ALL_KINDS = ['env', 'secret', 'upstream'] as const;
+
 export interface TemplateSources {
   env: Record<string, string | undefined>;
   resolveSecret?: (name: string) => Promise<string | undefined>;
+  /** Gateway upstream name → its fault proxy's URL, once the proxies listen. */
+  upstreams?: Record<string, string>;
 }
 
 export function secretNamesIn(plan: ResolvedPlan): string[] {
@@ -25,7 +30,7 @@ export function hasSecretRef(value: string): boolean {
 /** Resolves every reference in `value`; a missing one is a RunConfigError naming `field`.
  * `encode` turns each resolved value into the text that replaces it (a JSON body escapes it). */
 export async function resolveTemplate(value: string, field: string, sources: TemplateSources, encode: (resolved: string) => string = (v) => v): Promise<string> {
-  const refs = scanEnvSecretReferences(value);
+  const refs = scanEnvSecretReferences(value, ALL_KINDS);
   if (refs.length === 0) return value;
   const found = new Map<string, string>();
   for (const r of refs) {
@@ -33,7 +38,10 @@ export async function resolveTemplate(value: string, field: string, sources: Tem
     if (found.has(whole)) continue;
     const name = r.name.trim();
     let v: string | undefined;
-    if (r.kind === 'env') v = sources.env[name];
+    if (r.kind === 'upstream') {
+      v = sources.upstreams?.[name];
+      if (v === undefined) throw new RunConfigError(`${field}: \${upstream:${name}} names no upstream of gateway.upstreams`);
+    } else if (r.kind === 'env') v = sources.env[name];
     else v = sources.resolveSecret ? await sources.resolveSecret(name) : undefined;
     if (v === undefined || v === '') {
       throw new RunConfigError(
@@ -44,5 +52,5 @@ export async function resolveTemplate(value: string, field: string, sources: Tem
     }
     found.set(whole, encode(v));
   }
-  return replaceEnvSecretReferences(value, (_kind, _name, whole) => found.get(whole) ?? whole);
+  return replaceEnvSecretReferences(value, (_kind, _name, whole) => found.get(whole) ?? whole, ALL_KINDS);
 }

@@ -242,12 +242,14 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
     const req = a.owner as Request;
     const run = this.run;
     const path = this.path!;
+    // An answer that fails its entry's expect is `unacceptable` before anything counts it.
+    path.judgeAnswer(a, req, req.provider, this.local.spansOf(req.stageIndex));
     if (a.outcome !== 'ok') this.logFirst(a);
     this.local.attemptEnded(req.stageIndex, a.providerIndex, a.outcome);
     if (this.extra !== null) this.extra.attemptEnded(req.stageIndex, a.providerIndex, a.outcome);
     path.attemptFinished(a, req.provider, this.local.spansOf(req.stageIndex));
     if (a.outcome === 'canceled') path.canceled(req.preCancelLevel, run.now());
-    if (a.outcome === 'ok' || a.outcome === 'canceled') {
+    if (a.outcome === 'ok' || a.outcome === 'unacceptable' || a.outcome === 'canceled') {
       const rest = outputTokensOf(a) - a.streamedTokens;
       this.local.outputArrived(rest);
       if (this.extra !== null) this.extra.outputArrived(rest);
@@ -293,9 +295,15 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
     const stageIndex = req.stageIndex;
     this.local.requestEnded(stageIndex, outcome);
     if (this.extra !== null) this.extra.requestEnded(stageIndex, outcome);
-    if (outcome === 'ok' || outcome === 'canceled') {
-      if (outcome === 'ok') {
+    if (outcome === 'ok' || outcome === 'unacceptable' || outcome === 'canceled') {
+      if (outcome !== 'canceled') {
         const e2e = a.endAt - (req.firstSendAt || a.sendAt);
+        // A non-streamed answer's first token arrives with the whole answer.
+        if (!a.stream && !req.ttftRecorded && !req.agent) {
+          req.ttftRecorded = true;
+          this.local.ttft(stageIndex, e2e);
+          if (this.extra !== null) this.extra.ttft(stageIndex, e2e);
+        }
         const e2eIntended = a.endAt - req.intendedAt;
         const tpot = a.stream && a.tokens > 1 ? (a.lastTokenAt - a.firstTokenAt) / (a.tokens - 1) : -1;
         this.local.requestLatency(stageIndex, e2e, e2eIntended, tpot);

@@ -23,6 +23,9 @@ export class PathStats {
   toolCalls = 0;
   toolFailures = 0;
   leaked = 0;
+  /** Answers checked by a mix entry's `expect`, and how many failed (issue 12). */
+  checked = 0;
+  unacceptable = 0;
   /** Largest queue depth an http target's `extract.queueDepth` reported, -1 when none. */
   queueDepthMax = -1;
   /** Agent steps are counts, stored as whole "milliseconds" so the latency histogram serves. */
@@ -35,6 +38,7 @@ export class PathStats {
     this.cacheResponses = this.cacheHits = 0;
     this.agentTasks = this.agentCapped = this.agentTokens = this.agentCost = this.agentLoopRetries = 0;
     this.toolCalls = this.toolFailures = this.leaked = 0;
+    this.checked = this.unacceptable = 0;
     this.queueDepthMax = -1;
     if (this.agentSteps.totalCount > 0) this.agentSteps.reset();
     if (this.providerLatency.totalCount > 0) this.providerLatency.reset();
@@ -53,6 +57,8 @@ export class PathStats {
     this.toolCalls += o.toolCalls;
     this.toolFailures += o.toolFailures;
     this.leaked += o.leaked;
+    this.checked += o.checked;
+    this.unacceptable += o.unacceptable;
     this.queueDepthMax = Math.max(this.queueDepthMax, o.queueDepthMax);
     if (o.agentSteps.totalCount > 0) this.agentSteps.add(o.agentSteps);
     if (o.providerLatency.totalCount > 0) this.providerLatency.add(o.providerLatency);
@@ -139,4 +145,5 @@ export function pathMetricValues(s: PathStats, out: Record<string, number | null
   }
   if (s.queueDepthMax >= 0) out['queue.depth.max'] = s.queueDepthMax;
   if (s.cacheResponses > 0) out['cache.hitRate'] = s.cacheHits / s.cacheResponses;
+  out['quality'] = s.checked > 0 ? (s.checked - s.unacceptable) / s.checked : null;
 }

@@ -16,6 +16,9 @@ import type { DataRow } from './prompt-source';
 import type { ProviderRuntime } from './provider-runtime';
 import { OUTCOME_INDEX, type RunStats } from './run-stats';
 import type { SeededRandom } from './seeded-random';
+import { chatAnswerFacts, failedCheck, prepareChecks } from './answer-check';
+import type { UpstreamSet } from './upstreams';
+import { longestOf } from '../core/gateway-analysis';
 
 /** What the request path needs to know about one request. */
 export interface PathRequest {
@@ -33,6 +36,10 @@ export interface PathRequest {
   agent: AgentTask | null;
   /** Monitor level before a request that will be cancelled was sent. */
   preCancelLevel: number | null;
+  /** The gateway request id it carries (issue 12), set at its first attempt. */
+  requestId?: string;
+  /** Whether an upstream proxy saw its request id (counted once). */
+  joined?: boolean;
 }
 
 export interface PathPick {
@@ -50,27 +57,41 @@ export class RequestPath {
   /** One pick per provider for the usual case without failover (no object per request). */
   private readonly homePicks: readonly PathPick[];
 
+  /** Issue 12: the gateway's upstreams, and the prefix of this run's request ids. */
+  private readonly idPrefix: string;
+  private nextId = 0;
+
   constructor(
     private readonly plan: ResolvedPlan,
     private readonly providers: readonly ProviderRuntime[],
-    now: () => number,
+    private readonly now: () => number,
     log: (level: 'info' | 'warn', message: string) => void,
     latest: LatestMonitorValue,
+    private readonly upstreams: UpstreamSet | null = null,
   ) {
+    this.idPrefix = `${(plan.seed >>> 0).toString(36)}-${Date.now().toString(36)}-`;
+    prepareChecks(plan.workload.mix.map((e) => e.expect));
     this.ids = providers.map((p) => p.id);
     this.homePicks = providers.map((provider) => ({ provider, probe: false }));
     const failover = plan.resilience.failover;
-    this.router = failover && providers.length > 1 ? new FailoverRouter(this.ids, failover, now, log) : null;
+    this.router = failover && providers.length > 1 ? new FailoverRouter(this.ids, failover, now, log, (index, since) => scheduledRecovery(plan, index, since)) : null;
     this.leaks = new MockLeakCounter(providers.flatMap((p) => (p.mock ? [p.mock] : [])));
     const verify = plan.workload.cancellations.verify;
     this.monitorCheck = verify && !this.leaks.active ? new MonitorCancellationCheck(latest, verify.series, verify.withinMs) : null;
-    for (const p of providers) if (p.http) this.extractors.set(p, new HttpExtractor(p.http));
+    for (const p of providers) {
+      if (p.http) this.extractors.set(p, new HttpExtractor(p.http.extract, p.http.serverTimingEntry));
+      else {
+        const extract = plan.providers[p.index]?.extract;
+        if (extract && Object.keys(extract).length > 0) this.extractors.set(p, new HttpExtractor(extract));
+      }
+    }
     this.needModel = plan.degradation?.models !== undefined;
   }
 
-  /** Run time 0: the mocks' fault schedules start now. */
+  /** Run time 0: the mocks' and the upstream proxies' fault schedules start now. */
   startRun(t0: number): void {
     for (const p of this.providers) p.mock?.setRunStart(t0);
+    this.upstreams?.setRunStart(t0);
   }
 
   newAgentTask(entry: PlanMixEntry, promptJson: string): AgentTask | null {
@@ -110,15 +131,21 @@ export class RequestPath {
   prepare(a: Attempt, req: PathRequest, pick: PathPick): void {
     a.providerIndex = pick.provider.index;
     a.probe = pick.probe;
+    const idHeader = this.upstreams?.truth.requestIdHeader;
+    if (idHeader) {
+      req.requestId ??= this.idPrefix + (++this.nextId).toString(36);
+      a.headers = { ...pick.provider.target.headers, [idHeader]: req.requestId };
+    }
     if (pick.provider.http) {
       a.reader = httpResponseReader(pick.provider.http);
       a.collect = true;
-    } else if (req.agent || this.needModel) a.collect = true;
+    } else if (req.agent || this.needModel || req.entry.expect !== undefined || this.extractors.get(pick.provider)?.wantsBody) a.collect = true;
   }
 
   /** Reads what an attempt's response says and counts it into `spans` (its outcome per
    * provider is counted by the sinks, as every attempt's outcome). */
   attemptFinished(a: Attempt, provider: ProviderRuntime, spans: readonly RunStats[]): void {
+    const req = a.owner as PathRequest | null;
     this.router?.record(a.providerIndex, a.probe, a.outcome);
     if (a.outcome === 'canceled' || a.outcome === 'aborted' || !a.hasHeaders) return;
     let level: number | null = null;
@@ -131,7 +158,8 @@ export class RequestPath {
       const facts = extractor.read(a.responseHeaders, last);
       if (facts.inputTokens !== null) a.usagePrompt = facts.inputTokens;
       if (facts.outputTokens !== null) a.usageCompletion = facts.outputTokens;
-      else if (!a.events && a.outcome === 'ok') a.tokens = Math.ceil(a.bodyText.length / 4);
+      else if (provider.http && !a.events && a.outcome === 'ok') a.tokens = Math.ceil(a.bodyText.length / 4);
+      if (facts.upstream !== null) a.servedBy = facts.upstream;
       if (facts.costUsd !== null) a.extractedCost = facts.costUsd;
       if (facts.cacheHit !== null) cacheHit = facts.cacheHit;
       if (facts.degradationLevel !== null && this.plan.degradation) level = levelFromText(facts.degradationLevel, this.plan.degradation.levels);
@@ -144,6 +172,7 @@ export class RequestPath {
       const model = this.needModel ? modelNameIn(a.events && a.events.length > 0 ? a.events[0] : a.bodyText) : null;
       level = degradationLevelOf(this.plan.degradation, a.responseHeaders, model);
     }
+    if (req && this.upstreams) this.joinUpstream(a, req);
     for (const s of spans) {
       if (level !== null) s.path.addDegradation(level);
       if (cacheHit !== null && a.outcome === 'ok') {
@@ -154,6 +183,36 @@ export class RequestPath {
       if (queueDepth !== null) s.path.queueDepthMax = Math.max(s.path.queueDepthMax, queueDepth);
     }
   }
+
+  /** Issue 12: an answer that fails its entry's `expect` becomes `unacceptable` (not an error, never
+   * retried); called when an attempt ends, before anything counts its outcome. */
+  judgeAnswer(a: Attempt, req: PathRequest, provider: ProviderRuntime, spans: readonly RunStats[]): void {
+    if (a.outcome !== 'ok' || !req.entry.expect || (req.agent && toolCallsOf(a).length > 0)) return;
+    const outputTokens = a.usageCompletion >= 0 ? a.usageCompletion : a.tokens;
+    const facts = provider.http
+      ? { text: a.events ? a.events.join('') : a.bodyText, model: null, finishReason: null, outputTokens }
+      : chatAnswerFacts(a.bodyText, a.events, outputTokens);
+    const why = failedCheck(req.entry.expect!, facts);
+    for (const s of spans) s.path.checked++;
+    if (why === null) return;
+    a.outcome = 'unacceptable';
+    a.detail = `${req.entry.name}: ${why}`;
+    for (const s of spans) s.path.unacceptable++;
+  }
+
+  /** Issue 12: the upstream attempts a proxy saw with this request's id, and who served it. */
+  private joinUpstream(a: Attempt, req: PathRequest): void {
+    const truth = this.upstreams!.truth;
+    const join = req.requestId !== undefined ? truth.take(req.requestId) : null;
+    if (join && !req.joined) {
+      req.joined = true;
+      this.joinedRequests++;
+    }
+    const servedBy = a.servedBy ?? join?.servedBy ?? null;
+    if (servedBy !== null && req.entry.expect && (a.outcome === 'ok' || a.outcome === 'unacceptable')) truth.noteAnswer(servedBy, a.outcome === 'ok');
+  }
+
+  private joinedRequests = 0;
 
   /**
    * After an ok model call of an agent task: the delay before the next call (the tools'
@@ -216,7 +275,13 @@ export class RequestPath {
       leakedCancellations: p.leaked,
       providerLatency: p.providerLatency.totalCount > 0 ? percentilesOf(p.providerLatency) : null,
       ...(p.cacheResponses > 0 ? { cacheHitRate: p.cacheHits / p.cacheResponses } : {}),
+      ...(this.upstreams ? this.upstreams.truth.tick(this.now(), w.judged()) : {}),
     };
+  }
+
+  /** The last tick was taken: upstream attempts after it are not counted. */
+  stopCounting(): void {
+    this.upstreams?.truth.stop();
   }
 
   /** How long to wait before settling: the mocks count a disconnect when its socket closes. */
@@ -271,7 +336,11 @@ export class RequestPath {
     }
     const deg = this.plan.degradation;
     const providerLatency: Percentiles | null = p.providerLatency.totalCount > 0 ? percentilesOf(p.providerLatency) : null;
+    const quality = p.checked > 0 ? { checked: p.checked, acceptable: p.checked - p.unacceptable, share: (p.checked - p.unacceptable) / p.checked } : null;
+    const gateway = this.upstreams ? this.gatewaySummary(all, metrics) : undefined;
     return {
+      ...(gateway ? { gateway } : {}),
+      quality,
       failover,
       providers,
       agent,
@@ -281,6 +350,47 @@ export class RequestPath {
       ...(p.cacheResponses > 0 ? { cacheHitRate: p.cacheHits / p.cacheResponses } : {}),
     };
   }
+
+  /** Issue 12: the upstreams' figures, the fault windows (user view added by the analysis) and the gateway metrics. */
+  private gatewaySummary(all: RunStats, metrics: Record<string, number | null>): NonNullable<RunSummary['gateway']> {
+    const truth = this.upstreams!.truth;
+    const upstreams = truth.upstreamSummaries();
+    const windows = truth.windowRecords();
+    const requests = all.judged();
+    const attempts = truth.totalAttempts();
+    const wastedAttempts = upstreams.reduce((n, u) => n + u.wasted.attempts, 0);
+    const wastedCostUsd = upstreams.reduce((n, u) => n + u.wasted.costUsd, 0);
+    const summary = {
+      upstreams,
+      windows,
+      correlation: { header: truth.requestIdHeader, method: this.joinedRequests > 0 ? ('request-id' as const) : ('counts' as const), joinedRequests: this.joinedRequests },
+      amplification: requests > 0 ? attempts / requests : null,
+      failoverMs: longestOf(windows, (w) => w.failoverMs),
+      userFailoverMs: null,
+      failbackMs: longestOf(windows, (w) => w.failbackMs),
+      switchErrors: 0,
+      wastedAttempts,
+      wastedCostUsd,
+    };
+    metrics['gateway.failover.time'] = summary.failoverMs;
+    metrics['gateway.failback.time'] = summary.failbackMs;
+    metrics['gateway.amplification'] = summary.amplification;
+    metrics['gateway.wasted.attempts'] = wastedAttempts;
+    metrics['gateway.wasted.cost'] = wastedCostUsd;
+    for (const u of upstreams) {
+      metrics[`gateway.share.${u.name}`] = u.share;
+      metrics[`quality.${u.name}`] = u.quality ? u.quality.share : null;
+    }
+    return summary;
+  }
+}
+
+/** The end of the fault window a mock provider was in at `since` (or the next one to start), null when its faults are not scheduled. */
+function scheduledRecovery(plan: ResolvedPlan, index: number, since: number): number | null {
+  const p = plan.providers[index];
+  if (p?.type !== 'mock') return null;
+  const windows = (p.behaviour?.faults ?? []).filter((f) => f.kind === 'outage' || f.kind === 'error-rate').filter((f) => f.endMs > since - 1);
+  return windows.length ? Math.min(...windows.map((f) => f.endMs)) : null;
 }
 
 /** p95 agent steps of the worst stage over that of the first stage with agent tasks. */

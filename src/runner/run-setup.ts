@@ -8,10 +8,11 @@ import { estimateTokens } from '../core/token-estimate';
 import type { LogEntry, StageInfo } from '../protocol/run-events';
 import { runWarmup } from './cache-warmup';
 import { MonitorSet, latestMonitorValue } from './monitors';
-import { resolveTemplate } from './plan-templates';
+import { resolveTemplate, type TemplateSources } from './plan-templates';
 import { MetricsScraper } from './prometheus-scrape';
 import { PromptMaker, RunConfigError, buildFillerText } from './prompt-source';
 import { startProviders, type ProviderRuntime } from './provider-runtime';
+import { startUpstreams, type UpstreamSet } from './upstreams';
 import type { MixRuntime } from './request-flow';
 import { RequestPath } from './request-path';
 import type { RunOptions } from './run-options';
@@ -25,9 +26,11 @@ export class RunResources {
   /** The first embedded mock's /metrics (queue depth, KV cache), read once per tick. */
   scraper: MetricsScraper | null = null;
   monitorSet: MonitorSet | null = null;
+  /** Issue 12: the gateway's upstreams this run owns (fault proxies), null without a gateway section. */
+  upstreams: UpstreamSet | null = null;
 
   async close(): Promise<void> {
-    await Promise.all([...this.providers.map((p) => p.close()), this.scraper?.close(), this.monitorSet?.close()]).catch(() => undefined);
+    await Promise.all([...this.providers.map((p) => p.close()), this.upstreams?.close(), this.scraper?.close(), this.monitorSet?.close()]).catch(() => undefined);
   }
 }
 
@@ -75,8 +78,11 @@ export async function setUpRun(res: RunResources, ctx: SetupContext): Promise<vo
         return p;
       }
     : undefined;
-  const sources = { env, resolveSecret };
-  // Resolve every reference before starting any server, so a missing one costs nothing.
+  const sources: TemplateSources = { env, resolveSecret };
+  // The gateway's upstream proxies listen first: a provider's gateway config names their URLs.
+  res.upstreams = await startUpstreams(plan, sources);
+  if (res.upstreams) sources.upstreams = res.upstreams.urls;
+  // Resolve every other reference before starting any provider, so a missing one costs little.
   for (const [i, p] of plan.providers.entries()) {
     const field = `providers[${i}] (${p.id})`;
     if (p.type === 'openai') {
@@ -101,7 +107,7 @@ export async function setUpRun(res: RunResources, ctx: SetupContext): Promise<vo
       systemTokens: entry.system !== undefined ? estimateTokens(entry.system) : 0,
     };
   });
-  res.path = new RequestPath(plan, res.providers, ctx.now, (level, message) => ctx.log(level, message), latestMonitorValue);
+  res.path = new RequestPath(plan, res.providers, ctx.now, (level, message) => ctx.log(level, message), latestMonitorValue, res.upstreams);
   const firstMock = res.providers.find((p) => p.type === 'mock');
   if (firstMock) res.scraper = new MetricsScraper(firstMock.origin);
   if (plan.monitors?.length) {

@@ -28,7 +28,8 @@ export interface RunSink {
   itl(gapMs: number): void;
   /** Output tokens reached the client now: 1 for each streamed content token (every attempt's
    * first included), and when an ok or canceled attempt ends, the rest of its count (usage
-   * beyond the streamed events, or a whole non-streamed answer). */
+   * beyond the streamed events, or a whole non-streamed answer; negative when the usage counted
+   * fewer tokens than the stream had events). Live tokens/s only: requestTokens is the count. */
   outputArrived(count: number): void;
   /** An attempt ended, with the provider (plan index) it went to. */
   attemptEnded(stageIndex: number, providerIndex: number, outcome: Outcome): void;

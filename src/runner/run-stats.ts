@@ -15,7 +15,7 @@ export const LAT_TPOT = 5;
 export const LATENCY_NAMES = ['ttft', 'itl', 'e2e', 'e2eIntended', 'scheduleLag', 'tpot'] as const;
 
 export const OUTCOME_INDEX: Record<Outcome, number> = Object.fromEntries(OUTCOMES.map((o, i) => [o, i])) as Record<Outcome, number>;
-const ERROR_MASK = OUTCOMES.map((o) => o !== 'ok' && o !== 'canceled' && o !== 'aborted');
+const ERROR_MASK = OUTCOMES.map((o) => o !== 'ok' && o !== 'unacceptable' && o !== 'canceled' && o !== 'aborted');
 
 export class RunStats {
   sent = 0;

@@ -46,6 +46,9 @@ export class RunWindows {
   private readonly recentSentRates: number[] = [];
   private budgetWarned = false;
   private timer: NodeJS.Timeout | null = null;
+  /** abortOnFail: why the run stops once this tick is done (stopping inside it would finish
+   * the run with this second's window merged into the whole run twice, its point unsent). */
+  private abortAfterTick: string | null = null;
 
   constructor(
     private readonly run: RunControl,
@@ -165,7 +168,10 @@ export class RunWindows {
     stats.nextWindow(recycled);
     this.tickLog.push(point);
     this.sources.emit({ type: 'tick', point });
-    if (!final) this.checkBudget();
+    const abort = this.abortAfterTick;
+    this.abortAfterTick = null;
+    if (abort !== null) run.stop('aborted', abort);
+    else if (!final) this.checkBudget();
   }
 
   private evaluateLive(t: number, stage: string, targetLevel: number, achievedRate: number, windows: number): void {
@@ -192,7 +198,7 @@ export class RunWindows {
     const run = this.run;
     const s = this.thresholdStates.find((x) => x.id === th.id)!;
     run.log('warn', `threshold ${th.source} breached at ${s.firstBreach!.t}s: ${s.value}`);
-    if (th.abortOnFail && run.phase === 'running') run.stop('aborted', `threshold ${th.source} failed (abortOnFail)`);
+    if (th.abortOnFail && run.phase === 'running') this.abortAfterTick ??= `threshold ${th.source} failed (abortOnFail)`;
     else if (run.plan.breakingPoint && run.phase === 'running') {
       this.sources.breakingPointFound(`breaking point found: ${th.source} broke at ${Math.round(s.firstBreach!.targetLevel * 100) / 100}/s`);
     }

@@ -7,9 +7,12 @@ import { thresholdHolds } from '../core/threshold-expression';
 import type { RunSummary, TickPoint } from '../protocol/run-events';
 import { breakingPointHeadline, breakingPointResult } from './breaking-point';
 import { buildVerdict } from './verdict';
+import { formatMs } from '../core/format';
+import { faultWindowsOf, longestOf, withUserView } from '../core/gateway-analysis';
 
 export function withAnalysis(summary: RunSummary, plan: ResolvedPlan, ticks: readonly TickPoint[]): RunSummary {
-  const input = { ticks, stages: summary.stages, thresholds: summary.thresholds, loadModel: plan.load.model, failoverEvents: summary.failover?.events ?? null };
+  summary = withGatewayView(summary, ticks);
+  const input = { ticks, stages: summary.stages, thresholds: summary.thresholds, loadModel: plan.load.model, failoverEvents: summary.failover?.events ?? null, gateway: summary.gateway ?? null, faultWindows: faultWindowsOf(plan) };
   const metrics = { ...summary.metrics };
   const filled = new Set<string>();
   // The request path may compute some of these itself (e.g. from per-task agent steps); keep its values.
@@ -19,6 +22,8 @@ export function withAnalysis(summary: RunSummary, plan: ResolvedPlan, ticks: rea
       filled.add(key);
     }
   }
+  // Metrics only the end of the run knows (the gateway's user view): judge the thresholds naming them.
+  for (const t of summary.thresholds) if (t.value === null && metrics[t.metric] !== null && metrics[t.metric] !== undefined) filled.add(t.metric);
   let thresholds = summary.thresholds;
   let verdict = summary.verdict;
   if (filled.size) {
@@ -43,8 +48,47 @@ export function withAnalysis(summary: RunSummary, plan: ResolvedPlan, ticks: rea
   const breakingPoint = plan.breakingPoint ? breakingPointResult(plan, thresholds, summary.durationMs) : undefined;
   // "PASS — sustains 4/s; broke at 5/s on ttft.p95 < 1s; all 2 thresholds held; …"
   if (breakingPoint) verdict = { ...verdict, headline: verdict.headline.replace(/^(\w+) — /, (_, word: string) => `${word} — ${breakingPointHeadline(breakingPoint)}; `) };
+  const gatewayNote = gatewayHeadline(summary);
+  if (gatewayNote !== '') verdict = { ...verdict, headline: `${verdict.headline}; ${gatewayNote}` };
   // The analysis leads the summary object, so it heads the results file's summary too.
   return { analysis, ...(breakingPoint ? { breakingPoint } : {}), ...summary, metrics, thresholds, verdict };
+}
+
+/** Issue 12: each fault window's user view (errors while switching, failover as the user saw
+ * it) from the series, and the gateway metrics — per-upstream ones included — in `metrics`. */
+function withGatewayView(summary: RunSummary, ticks: readonly TickPoint[]): RunSummary {
+  const g = summary.gateway;
+  if (!g) return summary;
+  const windows = withUserView(g.windows, ticks);
+  const gateway = { ...g, windows, userFailoverMs: longestOf(windows, (w) => w.userFailoverMs), switchErrors: windows.reduce((n, w) => n + w.switchErrors, 0) };
+  const metrics: Record<string, number | null> = {
+    ...summary.metrics,
+    'gateway.failover.time': gateway.failoverMs,
+    'gateway.failover.userTime': gateway.userFailoverMs,
+    'gateway.failback.time': gateway.failbackMs,
+    'gateway.amplification': gateway.amplification,
+    'gateway.switchErrors': gateway.switchErrors,
+    'gateway.wasted.attempts': gateway.wastedAttempts,
+    'gateway.wasted.cost': gateway.wastedCostUsd,
+  };
+  for (const u of gateway.upstreams) {
+    metrics[`gateway.share.${u.name}`] = u.share;
+    metrics[`quality.${u.name}`] = u.quality ? u.quality.share : null;
+  }
+  return { ...summary, gateway, metrics };
+}
+
+/** "gateway failover 0.42 s, failback 0.31 s; 12 unacceptable answers" — what the verdict names. */
+function gatewayHeadline(summary: RunSummary): string {
+  const parts: string[] = [];
+  const g = summary.gateway;
+  if (g && g.windows.length > 0) {
+    const ms = (v: number | null): string => (v === null ? 'none' : formatMs(v));
+    parts.push(`gateway failover ${ms(g.failoverMs)}, failback ${ms(g.failbackMs)}`);
+  }
+  const bad = summary.outcomes.unacceptable ?? 0;
+  if (bad > 0) parts.push(`${bad} unacceptable answer${bad === 1 ? '' : 's'}`);
+  return parts.join('; ');
 }
 
 /** The highest sent rate averaged over 5 seconds, as the engine reads its peak. */

@@ -89,7 +89,7 @@ export function startRunInWorker(options: RunOptions & { workerPath: string }): 
 
 function errorSummary(runId: string, scenario: string, at: string, message: string): RunSummary {
   const empty = { p50: null, p90: null, p95: null, p99: null, max: null, mean: null, min: null, count: 0 };
-  const outcomes = { ok: 0, rate_limited: 0, server_error: 0, client_error: 0, timeout: 0, network: 0, canceled: 0, aborted: 0 };
+  const outcomes = { ok: 0, unacceptable: 0, rate_limited: 0, server_error: 0, client_error: 0, timeout: 0, network: 0, canceled: 0, aborted: 0 };
   return {
     runId,
     scenario,

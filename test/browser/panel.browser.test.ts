@@ -273,8 +273,8 @@ test('ticks drawn the cheap way (layout kept, data-only update, background reuse
       await feed(full, { type: 'replay', start: run.start, points: run.ticks.slice(0, t + 7), summary: null, live: true });
       const cheap = await canvases(live);
       const redrawn = await canvases(full);
-      assert.equal(cheap.length, 10);
-      assert.equal(redrawn.length, 10);
+      assert.equal(cheap.length, 12);
+      assert.equal(redrawn.length, 12);
       cheap.forEach((c, i) => assert.ok(c === redrawn[i], `${c.split(' ')[0]} at ${t + 7} s differs from its full redraw`));
       compared += cheap.length;
     }

@@ -243,6 +243,49 @@ describe('the live panel in code-server', { skip: missing }, () => {
     });
   });
 
+  test('an upstream outage: the fault window drawn on every chart, the upstream share chart filled (screenshot)', async () => {
+    await editor.step('panel-fault-window', async () => {
+      await editor.runCommand('View: Close All Editors');
+      await clickRunLens(editor, 'upstream-outage.stampede.yaml');
+      // Past the window (8–16 s) and into the recovery, so the band sits between two shares.
+      const ready = await waitFor(
+        async () => {
+          const frame = await panelFrame(editor);
+          const state = frame ? await panelState(frame).catch(() => undefined) : undefined;
+          if (!state || ticksShown(state) < 21) return undefined;
+          const upstreams = state.charts.find((c) => c.id === 'chart-upstreams');
+          return upstreams && !upstreams.empty ? { frame: frame!, state } : undefined;
+        },
+        'the upstream outage run past its fault window',
+        90_000,
+        250,
+      );
+      const bands = await ready.frame.evaluate(() =>
+        Array.from(document.querySelectorAll('.live .chart-card:not([hidden])') as unknown as ArrayLike<HTMLElement>).map((card) => [card.id, card.dataset.faults ?? '']),
+      );
+      assert.ok(bands.length >= 5, JSON.stringify(bands));
+      for (const [id, faults] of bands) assert.equal(faults, 'primary: outage (503 answers) 8–16', `the fault band on ${id}`);
+      await editor.runCommand('View: Hide Panel');
+      await editor.page.locator('.tabs-container .tab', { hasText: 'Stampede: Upstream outage' }).first().click();
+      await editor.runCommand('View: Maximize Editor Group and Hide Side Bars');
+      await editor.page.setViewportSize({ width: 1500, height: 1500 });
+      const frame = await waitFor(() => panelFrame(editor), 'the panel after maximizing');
+      // Charts redraw at their new size on the next tick, or at once when the run has ended.
+      const shown = ticksShown(await panelState(frame));
+      await waitFor(async () => {
+        const state = await panelState(frame);
+        return ticksShown(state) > shown + 1 || state.verdict !== null;
+      }, 'two more ticks (or the verdict) on the resized charts', 20_000);
+      await editor.page.mouse.move(750, 1450);
+      const file = await editor.screenshot('panel-fault-window');
+      assert.equal(file, join(ARTIFACTS, 'panel-fault-window.png'));
+      if ((await panelState(frame)).verdict === null) await frame.locator('#stop').click();
+      await waitFor(async () => (await panelState(frame).catch(() => undefined))?.verdict ?? undefined, 'the upstream outage run ended', 40_000);
+      await editor.page.setViewportSize({ width: 1400, height: 900 });
+      await editor.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    });
+  });
+
   test('Test Explorer lists each scenario with its thresholds and marks them after a run', async () => {
     await editor.step('test-explorer', async () => {
       await editor.runCommand('View: Close All Editors');

@@ -4,7 +4,7 @@ import { analyzeRun, derivedMetrics, describeAnalysis, highestPassingLevel, last
 import type { Percentiles, StageSummary, ThresholdState, TickPoint } from '../../../src/protocol/run-events';
 
 const pct = (p95: number | null, count = 10): Percentiles => ({ p50: p95, p90: p95, p95, p99: p95, max: p95, mean: p95, min: p95, count: p95 === null ? 0 : count });
-const outcomes = (ok: number, extra: Partial<TickPoint['outcomes']> = {}): TickPoint['outcomes'] => ({ ok, rate_limited: 0, server_error: 0, client_error: 0, timeout: 0, network: 0, canceled: 0, aborted: 0, ...extra });
+const outcomes = (ok: number, extra: Partial<TickPoint['outcomes']> = {}): TickPoint['outcomes'] => ({ ok, unacceptable: 0, rate_limited: 0, server_error: 0, client_error: 0, timeout: 0, network: 0, canceled: 0, aborted: 0, ...extra });
 
 function tick(t: number, stageIndex: number, level: number, over: Partial<TickPoint> = {}): TickPoint {
   return {
@@ -64,7 +64,7 @@ function run(): TickPoint[] {
 const breached = (t: number, level: number): ThresholdState => ({ id: 't0', source: 'ttft.p95 < 200ms', metric: 'ttft.p95', pass: false, value: 400, firstBreach: { t, stage: 'spike', targetLevel: level, achievedRate: level, value: 250 } });
 
 test('the timeline holds the first sign of each failure mode, in order, with stage and load', () => {
-  const a = analyzeRun({ ticks: run(), stages: [stage(0, 100, 0.001), stage(1, 300, 0.0015), stage(2, 120, 0.001)], thresholds: [breached(7, 10)], loadModel: 'open' });
+  const a = analyzeRun({ ticks: run(), stages: [stage(0, 100, 0.001), stage(1, 300, 0.0011), stage(2, 120, 0.001)], thresholds: [breached(7, 10)], loadModel: 'open' });
   const byKind = new Map(a.timeline.map((e) => [e.kind, e]));
   assert.equal(byKind.get('threshold')!.t, 7);
   assert.equal(byKind.get('ttft-doubled')!.t, 7);
@@ -126,12 +126,21 @@ test('a ramp down counts as the drop from the start of its stage', () => {
   assert.equal(lastLoadDropMs([tick(1, 0, 2), tick(2, 1, 4)]), null);
 });
 
-test('cost per request rising needs enough requests of the stage and 1.2x the baseline', () => {
+test('cost per request rising compares the requests sent in each stage, needs enough of them, 1.2x and clear of the noise', () => {
   const ticks = run();
-  const a = analyzeRun({ ticks, stages: [stage(0, 100, 0.001)], thresholds: [], loadModel: 'open' });
-  // spike ticks cost 0.01 per 10 requests = 0.001 (not rising) until t=9 doubles it: pooled over
-  // the stage (0.05 / 42 requests) it passes 1.2x only then.
-  assert.equal(a.timeline.find((e) => e.kind === 'cost-rising')!.t, 9);
+  // Spike requests cost 1.5x the baseline's: dated from the stage's first second.
+  const risen = analyzeRun({ ticks, stages: [stage(0, 100, 0.001), stage(1, 300, 0.0015), stage(2, 120, 0.001)], thresholds: [], loadModel: 'open' });
+  const sign = risen.timeline.find((e) => e.kind === 'cost-rising')!;
+  assert.equal(sign.t, 6);
+  assert.equal(sign.stage, 'spike');
+  // 1.1x is under the factor; a stage of 10 requests is too small to judge.
+  const under = analyzeRun({ ticks, stages: [stage(0, 100, 0.001), stage(1, 300, 0.0011)], thresholds: [], loadModel: 'open' });
+  assert.equal(under.timeline.find((e) => e.kind === 'cost-rising'), undefined);
+  const small = { ...stage(1, 300, 0.003), requests: 10, outcomes: outcomes(10) };
+  assert.equal(analyzeRun({ ticks, stages: [stage(0, 100, 0.001), small], thresholds: [], loadModel: 'open' }).timeline.find((e) => e.kind === 'cost-rising'), undefined);
+  // The seconds' costs scatter widely: a 1.5x stage mean is within the noise of 50 requests.
+  const noisy = run().map((p, i) => ({ ...p, cost: i % 2 === 0 ? 0 : 0.04 }));
+  assert.equal(analyzeRun({ ticks: noisy, stages: [stage(0, 100, 0.001), stage(1, 300, 0.0015)], thresholds: [], loadModel: 'open' }).timeline.find((e) => e.kind === 'cost-rising'), undefined);
 });
 
 test('failover events from the summary join the timeline', () => {

@@ -7,7 +7,7 @@ import { formatVerdict } from '../../../src/report/text-verdict';
 import { plainPalette } from '../../../src/report/text-style';
 
 const empty = { p50: null, p90: null, p95: null, p99: null, max: null, mean: null, min: null, count: 0 };
-const outcomes = { ok: 1, rate_limited: 0, server_error: 0, client_error: 0, timeout: 0, network: 0, canceled: 0, aborted: 0 };
+const outcomes = { ok: 1, unacceptable: 0, rate_limited: 0, server_error: 0, client_error: 0, timeout: 0, network: 0, canceled: 0, aborted: 0 };
 const summary = {
   runId: 'r',
   scenario: 's',

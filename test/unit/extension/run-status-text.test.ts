@@ -8,7 +8,7 @@ import { syntheticRun } from '../../browser/fixtures/synthetic-run';
 test('figures come from the last tick, the error share from the last ten', () => {
   const ticks = syntheticRun(40).ticks.map((p) => ({
     ...p,
-    outcomes: { ok: 9, rate_limited: 1, server_error: 0, client_error: 0, timeout: 0, network: 0, canceled: 0, aborted: 5 },
+    outcomes: { ok: 9, unacceptable: 0, rate_limited: 1, server_error: 0, client_error: 0, timeout: 0, network: 0, canceled: 0, aborted: 5 },
   }));
   const f = statusFigures(ticks)!;
   const last = ticks[ticks.length - 1]!;

@@ -68,7 +68,7 @@ test('stampede proxy prints its URL and schedule, injects faults, and stops clea
     assert.equal(done.code, 0, done.stderr);
     assert.match(done.stdout, /-> http:\/\/127\.0\.0\.1:\d+ \(status http:\/\/127\.0\.0\.1:\d+\/proxy\/status\)/);
     assert.match(done.stdout, /0s\.\.600s outage \(503 answers\)/);
-    assert.match(done.stdout, /stopped on SIGTERM after 1 requests \(0 forwarded, 0 upstream errors; faults injected: outage 1\)/);
+    assert.match(done.stdout, /stopped on SIGTERM after 1 attempt: 0 forwarded, 1 answered by faults; faults injected: outage 1/);
     assert.ok(!done.stdout.includes('hidden'), 'the upstream query (keys) is never printed');
     assert.equal(upstream.seen.length, 0);
   } finally {

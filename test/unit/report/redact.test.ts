@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { collectSecretValues, createScrubber, redactPlan, redactSensitiveValue, redactUrl } from '../../../src/report/redact';
+import { collectSecretValues, createScrubber, isSensitiveHeader, redactHeaderValue, redactPlan, redactSensitiveValue, redactUrl } from '../../../src/report/redact';
 import { samplePlan } from './sample-run';
 
 test('references are kept, literal credentials are redacted', () => {
@@ -39,4 +39,18 @@ test('credentials in a query string are redacted and collected too', () => {
   assert.ok(collectSecretValues(plan, () => undefined).includes('literal-token-1'));
   const redacted = redactPlan(plan).providers[0];
   assert.equal(redacted.type === 'openai' ? redacted.baseUrl : '', 'http://h/v1?token=[redacted]');
+});
+
+test('a gateway configuration header stays readable; only its credential fields are hidden', () => {
+  const config = '{"strategy":{"mode":"fallback"},"targets":[{"provider":"openai","api_key":"sk-live-123456","custom_host":"${upstream:primary}/v1"},{"provider":"openai","apiKey":"${secret:B_KEY}","custom_host":"${upstream:fallback}/v1"}]}';
+  assert.equal(isSensitiveHeader('x-portkey-config'), false);
+  for (const name of ['x-api-key', 'x-portkey-api-key', 'access_token', 'apiKey', 'Authorization', 'x-goog-api-key', 'cookie']) assert.equal(isSensitiveHeader(name), true, name);
+  const shown = JSON.parse(redactHeaderValue('x-portkey-config', config));
+  assert.deepEqual(shown.strategy, { mode: 'fallback' });
+  assert.equal(shown.targets[0].custom_host, '${upstream:primary}/v1');
+  assert.equal(shown.targets[0].api_key, '[redacted]');
+  assert.equal(shown.targets[1].apiKey, '${secret:B_KEY}', 'a reference holds no secret');
+  // the literal key inside the header is a value no output may contain
+  const values = collectSecretValues({ providers: [{ id: 'g', type: 'openai', baseUrl: 'http://x', model: 'm', headers: { 'x-portkey-config': config }, pricing: { input: 0, cachedInput: 0, output: 0 }, maxConnections: 1 }] } as never, () => undefined);
+  assert.ok(values.includes('sk-live-123456'), JSON.stringify(values));
 });

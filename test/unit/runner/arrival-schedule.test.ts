@@ -80,29 +80,29 @@ function recorder(): ArrivalTarget & { launched: Array<{ intendedAt: number; sta
 const settle = () => new Promise<void>((r) => setImmediate(r));
 
 test('open scheduler: arrivals already due are launched at their intended time and stage, the rest owed are dropped', async () => {
-  const plan = makePlan({ segments: [{ from: 10, ms: 1000 }, { from: 20, ms: 1000 }] });
+  const plan = makePlan({ segments: [{ from: 10, ms: 1000 }, { from: 2, ms: 3000 }] });
   const run = fakeRun(plan);
-  // The run started 1.475 s ago: 10 arrivals of stage 0 and 10 of stage 1 are due now.
-  run.t0 -= 1475;
+  // The run started 1.25 s ago: 10 arrivals of stage 0 and the one at 1,000 ms of stage 1 are
+  // due; the next is at 1,500 ms.
+  run.t0 -= 1250;
   const target = recorder();
   const open = new OpenArrivals(run, new SeededRandom(1), target);
   open.start();
-  assert.equal(target.launched.length, 20);
-  assert.deepEqual(target.launched.map((l) => Math.round(l.intendedAt - run.t0)), [...Array(10).keys()].map((i) => i * 100).concat([...Array(10).keys()].map((i) => 1000 + i * 50)));
-  assert.deepEqual([...new Set(target.launched.map((l) => l.stageIndex))], [0, 1]);
+  assert.deepEqual(target.launched.map((l) => Math.round(l.intendedAt - run.t0)), [0, 100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]);
+  assert.deepEqual(target.launched.map((l) => l.stageIndex), [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
   assert.ok(target.launched.every((l) => l.user === null));
   assert.equal(open.nextArrival, 1500);
-  // The shape ends while the runner is behind: what is still owed (1500, 1550 … 1950 ms) is
+  // The shape ends while the runner is behind: what is still owed (1,500, 2,000 … 3,500 ms) is
   // dropped, in the stage of the oldest, with a warning.
   run.t0 -= 400;
   assert.equal(open.backlog(run.now()), 1);
   open.dropOwed();
   open.stop();
-  assert.deepEqual(target.dropped, [[1, 10]]);
-  assert.match(run.logs[0].message, /fell behind its schedule: 10 arrivals/);
+  assert.deepEqual(target.dropped, [[1, 5]]);
+  assert.match(run.logs[0].message, /fell behind its schedule: 5 arrivals/);
   assert.equal(open.nextArrival, null);
   await settle();
-  assert.equal(target.launched.length, 20);
+  assert.equal(target.launched.length, 11);
 });
 
 test('open scheduler: at most 512 arrivals per turn, the rest on the next turn; nothing once the run is not running', async () => {
@@ -124,7 +124,7 @@ test('open scheduler: at most 512 arrivals per turn, the rest on the next turn; 
 });
 
 test('closed users follow the level, send again after their think time, and stop when retired', async () => {
-  const plan = makePlan({ model: 'closed', thinkMs: [30, 30], segments: [{ from: 3, ms: 10_000 }] });
+  const plan = makePlan({ model: 'closed', thinkMs: [300, 300], segments: [{ from: 3, ms: 10_000 }] });
   const run = fakeRun(plan);
   const target = recorder();
   const users = new ClosedUsers(run, new SeededRandom(1), target);
@@ -134,11 +134,11 @@ test('closed users follow the level, send again after their think time, and stop
   assert.equal(target.launched.length, 3);
   const first = target.launched[0].user!;
   assert.ok(first && target.launched.every((l) => l.user !== null && l.stageIndex === 0));
-  // Its request ended: the same user sends again after the 30 ms think time.
+  // Its request ended: the same user sends again after the 300 ms think time.
   first.owner.done(first, true);
   await settle();
   assert.equal(target.launched.length, 3);
-  await new Promise((r) => setTimeout(r, 60));
+  await new Promise((r) => setTimeout(r, 500));
   assert.equal(target.launched.length, 4);
   assert.equal(target.launched[3].user, first);
   // The multiplier lowers the level: users are retired at the next control.
@@ -150,7 +150,7 @@ test('closed users follow the level, send again after their think time, and stop
   retired.owner.done(retired, true);
   users.stop();
   first.owner.done(first, true);
-  await new Promise((r) => setTimeout(r, 60));
+  await new Promise((r) => setTimeout(r, 500));
   assert.equal(target.launched.length, 4);
 });
 

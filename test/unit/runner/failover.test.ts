@@ -59,6 +59,22 @@ test('breaker opens on an outage, traffic fails over, then shifts back after the
   assert.ok(ticks.every((t) => t.attemptsPerRequest == null || t.attemptsPerRequest >= 1));
 });
 
+test('failback runs from the scheduled recovery to the actual shift back, not from probe to breaker', () => {
+  let now = 0;
+  const r = new FailoverRouter(['a', 'b'], { on: ['server_error'], failureThreshold: 1, cooldownMs: 500, halfOpenProbes: 1 }, () => now, () => undefined, (index) => (index === 0 ? 1000 : null));
+  r.record(0, false, 'server_error');
+  now = 100;
+  r.record(1, false, 'ok');
+  // the cooldown ends after the provider came back at 1000 ms: probe at 1400, shift back at 1450
+  now = 1400;
+  assert.deepEqual(r.pick(0), { index: 0, probe: true });
+  r.record(0, true, 'ok');
+  now = 1450;
+  assert.deepEqual(r.pick(0), { index: 0, probe: false });
+  r.record(0, false, 'ok');
+  assert.equal(r.events[0].failbackMs, 450);
+});
+
 test('router: half-open probe failure reopens; success count closes; retries avoid the failed provider', () => {
   let now = 0;
   const logs: string[] = [];
@@ -86,7 +102,11 @@ test('router: half-open probe failure reopens; success count closes; retries avo
   r.record(0, true, 'ok');
   assert.equal(r.pick(0).index, 0);
   assert.equal(r.events.length, 1, 'a reopened breaker is the same outage');
-  assert.equal(r.events[0].failbackMs, 0);
+  // Failback ends at the actual shift back: the first ordinary success on the recovered provider.
+  assert.equal(r.events[0].failbackMs, null);
+  now = 260;
+  r.record(0, false, 'ok');
+  assert.equal(r.events[0].failbackMs, 30);
   // canceled and client errors leave the breaker alone
   r.record(0, false, 'canceled');
   r.record(0, false, 'client_error');
