@@ -38,11 +38,12 @@ test('a latency threshold with no samples fails with "no data" instead of passin
     res.end(JSON.stringify({ choices: [{ message: { content: 'hello there' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 2 } }));
   });
   try {
-    // Non-streamed answers have no first token to time: ttft.p95 has no sample at all.
+    // Non-streamed answers have no gap between tokens to time: itl.p95 has no sample at all
+    // (their TTFT is the time to the answer, so ttft.p95 would have one).
     const url = await listen(server);
     const tmp = tempFolder();
     try {
-      const file = tmp.file('nodata.stampede.yaml', scenarioYaml({ url, seconds: 1, rate: '4/s', thresholds: ['ttft.p95 < 5s'] }).replace('stream: true', 'stream: false'));
+      const file = tmp.file('nodata.stampede.yaml', scenarioYaml({ url, seconds: 1, rate: '4/s', thresholds: ['itl.p95 < 5s'] }).replace('stream: true', 'stream: false'));
       const run = spawnCli(['run', file, '--json', 'r.json'], { cwd: tmp.dir });
       const { code } = await run.exit;
       assert.equal(code, 1, run.stdout() + run.stderr());
