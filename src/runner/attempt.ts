@@ -389,15 +389,18 @@ export class Attempt implements Dispatcher.DispatchHandler {
     const now = performance.now();
     // Fast path for the usual compact chunk: find the delta's content without parsing. Both
     // keys sit at the end of a chunk, so they are searched from the end (several times cheaper
-    // per token than from the start, past the id, model and timestamps).
+    // per token than from the start, past the id, model and timestamps). The first content
+    // chunk of a stream is parsed in full, so an answer is ok only when at least one of its
+    // chunks is JSON (a stream with its line breaks removed is one event that holds both keys).
     const c = data.lastIndexOf('"content":"');
-    if (c >= 0 && data.charCodeAt(c + 11) !== 34) {
+    const looksLikeContent = c >= 0 && data.charCodeAt(c + 11) !== 34;
+    if (looksLikeContent && this.tokens > 0) {
       this.token(now);
       const f = data.lastIndexOf('"finish_reason":');
       if (f >= 0 && data.charCodeAt(f + 16) === 34) this.sawFinish = true;
       return;
     }
-    if (data.indexOf('"usage":{') < 0 && data.indexOf('"error"') < 0 && data.indexOf('"reasoning_content"') < 0 && data.indexOf('"tool_calls"') < 0 && data.indexOf('": ') < 0) {
+    if (!looksLikeContent && data.indexOf('"usage":{') < 0 && data.indexOf('"error"') < 0 && data.indexOf('"reasoning_content"') < 0 && data.indexOf('"tool_calls"') < 0 && data.indexOf('": ') < 0) {
       if (data.indexOf('"finish_reason":"') >= 0) this.sawFinish = true;
       this.unparsedChunk = data;
       return;

@@ -43,6 +43,31 @@ test('an OpenAI stream of "data: {not json at all" then [DONE] is a server_error
   }
 });
 
+test('an OpenAI stream whose only content chunk is not JSON is a server_error, even when the chunk holds "content":"…"', async () => {
+  // Found by the response-mutation fuzz: a stream with its line breaks removed is one event whose
+  // data starts with { and holds both "content":" and "finish_reason":"stop"; a chunk cut inside
+  // its JSON does the same. The fast path counted each as a token, so the answer was ok.
+  const chunk = (content: string, finish: string | null) => JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: finish }] });
+  const bodies = [
+    `data: ${chunk('hi', null)}\n\ndata: ${chunk('', 'stop')}\n\ndata: [DONE]\n\n`.replace(/\n/g, ''),
+    `data: ${chunk('hi', 'stop').replace('"index":0', '"index":0,,')}\n\ndata: [DONE]\n\n`,
+  ];
+  for (const body of bodies) {
+    const server = await startScriptedServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(body);
+    });
+    try {
+      const r = await runPlan(makePlan({ baseUrl: `${server.url}/v1`, segments: [{ from: 4, ms: 500 }] }));
+      assert.ok(r.summary.requests.total >= 1);
+      assert.equal(r.summary.outcomes.ok, 0, `${body}: ${JSON.stringify(r.summary.outcomes)}`);
+      assert.match(firstDetail(r.logs), /first server_error: .*not valid JSON/);
+    } finally {
+      await server.close();
+    }
+  }
+});
+
 test('a non-streamed answer without content or choices content is a server_error', async () => {
   const server = await startScriptedServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
