@@ -48,6 +48,19 @@ class AttemptAbort extends Error {
   }
 }
 
+/** An abort is the runner's own decision, not a fault to debug, so its reason carries no stack:
+ * capturing one cost about 6 µs of CPU, and a stop aborts every attempt in flight at once
+ * (100,000 closed users spent 0.6 s of the stop building stacks nobody reads). */
+function abortReason(outcome: Outcome, message: string): AttemptAbort {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new AttemptAbort(outcome, message);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 const MAX_ERROR_BODY = 4096;
 const MAX_BODY = LIMITS.responseBodyBytes;
 
@@ -138,7 +151,7 @@ export class Attempt implements Dispatcher.DispatchHandler {
   /** Ends the attempt now with the given outcome and closes its socket (timeouts, cancellation, stop). */
   abort(outcome: Outcome, message: string): void {
     if (this.done) return;
-    const reason = new AttemptAbort(outcome, message);
+    const reason = abortReason(outcome, message);
     this.finish(outcome, message);
     if (this.abortSocket) this.abortSocket(reason);
     else this.pendingAbort = reason;
