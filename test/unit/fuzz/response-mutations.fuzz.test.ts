@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { ServerResponse } from 'node:http';
 import type { PlanProvider } from '../../../src/core/plan';
-import { makePlan, openAIProvider } from '../runner/support/plan-fixture';
+import { httpTargetProvider, makePlan, openAIProvider } from '../runner/support/plan-fixture';
 import { startCollecting } from '../runner/support/collect-run';
 import { startScriptedServer } from '../runner/support/scripted-server';
 import { fuzzParameters, MAX_RSS_BYTES } from './support/fuzz-config';
@@ -110,18 +110,8 @@ function writeInPieces(res: ServerResponse, body: Buffer, cuts: readonly number[
 
 function providerFor(dialect: Dialect, url: string): PlanProvider {
   if (dialect.startsWith('openai')) return openAIProvider(`${url}/v1`);
-  return {
-    id: 'p',
-    type: 'http',
-    model: 'feature-model',
-    headers: {},
-    pricing: { input: 0, cachedInput: 0, output: 0 },
-    maxConnections: 16,
-    target:
-      dialect === 'http-sse'
-        ? { method: 'POST', url: `${url}/ask`, headers: {}, body: '{"q":"{{prompt}}"}', bodyEncoding: 'json', response: 'sse', contentPointer: '/t', doneData: '[DONE]', extract: {} }
-        : { method: 'POST', url: `${url}/ask`, headers: {}, body: '{"q":"{{prompt}}"}', bodyEncoding: 'json', response: 'json', doneData: '[DONE]', extract: {} },
-  } as PlanProvider;
+  const body = { body: '{"q":"{{prompt}}"}', bodyEncoding: 'json' as const };
+  return httpTargetProvider(`${url}/ask`, dialect === 'http-sse' ? { ...body, response: 'sse', contentPointer: '/t' } : body);
 }
 
 /** An independent reading of `body`: does any part of it carry content the way its dialect

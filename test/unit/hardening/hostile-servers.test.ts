@@ -4,24 +4,10 @@
 // retries; references in an http body are resolved.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PlanProvider } from '../../../src/core/plan';
-import type { PlanHttpTarget } from '../../../src/core/plan-failure-modes';
 import { SseParser, type SseEvent } from '../../../src/runner/sse-parser';
-import { makePlan } from '../runner/support/plan-fixture';
+import { httpTargetProvider, makePlan } from '../runner/support/plan-fixture';
 import { runPlan } from '../runner/support/collect-run';
 import { startScriptedServer } from '../runner/support/scripted-server';
-
-function httpProvider(url: string, target: Partial<PlanHttpTarget>): PlanProvider {
-  return {
-    id: 'feature',
-    type: 'http',
-    model: 'feature-model',
-    headers: {},
-    pricing: { input: 0, cachedInput: 0, output: 0 },
-    maxConnections: 16,
-    target: { method: 'POST', url, headers: {}, response: 'json', doneData: '[DONE]', extract: {}, ...target },
-  };
-}
 
 function firstDetail(logs: Array<{ message: string }>): string {
   return logs.map((l) => l.message).find((m) => /^first /.test(m)) ?? '';
@@ -98,7 +84,7 @@ test('20 MB of "data: AAAA…" to an http SSE target is a server_error at the li
     more();
   });
   try {
-    const plan = makePlan({ providers: [httpProvider(`${server.url}/stream`, { response: 'sse', contentPointer: '/text' })], segments: [{ from: 2, ms: 500 }] });
+    const plan = makePlan({ providers: [httpTargetProvider(`${server.url}/stream`, { response: 'sse', contentPointer: '/text' })], segments: [{ from: 2, ms: 500 }] });
     const r = await runPlan(plan);
     assert.equal(r.summary.outcomes.ok, 0, JSON.stringify(r.summary.outcomes));
     assert.ok(r.summary.outcomes.server_error >= 1);
@@ -114,7 +100,7 @@ test('an http SSE target whose events carry no content is a server_error, not ok
     res.end('data: not json\n\ndata: [DONE]\n\n');
   });
   try {
-    const plan = makePlan({ providers: [httpProvider(`${server.url}/stream`, { response: 'sse', contentPointer: '/text' })], segments: [{ from: 2, ms: 500 }] });
+    const plan = makePlan({ providers: [httpTargetProvider(`${server.url}/stream`, { response: 'sse', contentPointer: '/text' })], segments: [{ from: 2, ms: 500 }] });
     const r = await runPlan(plan);
     assert.equal(r.summary.outcomes.ok, 0, JSON.stringify(r.summary.outcomes));
     assert.match(firstDetail(r.logs), /no content/);
@@ -186,7 +172,7 @@ test('${env:…} in an http body is resolved, not sent literally', async () => {
   });
   try {
     const target = { body: JSON.stringify({ q: '{{prompt}}', tenant: '${env:STAMPEDE_TEST_TENANT}' }), bodyEncoding: 'json' as const };
-    const plan = makePlan({ providers: [httpProvider(`${server.url}/ask`, target)], mix: [{ stream: false }], segments: [{ from: 2, ms: 500 }] });
+    const plan = makePlan({ providers: [httpTargetProvider(`${server.url}/ask`, target)], mix: [{ stream: false }], segments: [{ from: 2, ms: 500 }] });
     const r = await runPlan(plan, { env: { STAMPEDE_TEST_TENANT: 'acme "quoted"' } });
     assert.ok(r.summary.outcomes.ok >= 1, JSON.stringify(r.summary.outcomes));
     assert.equal((JSON.parse(bodies[0]) as { tenant: string }).tenant, 'acme "quoted"');
