@@ -19,6 +19,9 @@ const entries = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', target: 'node20', format: 'cjs', banner: { js: '#!/usr/bin/env node' } },
   { entryPoints: ['src/runner/worker.ts'], outfile: 'dist/worker.js', platform: 'node', target: 'node20', format: 'cjs' },
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', target: 'node20', format: 'cjs', external: ['vscode'] },
+  // The Artillery engine package (packages/artillery-engine-stampede): Artillery's workers run
+  // Node 20 or later (its Fargate image, 24). No source map: the package ships index.js alone.
+  { entryPoints: ['src/artillery/engine-entry.ts'], outfile: 'packages/artillery-engine-stampede/dist/index.js', platform: 'node', target: 'node20', format: 'cjs', sourcemap: false },
   // The webview runs in the editor's Chromium.
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', target: 'es2022', format: 'iife' },
 ];

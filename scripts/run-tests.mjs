@@ -4,7 +4,17 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const roots = process.argv.slice(2);
+// --timeout=MS: how long one test file may run (node's --test-timeout, which in Node 20 bounds a
+// whole file). It is a hang guard, not a speed check: the largest files take about a minute on a
+// quiet machine yet hit a 120 s limit at load 25 (panel.browser, run-command.e2e), so the default is 300 s. The scale-out
+// test's Artillery processes need longer still.
+const timeoutArg = process.argv.slice(2).find((a) => a.startsWith('--timeout='));
+const timeoutMs = timeoutArg ? Number(timeoutArg.slice('--timeout='.length)) : 300_000;
+if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+  console.error(`${timeoutArg}: expected --timeout=MS, a whole number of milliseconds`);
+  process.exit(2);
+}
+const roots = process.argv.slice(2).filter((a) => a !== timeoutArg);
 const filter = process.env.TEST_FILTER;
 const files = [];
 const walk = (dir) => {
@@ -32,7 +42,7 @@ if (files.length === 0) {
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=120000', ...files],
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${timeoutMs}`, ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

@@ -4,6 +4,7 @@ import { runMockCommand } from './mock-command';
 import { runReportCommand } from './report-command';
 import { runProxyCommand } from './proxy-command';
 import { guardTerminalOutput } from './terminal-style';
+import { runExportCommand } from './export-command';
 
 const USAGE = `stampede — load tests for AI features
 
@@ -11,6 +12,8 @@ Usage:
   stampede run FILE [--json out.json] [--report out.html] [--md out.md] [--junit out.xml]
                     [--quiet] [--set path=value]...
   stampede report RESULTS.json [--report out.html] [--md out.md] [--junit out.xml]
+  stampede report --from-artillery REPORT.json [--script artillery.yml] [--report out.html] [--md out.md] [--junit out.xml]
+  stampede export artillery FILE --workers N --out DIR [--set path=value]...
   stampede validate FILE... [--json]
   stampede mock [--port N] [--host H] [--profile P] [--seed N]
   stampede proxy --upstream URL [--faults FILE] [--port N] [--host H] [--start-delay D] [--seed N]
@@ -32,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
       return runProxyCommand(rest);
     case 'report':
       return runReportCommand(rest);
+    case 'export':
+      return runExportCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -15,7 +15,7 @@ import { collectSecretValues, createScrubber, redactPlan, scrubDeep } from '../r
 import { createResultsDocument, type ResultsDocument } from '../report/results-document';
 import { ResultsWriter } from '../report/results-writer';
 import { formatDryRun } from './dry-run';
-import { fileProblemText, readScenarioFile } from './scenario-file';
+import { fileProblemText, readScenarioFile } from '../runner/scenario-file';
 import { LiveView, type LiveMode } from './live-view';
 import { parseRunArgs, RUN_USAGE, type RunArgs } from './run-args';
 import { allowOwnSequences, useColor } from './terminal-style';

@@ -2,7 +2,7 @@
 // the `file:line:col: severity: message` form that CI logs and VS Code problem matchers read.
 import { analyzeScenario } from '../core/analyze-scenario';
 import type { Problem } from '../core/problem';
-import { readScenarioFile } from './scenario-file';
+import { readScenarioFile } from '../runner/scenario-file';
 
 const USAGE = 'usage: stampede validate FILE... [--json]';
 

@@ -141,6 +141,16 @@ export interface PlanLoad {
   baseline: number;
   segments: PlanSegment[];
   durationMs: number;
+  /** Closed model on one of several workers: this worker runs its whole-number share of the
+   * shape's users (worker-share.ts). Absent: all of them. */
+  share?: WorkerShare;
+}
+
+/** One worker among several running the same scenario (the Artillery engine). */
+export interface WorkerShare {
+  workers: number;
+  /** 0-based; the users left over when the count does not divide go to the lowest indexes. */
+  index: number;
 }
 
 export interface PlanTimeouts {

@@ -6,7 +6,7 @@ import { ERROR_OUTCOMES, OUTCOMES, type Outcome, type OutcomeCounts, type Percen
 import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatRate, formatUsd, headlineBody } from '../core/format';
 import { analysisHtml } from './analysis-section';
 import { escapeHtml as e } from './html-escape';
-import type { ResultsDocument } from './results-document';
+import { sourceNote, type ResultsDocument } from './results-document';
 import { seriesTotals } from './series-totals';
 import { renderChart, type ChartBand } from './svg-chart';
 import { faultWindowsOf } from '../core/gateway-analysis';
@@ -404,6 +404,7 @@ export function renderHtmlReport(doc: ResultsDocument): string {
 <h1>${e(doc.scenario.name)}</h1>
 <div class="sub">Run ${e(doc.runId)} · started ${e(started)} · ${e(formatDuration(duration))}${doc.run ? ` of ${e(formatDuration(doc.run.plannedDurationMs / 1000))} planned` : ''} · status ${e(doc.status)}</div>
 ${banner(doc)}
+${sourceNote(doc) ? `<p class="sub">${e(sourceNote(doc))}</p>` : ''}
 ${analysisHtml(s, doc.run?.loadModel ?? 'open')}
 <h2>Thresholds</h2>
 ${thresholdsTable(doc)}
@@ -414,7 +415,7 @@ ${charts(doc)}
 ${gatewaySection(doc)}
 <h2>Stages</h2>
 ${stagesTable(doc)}
-${s ? `<h2>Latency</h2>${latencyTable(s)}<h2>Outcomes</h2>${outcomesTable(s)}<p class="sub">Tokens counted by: ${e(s.tokens.method)}. Cancellations are not errors.</p>` : ''}
+${s ? `<h2>Latency${doc.source ? ' (merged sketches: ±1 %, lower rank)' : ''}</h2>${latencyTable(s)}<h2>Outcomes</h2>${outcomesTable(s)}<p class="sub">Tokens counted by: ${e(s.tokens.method)}. Cancellations are not errors.</p>` : ''}
 <h2>Scenario</h2>
 ${scenarioSection(doc)}
 ${logsSection(doc)}

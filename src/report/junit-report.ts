@@ -2,7 +2,7 @@
 // when there was no data to judge it. Pure.
 import type { ThresholdState } from '../protocol/run-events';
 import { formatDuration, formatLevel, formatMetricValue } from '../core/format';
-import type { ResultsDocument } from './results-document';
+import { sourceNote, type ResultsDocument } from './results-document';
 
 export function escapeXml(text: unknown): string {
   // Characters XML 1.0 cannot carry at all are dropped rather than escaped.
@@ -47,10 +47,12 @@ export function renderJunitReport(doc: ResultsDocument): string {
     );
   }
   const name = escapeXml(doc.scenario.name);
+  const note = sourceNote(doc);
+  const properties = note ? `    <properties>\n      <property name="source" value="${escapeXml(note)}"/>\n    </properties>\n` : '';
   return `<?xml version="1.0" encoding="UTF-8"?>
 <testsuites name="stampede" tests="${cases.length}" failures="${failures}" errors="${incomplete ? 1 : 0}" skipped="${skipped}" time="${seconds.toFixed(3)}">
   <testsuite name="${name}" tests="${cases.length}" failures="${failures}" errors="${incomplete ? 1 : 0}" skipped="${skipped}" time="${seconds.toFixed(3)}" timestamp="${escapeXml(doc.run?.startedAt ?? doc.createdAt)}">
-${cases.join('\n')}
+${properties}${cases.join('\n')}
   </testsuite>
 </testsuites>
 `;

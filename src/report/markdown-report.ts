@@ -2,7 +2,7 @@
 import { analysisMarkdown } from './analysis-section';
 import { ERROR_OUTCOMES, type ThresholdState } from '../protocol/run-events';
 import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatRate, formatUsd, headlineBody } from '../core/format';
-import type { ResultsDocument } from './results-document';
+import { sourceNote, type ResultsDocument } from './results-document';
 import { seriesTotals } from './series-totals';
 
 /** Escapes text for a Markdown table cell or line: user input must not break the table or
@@ -36,6 +36,8 @@ export function renderMarkdownReport(doc: ResultsDocument): string {
   const state = s.endReason === 'aborted' ? '⛔ ABORTED' : s.endReason === 'stopped' ? '⏹ STOPPED' : s.endReason === 'error' ? '⛔ ERROR' : s.verdict.pass ? '✅ PASS' : '❌ FAIL';
   lines.push(`**${state}** — ${escapeMarkdown(headlineBody(s.verdict.headline))}`);
   if (s.endMessage && !s.verdict.headline.includes(s.endMessage)) lines.push(`\n${escapeMarkdown(s.endMessage)}`);
+  const note = sourceNote(doc);
+  if (note) lines.push(`\n<sub>${escapeMarkdown(note)}</sub>`);
   lines.push('');
   lines.push(...analysisMarkdown(s, doc.run?.loadModel ?? 'open', escapeMarkdown));
   if (s.thresholds.length) {

@@ -48,6 +48,27 @@ export interface ResultsDocument {
   /** The whole-run summary; null while status is "running" (and in a file left by a killed run,
    * where `series` holds everything that was measured). */
   summary: RunSummary | null;
+  /** Where the figures came from when not from Stampede's own runner: Artillery's merged report
+   * (`stampede report --from-artillery`). Absent for a local run. */
+  source?: ArtillerySource;
+}
+
+export interface ArtillerySource {
+  kind: 'artillery';
+  /** The Artillery JSON report, as given. */
+  file: string;
+  /** Workers the script was exported for, and workers whose metrics are in the report. */
+  workers: number;
+  workersReported: number;
+  /** Length of Artillery's aggregation periods: the series has one point per period. */
+  periodSeconds: number;
+}
+
+/** One line saying how a report from Artillery's output differs from a local run's. */
+export function sourceNote(doc: Pick<ResultsDocument, 'source'>): string | null {
+  const s = doc.source;
+  if (!s) return null;
+  return `Merged from Artillery (${s.workersReported} of ${s.workers} worker${s.workers === 1 ? '' : 's'} reported): percentiles are merged DDSketch estimates (±1 %, the lower rank q·(n−1)), not Stampede's HDR histograms; the series has one point per ${s.periodSeconds}-second period.`;
 }
 
 /** Keeps memory and file size bounded on runs that log a lot. */

@@ -8,6 +8,7 @@ import { levelAt } from '../core/load-shape';
 import type { PlanLoad, PlanSegment } from '../core/plan';
 import type { RunControl } from './run-control';
 import type { SeededRandom } from './seeded-random';
+import { usersForWorker } from '../core/worker-share';
 
 /** Arrivals handled per scheduler turn before yielding to I/O. */
 const MAX_BATCH = 512;
@@ -255,7 +256,9 @@ export class ClosedUsers {
     this.timer = null;
     const run = this.run;
     if (run.phase !== 'running') return;
-    const target = Math.max(0, Math.round(levelAt(run.plan.load, run.now()) * run.multiplier));
+    const load = run.plan.load;
+    const users = Math.max(0, Math.round(levelAt(load, run.now()) * run.multiplier));
+    const target = load.share ? usersForWorker(users, load.share) : users;
     let activeUsers = this.users.length;
     let added = 0;
     while (activeUsers < target && added < MAX_USERS_PER_TURN) {

@@ -62,7 +62,8 @@ const ALLOWED_SRC: Record<string, string[]> = {
   'src/runner': ['src/protocol', 'src/core', 'src/runner', 'src/mock', 'media'],
   'src/mock': ['src/protocol', 'src/core', 'src/mock'],
   'src/report': ['src/protocol', 'src/core', 'src/report'],
-  'src/cli': ['src/protocol', 'src/core', 'src/runner', 'src/mock', 'src/report', 'src/cli', 'media'],
+  'src/artillery': ['src/protocol', 'src/core', 'src/runner', 'src/mock', 'src/report', 'src/artillery', 'media'],
+  'src/cli': ['src/protocol', 'src/core', 'src/runner', 'src/mock', 'src/report', 'src/artillery', 'src/cli', 'media'],
   'src/extension': ['src/protocol', 'src/core', 'src/runner', 'src/mock', 'src/report', 'src/extension', 'media'],
 };
 

@@ -7,12 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { runPlan } from '../runner/support/collect-run';
-import { assertFailoverThroughGateway, EXAMPLE, examplePlan, gatewayEnv, GENTLE, usePortkey } from './support/portkey';
+import { assertFailoverThroughGateway, EXAMPLE, examplePlan, FAILOVER_PACE, gatewayEnv, GENTLE, usePortkey } from './support/portkey';
 
 const gateway = usePortkey();
 
 test('status outage through Portkey: shares from the proxies, failover and failback at the window edges, amplification > 1', async () => {
-  const plan = examplePlan(['load.timeScale=10', ...GENTLE]);
+  const plan = examplePlan([...FAILOVER_PACE, ...GENTLE]);
   const { summary, ticks } = await runPlan(plan, { env: gatewayEnv(gateway()) });
   assertFailoverThroughGateway(summary, ticks, 'status');
   assert.match(summary.verdict.headline, /gateway failover \d/);
@@ -21,7 +21,7 @@ test('status outage through Portkey: shares from the proxies, failover and failb
 test('refuse outage through Portkey: refused connections are counted attempts, and the gateway still fails over and back', async () => {
   const text = readFileSync(EXAMPLE, 'utf8').replace('{ kind: outage, at: 15s, for: 20s, status: 503 }', '{ kind: outage, at: 15s, for: 20s, mode: refuse }');
   assert.match(text, /mode: refuse/);
-  const plan = examplePlan(['load.timeScale=10', ...GENTLE], text);
+  const plan = examplePlan([...FAILOVER_PACE, ...GENTLE], text);
   const { summary, ticks } = await runPlan(plan, { env: gatewayEnv(gateway()) });
   assertFailoverThroughGateway(summary, ticks, 'refuse');
   const primary = summary.gateway!.upstreams[0]!;

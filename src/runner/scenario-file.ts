@@ -1,7 +1,8 @@
-// How `validate` and `run` read a scenario file: the same size cap, the same binary test, the
-// same text rules, so a file one accepts the other never refuses.
+// Reading a scenario file from disk, by one rule for every front end (`validate`, `run`, the
+// Artillery engine): a regular file of at most 5 MiB, no NUL anywhere, UTF-8 text. So a file
+// one accepts the other never refuses.
 import { formatLimitBytes, LIMITS } from '../core/limits';
-import { readBoundedFile } from '../runner/bounded-file';
+import { readBoundedFile } from './bounded-file';
 
 export type ScenarioText = { ok: true; text: string } | { ok: false; code: 'unreadable' | 'not-a-file' | 'too-large' | 'binary-file' | 'empty'; message: string };
 
@@ -32,4 +33,10 @@ export function readScenarioFile(file: string): ScenarioText {
 /** "x.yaml is empty" / "x.yaml: no such file": the file's name and the phrase, as one line. */
 export function fileProblemText(file: string, message: string): string {
   return /^(is|has) /.test(message) ? `${file} ${message}` : `${file}: ${message}`;
+}
+
+/** Reads the scenario as UTF-8 text, or returns a one-line reason it cannot be used. */
+export function readScenarioText(file: string): { text: string } | { error: string } {
+  const read = readScenarioFile(file);
+  return read.ok ? { text: read.text } : { error: fileProblemText(file, read.message) };
 }
