@@ -3,6 +3,9 @@
 //   node bench/run-all.mjs            full run (about 8 minutes)
 //   node bench/run-all.mjs --quick    smoke run (about 2 minutes, shorter windows)
 //   node bench/run-all.mjs --only cpu,streaming,memory,mock
+//   node bench/run-all.mjs --only streaming --streaming 10000x200x50,5000x200x50
+//                          (b)'s rows as STREAMSxINTERVAL_MSxTOKENS; default: 2000x50x100 in a
+//                          quick run, that and 5000x200x50 and 10000x200x50 in a full one
 //   node bench/run-all.mjs --normal-priority   children at normal priority (default: nice -10)
 // Run `npm run build` first (npm run bench does): the runner is measured as dist/cli.js.
 import { existsSync } from 'node:fs';
@@ -11,7 +14,7 @@ import { describeMachine } from './lib/machine.mjs';
 import { installCleanup, priorityWasRefused, setBenchNiceness, spawnTracked, tailOf, waitForExit } from './lib/child-processes.mjs';
 import { repoRoot } from './lib/stampede-process.mjs';
 import { benchRunnerCpu, CONNECTIONS, RATIO_TARGET } from './runner-cpu.mjs';
-import { benchRunnerStreaming, INTERVAL_MS, ITL_ERROR_TARGET_MS, STREAMS } from './runner-streaming.mjs';
+import { benchRunnerStreaming, DEFAULT_SHAPE, describeShape, FULL_RUN_SHAPES, ITL_ERROR_TARGET_MS, parseShape } from './runner-streaming.mjs';
 import { benchRunnerMemory, GROWTH_TARGET_MB, RATE } from './runner-memory.mjs';
 
 installCleanup();
@@ -26,6 +29,14 @@ for (const name of only) {
     process.stderr.write(`bench: unknown --only part '${name}' (use cpu, streaming, memory, mock)\n`);
     process.exit(2);
   }
+}
+const shapesArg = process.argv.indexOf('--streaming');
+let shapes;
+try {
+  shapes = shapesArg >= 0 ? (process.argv[shapesArg + 1] ?? '').split(',').map(parseShape) : quick ? [DEFAULT_SHAPE] : FULL_RUN_SHAPES;
+} catch (error) {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(2);
 }
 if (!existsSync(join(repoRoot, 'dist', 'cli.js'))) {
   process.stderr.write('bench: dist/cli.js is missing; run `npm run build` first (npm run bench does)\n');
@@ -71,16 +82,20 @@ if (only.has('cpu')) {
 
 if (only.has('streaming')) {
   const windowMs = quick ? 5000 : 15_000;
-  log(`(b) streaming: ${STREAMS} concurrent SSE streams, one token every ${INTERVAL_MS} ms each (${(STREAMS * 1000) / INTERVAL_MS} events/s), ${windowMs / 1000} s window`);
-  await part(`(b) ${STREAMS} SSE streams`, 'sustained, ITL error < 1 ms', async () => {
-    const r = await benchRunnerStreaming({ windowMs, log });
-    log(`  ${r.cpuPerEventUs.toFixed(1)} CPU-µs per token event; median ITL ${r.itlP50} ms vs ${INTERVAL_MS} ms true: error ${r.itlErrorMs?.toFixed(2)} ms (target < ${ITL_ERROR_TARGET_MS} ms); sustained: ${r.sustained ? 'yes' : 'no'}`);
-    log('');
-    row('(b) CPU-µs per token event', r.cpuPerEventUs.toFixed(1), '—', null);
-    row(`(b) sustained ${STREAMS} streams`, `${r.meanOpen.toFixed(0)} open, ${r.errors} errors, ${r.dropped} dropped, ${r.lateTicks} late ticks`, `${STREAMS}, 0, 0, 0`, r.sustained);
-    row('(b) median ITL error', r.itlErrorMs === null ? 'no ITL' : `${r.itlErrorMs.toFixed(2)} ms`, `< ${ITL_ERROR_TARGET_MS} ms`, r.itlErrorMs !== null && r.itlErrorMs < ITL_ERROR_TARGET_MS);
-    row('(b) median ITL vs server-side median gap', r.itlVsServerMs === null ? 'no ITL' : `${r.itlVsServerMs.toFixed(2)} ms (server ${r.serverGapMedianMs.toFixed(1)} ms)`, '—', null);
-  });
+  for (const shape of shapes) {
+    const name = `${shape.streams}×${+(1000 / shape.intervalMs).toFixed(2)}/s`;
+    log(`(b) streaming: ${describeShape(shape)}, ${((shape.streams * 1000) / shape.intervalMs).toLocaleString('en-US')} events/s, ${windowMs / 1000} s window`);
+    await part(`(b) ${name} SSE streams`, 'sustained, ITL error < 1 ms', async () => {
+      const r = await benchRunnerStreaming({ windowMs, log, shape });
+      log(`  ${r.cpuPerEventUs.toFixed(1)} CPU-µs per token event; median ITL ${r.itlP50} ms vs ${shape.intervalMs} ms true: error ${r.itlErrorMs?.toFixed(2)} ms (target < ${ITL_ERROR_TARGET_MS} ms); sustained: ${r.sustained ? 'yes' : 'no'}`);
+      log('');
+      row(`(b) ${name} CPU-µs per token event`, r.cpuPerEventUs.toFixed(1), '—', null);
+      row(`(b) ${name} client CPU`, `${r.clientCpuPercent.toFixed(0)}% of a core`, '< 100%', r.clientCpuPercent < 100);
+      row(`(b) ${name} sustained`, `${r.meanOpen.toFixed(0)} open (min ${r.minOpen}), ${r.errors} errors, ${r.dropped} dropped, ${r.lateTicks} late ticks`, `${shape.streams}, 0, 0, 0`, r.sustained);
+      row(`(b) ${name} median ITL error`, r.itlErrorMs === null ? 'no ITL' : `${r.itlErrorMs.toFixed(2)} ms`, `< ${ITL_ERROR_TARGET_MS} ms`, r.itlErrorMs !== null && r.itlErrorMs < ITL_ERROR_TARGET_MS);
+      row(`(b) ${name} median ITL vs server-side gap`, r.itlVsServerMs === null ? 'no ITL' : `${r.itlVsServerMs.toFixed(2)} ms (server ${r.serverGapMedianMs.toFixed(1)} ms)`, `< ${ITL_ERROR_TARGET_MS} ms`, r.itlVsServerMs !== null && r.itlVsServerMs < ITL_ERROR_TARGET_MS);
+    });
+  }
 }
 
 if (only.has('memory')) {

@@ -1,6 +1,8 @@
-// Figure (b): 2,000 concurrent SSE streams at one token every 50 ms each (40,000 token events/s)
-// from a server with that known inter-token interval; client CPU per token event and the error
-// of the run's median ITL against the true interval. See docs/benchmarks.md.
+// Figure (b): N concurrent SSE streams at one token every INTERVAL ms each from a server with
+// that known inter-token interval; client CPU per token event and the error of the run's median
+// ITL against the true interval and against the gaps the server really wrote. The default row is
+// 2,000 streams × 20 tokens/s (40,000 token events/s); the full run adds 5,000 and 10,000 streams
+// at 5 tokens/s (issue 18). See docs/benchmarks.md.
 import { startChatServer } from './lib/chat-server-process.mjs';
 import { measureWindow } from './lib/measure-window.mjs';
 import { openaiProvider, startStampede } from './lib/stampede-process.mjs';
@@ -13,44 +15,69 @@ export const ITL_ERROR_TARGET_MS = 1;
 export const TOKENS_PER_STREAM = 100;
 export const RAMP_S = (TOKENS_PER_STREAM * INTERVAL_MS) / 1000;
 
+/** One row of figure (b): streams × one token every intervalMs, `tokens` tokens per stream. */
+export const DEFAULT_SHAPE = { streams: STREAMS, intervalMs: INTERVAL_MS, tokens: TOKENS_PER_STREAM };
+/** The rows of the full run: today's default, then long-lived slow streams (5 tokens/s). */
+export const FULL_RUN_SHAPES = [DEFAULT_SHAPE, { streams: 5000, intervalMs: 200, tokens: 50 }, { streams: 10_000, intervalMs: 200, tokens: 50 }];
+
+/** "10000x200x50" (streams x interval ms x tokens per stream) → a shape; throws on anything else. */
+export function parseShape(text) {
+  const m = /^(\d+)x(\d+)x(\d+)$/.exec(text.trim());
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1 || Number(m[3]) < 2) throw new Error(`bench: a streaming shape is STREAMSxINTERVAL_MSxTOKENS (e.g. 10000x200x50), not '${text}'`);
+  return { streams: Number(m[1]), intervalMs: Number(m[2]), tokens: Number(m[3]) };
+}
+
+/** Seconds the users take to ramp in: one stream length, so stream ends are spread evenly. */
+export function rampSecondsOf(shape) {
+  return Math.ceil((shape.tokens * shape.intervalMs) / 1000);
+}
+
+/** "10,000 streams × 5 tokens/s" */
+export function describeShape(shape) {
+  return `${shape.streams.toLocaleString('en-US')} streams × ${+(1000 / shape.intervalMs).toFixed(2)} tokens/s (${shape.tokens} tokens each)`;
+}
+
 /** The scenario of figure (b); `streams` other than STREAMS only for bench/compare-runner-streaming.mjs. */
-export function streamingScenario(baseUrl, holdSeconds, streams = STREAMS) {
+export function streamingScenario(baseUrl, holdSeconds, streams = STREAMS, shape = { ...DEFAULT_SHAPE, streams }) {
+  const rampS = rampSecondsOf(shape);
   return `name: bench streaming
 seed: 1
 ${openaiProvider(baseUrl, streams + 100)}resilience:
-  timeouts: { ttft: 30s, total: 60s }
+  timeouts: { ttft: 30s, total: ${Math.max(60, rampS * 3)}s }
 workload:
   stream: true
   mix:
-    - { name: stream, promptTokens: 24, maxTokens: ${TOKENS_PER_STREAM} }
+    - { name: stream, promptTokens: 24, maxTokens: ${shape.tokens} }
 load:
   model: closed
   thinkTime: 0s
   maxInFlight: ${streams + 100}
   stages:
-    - { name: ramp, for: ${RAMP_S}s, users: 1, rampTo: ${streams} }
+    - { name: ramp, for: ${rampS}s, users: 1, rampTo: ${streams} }
     - { name: hold, for: ${holdSeconds}s, users: ${streams} }
 thresholds:
-  - itl.p50 < 60ms
+  - itl.p50 < ${Math.round(shape.intervalMs * 1.2)}ms
   - errors.rate < 1%
 `;
 }
 
-/** @param {{ windowMs: number, log: (line: string) => void }} o */
+/** @param {{ windowMs: number, log: (line: string) => void, shape?: { streams: number, intervalMs: number, tokens: number } }} o */
 export async function benchRunnerStreaming(o) {
-  const server = await startChatServer('sse', INTERVAL_MS);
+  const shape = o.shape ?? DEFAULT_SHAPE;
+  const rampS = rampSecondsOf(shape);
+  const server = await startChatServer('sse', shape.intervalMs);
   try {
     // Window: from one full stream length after the ramp (every user streaming, ends spread) to
     // the end of the hold, with a second to spare.
-    const settleMs = TOKENS_PER_STREAM * INTERVAL_MS;
+    const settleMs = shape.tokens * shape.intervalMs;
     const holdSeconds = Math.ceil((settleMs + o.windowMs) / 1000) + 1;
-    const run = startStampede('streaming', streamingScenario(server.baseUrl, holdSeconds), RAMP_S + holdSeconds + 90);
+    const run = startStampede('streaming', streamingScenario(server.baseUrl, holdSeconds, shape.streams, shape), rampS + holdSeconds + 90);
     let w;
     try {
       w = await measureWindow({
         pid: run.pid,
         server,
-        warmupMs: RAMP_S * 1000 + settleMs,
+        warmupMs: rampS * 1000 + settleMs,
         windowMs: o.windowMs,
         startedWhen: (s) => s.tokenEvents > 0,
         atStart: () => server.resetOpen(),
@@ -70,22 +97,28 @@ export async function benchRunnerStreaming(o) {
     o.log(`  window ${w.seconds.toFixed(1)} s: ${w.tokenEvents} token events (${eventsPerSecond.toFixed(0)}/s), client CPU ${(w.cpuMicros / 1e4 / w.seconds).toFixed(0)}% of a core, server ${(w.serverCpuMicros / 1e4 / w.seconds).toFixed(0)}%`);
     o.log(`  streams open at each server tick: mean ${meanOpen.toFixed(0)}, min ${w.end.minOpen}, max ${w.end.maxOpen}; server ticks late ${w.end.lateTicks}, longest tick ${w.end.maxTickWorkMs.toFixed(1)} ms`);
     o.log(`  run: ${summary.requests.total} streams, outcomes ${JSON.stringify(summary.outcomes)}, dropped ${dropped}`);
-    o.log(`  ITL p50 ${itlP50} ms, p95 ${summary.itl.p95} ms, p99 ${summary.itl.p99} ms (true interval ${INTERVAL_MS} ms); median gap the server actually wrote ${serverEnd.gapMedianMs?.toFixed(1)} ms over ${serverEnd.gaps} gaps`);
-    const sustained = errors === 0 && dropped === 0 && meanOpen >= STREAMS * 0.99 && w.end.lateTicks === 0;
+    o.log(`  ITL p50 ${itlP50} ms, p95 ${summary.itl.p95} ms, p99 ${summary.itl.p99} ms (true interval ${shape.intervalMs} ms); median gap the server actually wrote ${serverEnd.gapMedianMs?.toFixed(1)} ms over ${serverEnd.gaps} gaps`);
+    const network = summary.networkErrors ?? [];
+    if (network.length > 0) o.log(`  network outcomes by code and phase: ${network.map((e) => `${e.code || 'no code'} ${e.phase} ×${e.count}`).join(', ')}`);
+    for (const f of summary.clientLimits ?? []) o.log(`  client limit: ${f.message}`);
+    o.log(`  server: at most ${serverEnd.peakConnections ?? '?'} connections open at once, ${serverEnd.drops ?? '?'} dropped at its cap; client wait p99 ${summary.clientWait?.p99 ?? '?'} ms`);
+    const sustained = errors === 0 && dropped === 0 && meanOpen >= shape.streams * 0.99 && w.end.lateTicks === 0;
     return {
       cpuPerEventUs: cpuPerEvent,
       eventsPerSecond,
+      clientCpuPercent: w.cpuMicros / 1e4 / w.seconds,
       meanOpen,
       minOpen: w.end.minOpen,
       errors,
       dropped,
       lateTicks: w.end.lateTicks,
       itlP50,
-      itlErrorMs: itlP50 === null ? null : Math.abs(itlP50 - INTERVAL_MS),
+      itlErrorMs: itlP50 === null ? null : Math.abs(itlP50 - shape.intervalMs),
       serverGapMedianMs: serverEnd.gapMedianMs,
       // Against the gaps the server really made: the client's own error, whatever the machine did to the server.
       itlVsServerMs: itlP50 === null || serverEnd.gapMedianMs === null ? null : Math.abs(itlP50 - serverEnd.gapMedianMs),
       sustained,
+      peakConnections: serverEnd.peakConnections,
     };
   } finally {
     await server.close();

@@ -58,7 +58,7 @@ function gapMedianMs() {
   return null;
 }
 
-const stats = { completed: 0, tokenEvents: 0, openStreams: 0, minOpen: Infinity, maxOpen: 0, ticks: 0, lateTicks: 0, maxTickWorkMs: 0 };
+const stats = { drops: 0, connections: 0, peakConnections: 0, completed: 0, tokenEvents: 0, openStreams: 0, minOpen: Infinity, maxOpen: 0, ticks: 0, lateTicks: 0, maxTickWorkMs: 0 };
 
 /** Streams in flight: response, tokens still to send, tokens sent. */
 const streams = new Set();
@@ -90,7 +90,13 @@ const server = createServer((req, res) => {
 });
 server.keepAliveTimeout = 120_000;
 server.headersTimeout = 130_000;
-server.maxConnections = 10_000;
+server.maxConnections = Number(process.env.BENCH_SERVER_MAX_CONNECTIONS ?? 10_000);
+server.on('drop', () => (stats.drops += 1));
+server.on('connection', (socket) => {
+  stats.connections += 1;
+  if (stats.connections > stats.peakConnections) stats.peakConnections = stats.connections;
+  socket.on('close', () => (stats.connections -= 1));
+});
 
 // One timer for all streams, on a fixed schedule (tick k at start + k * TICK_MS) so the true
 // inter-token interval stays TICK_MS on average however long each tick's writes take.

@@ -6,7 +6,7 @@
 // error rate and cost per request, and its ticks' cache hit rate, agent-steps p95 and queue
 // depth. Signs are looked for after the baseline stage only, so noise inside the reference
 // period cannot flag itself.
-import type { AnalysisEvent, AnalysisKind, FailoverEvent, FaultWindowInfo, GatewaySummary, RunAnalysis, StageSummary, ThresholdState, TickPoint } from '../protocol/run-events';
+import type { AnalysisEvent, AnalysisKind, ClientLimitFinding, FailoverEvent, FaultWindowInfo, GatewaySummary, RunAnalysis, StageSummary, ThresholdState, TickPoint } from '../protocol/run-events';
 
 export const QUEUE_GROWING_SECONDS = 3;
 export const TTFT_FACTOR = 2;
@@ -26,6 +26,8 @@ export interface AnalysisInput {
   thresholds: readonly ThresholdState[];
   loadModel: 'open' | 'closed';
   failoverEvents?: readonly FailoverEvent[] | null;
+  /** Limits of the load tester that held (client-limits.ts): each is a sign of its own. */
+  clientLimits?: readonly ClientLimitFinding[] | null;
   /** Issue 12: the gateway's fault windows and what it did (null without a gateway section). */
   gateway?: GatewaySummary | null;
   /** Every scheduled fault window, to name the one open when something broke. */
@@ -208,11 +210,18 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
     if (!b) continue;
     timeline.push({ kind: 'threshold', t: b.t, stage: b.stage, targetLevel: b.targetLevel, message: `threshold ${s.source} breached at ${fmtLevel(b.targetLevel, loadModel)}${s.pass === true ? ' (held over the whole run)' : ''}`, value: b.value, thresholdId: s.id, source: s.source });
   }
-  // A threshold breach sorts before a sign in the same second: it is what the team asked about.
-  timeline.sort((a, b) => a.t - b.t || (a.kind === 'threshold' ? 0 : 1) - (b.kind === 'threshold' ? 0 : 1));
+  // The maxInFlight cap has its own sign above (arrivals-dropped); the others come from the runner.
+  for (const f of input.clientLimits ?? []) {
+    if (f.kind === 'in-flight-cap') continue;
+    timeline.push({ kind: 'client-limit', t: f.t, stage: f.stage, targetLevel: f.targetLevel, message: `${f.message} — a limit of the load tester, not of the system under test: ${f.hint}`, value: f.requests });
+  }
+  // In the same second, a limit of the load tester comes first (it explains what follows), then
+  // a threshold breach (what the team asked about), then the other signs.
+  const rank = (e: AnalysisEvent) => (e.kind === 'client-limit' ? 0 : e.kind === 'threshold' ? 1 : 2);
+  timeline.sort((a, b) => a.t - b.t || rank(a) - rank(b));
   // Name the fault window open when something broke: a TTFT breach during an upstream's latency window says so.
   for (const e of timeline) {
-    if (e.kind === 'fault-window') continue;
+    if (e.kind === 'fault-window' || e.kind === 'client-limit') continue;
     const w = (input.faultWindows ?? []).find((f) => e.t * 1000 > f.startMs && (e.t - 1) * 1000 < f.endMs);
     if (w) e.message += ` — during the fault window on ${w.upstream} (${w.label}, ${Math.round(w.startMs / 100) / 10}–${Math.round(w.endMs / 100) / 10} s)`;
   }

@@ -82,5 +82,5 @@ export function formatLevel(level: number, loadModel: 'open' | 'closed' | undefi
 /** The runner's headline starts with its own PASS/FAIL word; reports show that word in their
  * own banner, so they print the rest. */
 export function headlineBody(headline: string): string {
-  return headline.replace(/^(PASS|FAIL|ABORTED|ERROR|STOPPED)\s+[—-]\s+/, '');
+  return headline.replace(/^(PASS|FAIL|INCONCLUSIVE|ABORTED|ERROR|STOPPED)\s+[—-]\s+/, '');
 }

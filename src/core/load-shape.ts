@@ -1,6 +1,7 @@
 // The load shape as a function of run time: which segment is active and what level it asks for.
 // `level` is arrivals per second (open model) or concurrent users (closed model).
 import type { PlanLoad, PlanSegment } from './plan';
+import { usersForWorker } from './worker-share';
 
 export function segmentAt(load: PlanLoad, tMs: number): PlanSegment | undefined {
   const segments = load.segments;
@@ -43,4 +44,18 @@ export function levelAt(load: PlanLoad, tMs: number): number {
 /** Level at the very end of a segment, where the next stage picks up. */
 export function segmentEndLevel(segment: PlanSegment): number {
   return segmentLevel(segment, segment.endMs);
+}
+
+/** The highest level the shape asks for (a sine wave peaks at `to`). */
+export function peakLevel(load: PlanLoad): number {
+  return load.segments.reduce((m, s) => Math.max(m, s.from, s.to), 0);
+}
+
+/** The most requests the plan can have in flight at once: its peak users in the closed model
+ * (this worker's share of them when it is one of several), load.maxInFlight in the open one; a
+ * herd probe's burst comes on top. Each needs a connection. */
+export function plannedConcurrency(load: PlanLoad, herdRequests = 0): number {
+  const users = Math.ceil(peakLevel(load));
+  const base = load.model === 'closed' ? (load.share ? usersForWorker(users, load.share) : users) : load.maxInFlight;
+  return Math.max(1, base + herdRequests);
 }

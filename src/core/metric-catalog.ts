@@ -34,6 +34,8 @@ export const LATENCY_METRICS: readonly LatencyMetricInfo[] = [
   { name: 'e2e', description: 'End-to-end latency: from sending the request to the last byte of the response.' },
   { name: 'e2eIntended', description: 'End-to-end latency measured from the intended send time (open model), so queueing in the load generator cannot hide a slow server (coordinated omission).' },
   { name: 'scheduleLag', description: 'Actual send time minus intended send time (open model).' },
+  { name: 'ttftIntended', description: 'Time to first token measured from the intended send time — the closed user\'s send or the open model\'s arrival — so time a request waited inside Stampede (for a connection, behind maxConnections) counts, as the user felt it.' },
+  { name: 'clientWait', description: 'Time an attempt waited inside Stampede for a connection because `providers[].maxConnections` were all busy: 0 for attempts that did not wait. Not time in the server.' },
   { name: 'tpot', description: 'Time per output token: (e2e - ttft) / (output tokens - 1) per request.' },
   { name: 'agent.steps', unit: 'count', description: 'Model calls per agent task (workload entries with `agent`): tool-call rounds plus the final answer.' },
 ];

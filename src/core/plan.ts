@@ -40,6 +40,9 @@ interface PlanProviderBase {
   pricing: PlanPricing;
   /** Upper bound of open connections to this provider's origin. */
   maxConnections: number;
+  /** The scenario left maxConnections out: it is the plan's concurrency (plannedConcurrency),
+   * and follows the live load multiplier. */
+  maxConnectionsFromPlan?: boolean;
   /** Facts read from each response (openai and mock; an http target keeps its own in `target`). */
   extract?: PlanExtract;
 }

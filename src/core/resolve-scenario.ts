@@ -18,6 +18,7 @@ import { ProblemSink } from './problem-sink';
 import type { SourceLocator } from './yaml-source';
 import { asBoolean, asFields, asList, asNumber, asString, asStringOrNumber, has, type Fields } from './read-value';
 import { checkInterpolations, hasReference } from './interpolation';
+import { plannedConcurrency } from './load-shape';
 import { resolveLoad } from './resolve-load';
 import { resolveResilience } from './resolve-resilience';
 import { resolveHttpTarget } from './resolve-http-target';
@@ -40,6 +41,7 @@ export const MOCK_DEFAULT_MODEL = 'mock-llama-3-8b';
 export const MOCK_DEFAULT_PRICING: PlanPricing = { input: 0.15, cachedInput: 0.075, output: 0.6 };
 export const DEFAULT_PROMPT_TOKENS: TokenDistribution = { kind: 'lognormal', median: 400, p95: 1500 };
 const DEFAULT_MAX_TOKENS = 256;
+/** maxConnections until the load is known (then plannedConcurrency replaces it). */
 const DEFAULT_MAX_CONNECTIONS = 256;
 const SECRET_HEADER = /^(authorization|proxy-authorization|x-api-key|api-key)$/i;
 
@@ -60,7 +62,7 @@ function resolvePricing(raw: unknown, defaults: PlanPricing): PlanPricing {
 
 function resolveProviders(raw: unknown, clock: RunClock, sink: ProblemSink, upstreams: readonly string[] | null): PlanProvider[] {
   if (raw === undefined) {
-    return [{ id: 'mock', type: 'mock', profile: 'small-gpu', model: MOCK_DEFAULT_MODEL, headers: {}, pricing: { ...MOCK_DEFAULT_PRICING }, maxConnections: DEFAULT_MAX_CONNECTIONS, overrides: {} }];
+    return [{ id: 'mock', type: 'mock', profile: 'small-gpu', model: MOCK_DEFAULT_MODEL, headers: {}, pricing: { ...MOCK_DEFAULT_PRICING }, maxConnections: DEFAULT_MAX_CONNECTIONS, maxConnectionsFromPlan: true, overrides: {} }];
   }
   const providers: PlanProvider[] = [];
   const seen = new Set<string>();
@@ -82,6 +84,7 @@ function resolveProviders(raw: unknown, clock: RunClock, sink: ProblemSink, upst
       }
     }
     const maxConnections = asNumber(provider.maxConnections) ?? DEFAULT_MAX_CONNECTIONS;
+    const fromPlan = asNumber(provider.maxConnections) === undefined ? { maxConnectionsFromPlan: true } : {};
     const type = provider.type;
     if (type === 'mock' || type === 'openai' || type === 'http') {
       for (const misplaced of misplacedProviderFields(type, provider)) sink.error('wrong-provider-type', misplaced.message, [...path, misplaced.field], 'key');
@@ -99,6 +102,7 @@ function resolveProviders(raw: unknown, clock: RunClock, sink: ProblemSink, upst
         headers,
         pricing: resolvePricing(provider.pricing, MOCK_DEFAULT_PRICING),
         maxConnections,
+        ...fromPlan,
         overrides,
       };
       const behaviour = resolveMockBehaviour(provider, path, clock, sink);
@@ -117,6 +121,7 @@ function resolveProviders(raw: unknown, clock: RunClock, sink: ProblemSink, upst
         headers,
         pricing: resolvePricing(provider.pricing, { input: 0, cachedInput: 0, output: 0 }),
         maxConnections,
+        ...fromPlan,
         target,
       });
     } else if (type === 'openai') {
@@ -139,6 +144,7 @@ function resolveProviders(raw: unknown, clock: RunClock, sink: ProblemSink, upst
         headers,
         pricing: resolvePricing(provider.pricing, { input: 0, cachedInput: 0, output: 0 }),
         maxConnections,
+        ...fromPlan,
       };
       if (apiKey !== undefined) plan.apiKey = apiKey;
       if (has(provider, 'extract')) plan.extract = resolveExtract(provider.extract, [...path, 'extract'], sink, upstreams);
@@ -369,6 +375,10 @@ export function resolveScenario(value: unknown, options: ResolveOptions = {}): {
   if (workload) checkCancellationVerify(workload, providers, monitors, sink);
   const name = asString(root.name);
   if (sink.hasErrors || !workload || !load || name === undefined) return { plan: null, problems: sink.problems };
+  // A connection per request in flight, unless the scenario caps them: a cap nobody asked for
+  // would hold the planned load inside Stampede (docs/scenario.md, maxConnections).
+  const concurrency = plannedConcurrency(load, cacheExperiment?.herd?.requests ?? 0);
+  for (const p of providers) if (p.maxConnectionsFromPlan) p.maxConnections = concurrency;
   const plan: ResolvedPlan = {
     name,
     seed: asNumber(root.seed) ?? 1,

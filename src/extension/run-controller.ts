@@ -249,7 +249,7 @@ export class RunController implements vscode.Disposable {
     const headline = ctx.scrub(summary.verdict.headline).replace(/^(PASS|FAIL)\s*[—-]\s*/, '');
     const actions = reportWritten ? ['Open Report', 'Open Results'] : ['Open Results'];
     const show = summary.endReason === 'completed' && summary.verdict.pass ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-    const prefix = summary.endReason === 'completed' ? (summary.verdict.pass ? '✔ PASS' : '✘ FAIL') : summary.endReason.toUpperCase();
+    const prefix = summary.endReason === 'completed' ? (summary.verdict.pass ? '✔ PASS' : summary.verdict.inconclusive ? '⚠ INCONCLUSIVE' : '✘ FAIL') : summary.endReason.toUpperCase();
     void show(`Stampede: ${prefix} — ${headline}`, ...actions).then(async (choice) => {
       if (choice === 'Open Report') await vscode.commands.executeCommand('stampede.showLastReport', ctx.reportPath);
       if (choice === 'Open Results') await vscode.window.showTextDocument(vscode.Uri.file(ctx.jsonPath));

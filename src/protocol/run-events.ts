@@ -103,6 +103,14 @@ export interface TickPoint {
   e2e: Percentiles;
   e2eIntended: Percentiles;
   scheduleLag: Percentiles;
+  /** TTFT from the intended send (the closed user's send, the open model's arrival): time spent
+   * waiting inside Stampede included. Absent in results written before it was measured. */
+  ttftIntended?: Percentiles;
+  /** Time attempts waited in Stampede for a connection (providers[].maxConnections), 0 for those
+   * that did not wait. */
+  clientWait?: Percentiles;
+  /** The most requests waiting in Stampede for a connection at any moment of this second. */
+  clientWaiting?: number;
   /** Output tokens per second in this window, all requests together. */
   tokensPerSecond: number;
   inputTokens: number;
@@ -307,7 +315,16 @@ export interface RunSummary {
   e2e: Percentiles;
   e2eIntended: Percentiles;
   scheduleLag: Percentiles;
+  /** TTFT from the intended send: what the user felt, time waiting inside Stampede included. */
+  ttftIntended?: Percentiles;
+  /** Time each attempt waited in Stampede for a connection (providers[].maxConnections). */
+  clientWait?: Percentiles;
   tpot: Percentiles;
+  /** Every `network` attempt outcome by error code and the phase it failed in. */
+  networkErrors?: NetworkErrorSummary[];
+  /** Limits of the load tester itself that held requests back or failed them: findings about
+   * Stampede and the machine it ran on, never about the system under test. */
+  clientLimits?: ClientLimitFinding[];
   tokens: {
     input: number;
     cachedInput: number;
@@ -345,8 +362,53 @@ export interface RunSummary {
   verdict: Verdict;
 }
 
+/** Where a `network` attempt failed: opening the connection, after the request was written but
+ * before the response headers, or after them (mid-stream). */
+export type NetworkPhase = 'connect' | 'headers' | 'mid-stream';
+
+export interface NetworkErrorSummary {
+  /** The error code (EMFILE, ECONNRESET, UND_ERR_SOCKET, …); '' when the error had none. */
+  code: string;
+  phase: NetworkPhase;
+  count: number;
+  /** Seconds since start of the first one. */
+  firstAt: number;
+  /** Set when the code is a limit of the client machine (file descriptors, ports, socket memory). */
+  clientLimit?: ClientLimitKind;
+  /** The first one's message. */
+  detail: string;
+}
+
+export type ClientLimitKind = 'connection-cap' | 'in-flight-cap' | 'file-descriptors' | 'ephemeral-ports' | 'socket-memory';
+
+/** A limit of the load tester that held requests inside it or failed them. */
+export interface ClientLimitFinding {
+  kind: ClientLimitKind;
+  /** Seconds since start when it first held. */
+  t: number;
+  stage: string;
+  targetLevel: number;
+  /** One line naming the limit, e.g. "client connection cap 256 reached at 14 s: 2,744 requests
+   * waiting in Stampede, not in the server". */
+  message: string;
+  /** What to change. */
+  hint: string;
+  /** Seconds of the run in which it held (requests waiting or dropped); null for failures. */
+  seconds: number | null;
+  /** Requests it affected: waited, dropped, timed out waiting, or failed. */
+  requests: number;
+  /** Of those, attempts that ended in an error because of it (timed out waiting in Stampede,
+   * failed to connect): errors the system under test did not cause. */
+  failed: number;
+  /** Held for a material part of the run: the verdict cannot pass. */
+  material: boolean;
+}
+
 export interface Verdict {
   pass: boolean;
+  /** The run could not deliver its planned load (a client limit held for a material part of
+   * it): neither pass nor a verdict on the system under test. */
+  inconclusive?: boolean;
   /** One line: what broke first, at what load, or that everything held. */
   headline: string;
   firstBreach: (Breach & { thresholdId: string; source: string }) | null;
@@ -393,6 +455,7 @@ export type AnalysisKind =
   | 'failover'
   | 'degradation'
   | 'herd'
+  | 'client-limit'
   | 'fault-window'
   | 'unacceptable';
 

@@ -87,7 +87,7 @@ function banner(doc: ResultsDocument): string {
     return `<div class="banner other"><span class="state">INCOMPLETE</span><span class="headline">The run did not finish (status "${e(doc.status)}"): ${e(formatDuration(t.seconds))} were measured; figures below come from the per-second series.</span></div>`;
   }
   const state =
-    s.endReason === 'aborted' ? 'ABORTED' : s.endReason === 'stopped' ? 'STOPPED' : s.endReason === 'error' ? 'ERROR' : s.verdict.pass ? 'PASS' : 'FAIL';
+    s.endReason === 'aborted' ? 'ABORTED' : s.endReason === 'stopped' ? 'STOPPED' : s.endReason === 'error' ? 'ERROR' : s.verdict.pass ? 'PASS' : s.verdict.inconclusive ? 'INCONCLUSIVE' : 'FAIL';
   const cls = state === 'PASS' ? 'pass' : state === 'FAIL' || state === 'ABORTED' || state === 'ERROR' ? 'fail' : 'other';
   const b = s.verdict.firstBreach;
   const metric = b ? s.thresholds.find((t) => t.id === b.thresholdId)?.metric ?? '' : '';

@@ -33,7 +33,7 @@ export function renderMarkdownReport(doc: ResultsDocument): string {
     lines.push('');
     return lines.join('\n') + '\n';
   }
-  const state = s.endReason === 'aborted' ? '⛔ ABORTED' : s.endReason === 'stopped' ? '⏹ STOPPED' : s.endReason === 'error' ? '⛔ ERROR' : s.verdict.pass ? '✅ PASS' : '❌ FAIL';
+  const state = s.endReason === 'aborted' ? '⛔ ABORTED' : s.endReason === 'stopped' ? '⏹ STOPPED' : s.endReason === 'error' ? '⛔ ERROR' : s.verdict.pass ? '✅ PASS' : s.verdict.inconclusive ? '⚠️ INCONCLUSIVE' : '❌ FAIL';
   lines.push(`**${state}** — ${escapeMarkdown(headlineBody(s.verdict.headline))}`);
   if (s.endMessage && !s.verdict.headline.includes(s.endMessage)) lines.push(`\n${escapeMarkdown(s.endMessage)}`);
   const note = sourceNote(doc);

@@ -33,7 +33,9 @@ export function formatVerdict(
             ? p.yellow(`STOPPED after ${formatDuration(summary.durationMs / 1000)}`)
             : summary.verdict.pass
               ? p.green('PASS')
-              : p.red('FAIL');
+              : summary.verdict.inconclusive
+                ? p.yellow('INCONCLUSIVE')
+                : p.red('FAIL');
   lines.push(`${p.bold('Verdict:')} ${p.bold(ended)} — ${headlineBody(summary.verdict.headline)}`);
   if (summary.endMessage && !summary.verdict.headline.includes(summary.endMessage)) lines.push(`  ${summary.endMessage}`);
   if (summary.analysis) {

@@ -239,6 +239,9 @@ export interface ClosedUser {
 export class ClosedUsers {
   private readonly users: ClosedUser[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** Users answered since the last microtask checkpoint, sent again together (done()). */
+  private answered: ClosedUser[] = [];
+  private answeredScheduled = false;
 
   constructor(
     private readonly run: RunControl,
@@ -291,14 +294,32 @@ export class ClosedUsers {
     const load = this.run.plan.load;
     const think = load.thinkTimeMaxMs > load.thinkTimeMinMs ? this.rngThink.uniform(load.thinkTimeMinMs, load.thinkTimeMaxMs) : load.thinkTimeMinMs;
     if (think <= 0 && answered) {
-      // Right after the response's callbacks return, still before the next I/O: no Immediate
-      // per request. A failure without a response (refused, a synchronous error) goes through
-      // setImmediate instead, so a failing user cannot starve the event loop.
-      queueMicrotask(() => this.fireGuarded(user));
+      // The next request must go out after undici has released the keep-alive connection the
+      // answer came on (it does so in a setImmediate queued while the response completes): sent
+      // any earlier, it finds no connection free and the Pool opens one more, so the runner holds
+      // more connections than requests (10,100 for 10,000 users, past a server's cap). The users
+      // answered in one I/O callback go out together in one Immediate, queued from the microtask
+      // checkpoint after that callback, so after undici's; an answer in a later callback gets a
+      // later Immediate, after its own connection's release. A failure without a response
+      // (refused, a synchronous error) goes through next() instead.
+      this.answered.push(user);
+      if (!this.answeredScheduled) {
+        this.answeredScheduled = true;
+        queueMicrotask(this.scheduleAnswered);
+      }
       return;
     }
     this.next(user, think);
   }
+
+  private readonly scheduleAnswered = (): void => {
+    const users = this.answered;
+    this.answered = [];
+    this.answeredScheduled = false;
+    setImmediate(() => {
+      for (const user of users) this.fireGuarded(user);
+    });
+  };
 
   private next(user: ClosedUser, thinkMs: number): void {
     if (thinkMs <= 0) {

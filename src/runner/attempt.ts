@@ -13,7 +13,7 @@ import { formatLimitBytes, LIMITS } from '../core/limits';
 import { scanChatUsage } from './chat-usage-scan';
 import { rawHeadersRecord, rawHeaderValue } from './raw-headers';
 import { SseParser, type SseEvent } from './sse-parser';
-import { describeError, outcomeForError, outcomeForErrorObject, outcomeForStatus, retryAfterMs } from './outcome-classifier';
+import { describeError, errorCodeOf, outcomeForError, outcomeForErrorObject, outcomeForStatus, retryAfterMs } from './outcome-classifier';
 
 export interface AttemptTarget {
   dispatcher: Dispatcher;
@@ -107,6 +107,12 @@ export class Attempt implements Dispatcher.DispatchHandler {
   cancelAt = Infinity;
   /** Place in the engine's list of attempts in flight (SlotList). */
   slot = -1;
+  /** Its state in the provider's connection gate (connection-gate.ts) and when it began to wait
+   * there (performance.now() ms). */
+  gateState = 0;
+  queuedAt = 0;
+  /** The code of the error a `network` outcome came from (EMFILE, ECONNRESET, …), '' if none. */
+  errorCode = '';
 
   private abortSocket: ((reason: Error) => void) | null = null;
   private pendingAbort: AttemptAbort | null = null;
@@ -134,16 +140,16 @@ export class Attempt implements Dispatcher.DispatchHandler {
   ) {}
 
   start(): void {
-    const dispatchAt = performance.now();
-    // Until the request leaves the pool queue, the total timeout runs from dispatch so nothing
-    // waits forever on a saturated pool.
-    this.totalDeadline = dispatchAt + this.totalMs;
+    // Until the request is written to a socket, the total timeout runs from the moment it was
+    // first queued (Stampede's connection gate, then undici's pool), so nothing waits forever.
+    if (this.totalDeadline === Infinity) this.totalDeadline = performance.now() + this.totalMs;
     try {
       this.target.dispatcher.dispatch(
         { origin: this.target.origin, path: this.target.path, method: this.target.method ?? 'POST', headers: this.headers ?? this.target.headers, body: this.requestBody === '' ? null : this.requestBody },
         this,
       );
     } catch (error) {
+      this.errorCode = errorCodeOf(error as Error);
       this.finish(outcomeForError(error as Error), describeError(error as Error));
     }
   }
@@ -307,7 +313,10 @@ export class Attempt implements Dispatcher.DispatchHandler {
   onError(error: Error): void {
     if (this.done) return;
     if (error instanceof AttemptAbort) this.finish(error.outcome, error.message);
-    else this.finish(outcomeForError(error), describeError(error));
+    else {
+      this.errorCode = errorCodeOf(error);
+      this.finish(outcomeForError(error), describeError(error));
+    }
   }
 
   private finishJsonBody(text: string): void {

@@ -41,7 +41,8 @@ import { buildSummary, minimalSummary, type SummaryInputs } from './run-summary'
 import { RunWindows } from './run-windows';
 import { SeededRandom } from './seeded-random';
 import { StatsSink } from './stats-sink';
-import { withAnalysis } from './summary-analysis';
+import { withAnalysis, type ClientFindings } from './summary-analysis';
+import { clientLimitFindings } from './client-limits';
 
 export function startRun(options: RunOptions): RunHandle {
   if (options.plan.cacheExperiment?.ab) return startCacheAB(options, startSingleRun);
@@ -104,6 +105,7 @@ class Run implements RunControl {
       resources: this.res,
       inFlight: () => this.flow.inFlight,
       backlog: (nowMs) => this.flow.queued + this.open.backlog(nowMs),
+      clientWaiting: () => this.flow.takeClientWaiting(),
       emit: (event) => this.emit(event),
       breakingPointFound: (message) => this.breakingPointFound(message),
     });
@@ -129,7 +131,7 @@ class Run implements RunControl {
     let warmed: string | null = null;
     try {
       await setUpRun(this.res, this.setupContext);
-      if (this.phase === 'starting') this.flow.ready(this.res.mixes, this.res.path!);
+      if (this.phase === 'starting') this.flow.ready(this.res.mixes, this.res.path!, this.res.providers);
       warmed = await warmUp(this.res, this.setupContext);
     } catch (error) {
       const message = error instanceof RunConfigError ? error.message : `could not start the run: ${error instanceof Error ? error.message : String(error)}`;
@@ -152,6 +154,7 @@ class Run implements RunControl {
     this.res.path!.startRun(this.t0);
     this.emitStart();
     if (this.phase !== 'running') return; // stopped from inside the start listener
+    for (const warning of this.res.preflightWarnings) this.log('warn', warning);
     for (const line of this.res.upstreams?.describe() ?? []) this.log('info', line);
     if (warmed) this.log('info', warmed);
     this.flow.startDeadlines();
@@ -256,6 +259,7 @@ class Run implements RunControl {
   private setMultiplier(m: number): void {
     if (!Number.isFinite(m) || m < 0) return;
     this.multiplier = m;
+    this.flow.followMultiplier(m);
     if (this.phase !== 'running') return;
     this.log('info', `load multiplier set to ${m}`);
     if (this.plan.load.model === 'open') this.open.redraw();
@@ -325,7 +329,7 @@ class Run implements RunControl {
     try {
       if (wasRunning) this.windows.finalTick();
       path?.stopCounting();
-      summary = withAnalysis(buildSummary(this.summaryInputs()), this.plan, this.windows.tickLog);
+      summary = withAnalysis(buildSummary(this.summaryInputs()), this.plan, this.windows.tickLog, this.clientFindings());
       if (this.herd?.state) summary = withHerd(summary, herdResult(this.herd.state, this.windows.tickLog), this.windows.tickLog);
     } catch (error) {
       this.endReason = 'error';
@@ -336,6 +340,23 @@ class Run implements RunControl {
     this.phase = 'ended';
     this.emit({ type: 'done', summary });
     this.resolveDone(summary);
+  }
+
+  /** The network errors by code and phase, and the limits of Stampede itself that held. */
+  private clientFindings(): ClientFindings {
+    const whole = this.stats.whole;
+    return {
+      networkErrors: this.flow.clientErrors.summary(),
+      limits: clientLimitFindings({
+        plan: this.plan,
+        ticks: this.windows.tickLog,
+        log: this.flow.clientErrors,
+        caps: this.flow.connectionCaps,
+        capacity: this.res.capacity,
+        sent: whole.sent,
+        dropped: whole.dropped,
+      }),
+    };
   }
 
   private summaryInputs(): SummaryInputs {

@@ -29,6 +29,15 @@ export function outcomeForError(error: Error): Outcome {
   return 'network';
 }
 
+/** The most specific code of a socket error: undici's own (UND_ERR_SOCKET) unless its cause
+ * carries the operating system's (ECONNRESET, EMFILE). */
+export function errorCodeOf(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  if (typeof cause?.code === 'string' && cause.code !== '' && (typeof code !== 'string' || code.startsWith('UND_ERR'))) return cause.code;
+  return typeof code === 'string' ? code : '';
+}
+
 export function describeError(error: Error): string {
   const code = (error as { code?: string }).code;
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;

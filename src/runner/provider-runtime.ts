@@ -102,8 +102,10 @@ async function startProvider(plan: ResolvedPlan, index: number, sources: Templat
     await closeMock?.();
     throw new RunConfigError(`${urlField}: only http and https URLs are supported`);
   }
+  // A cap the scenario set is the Pool's too, so no more connections ever open. A cap that
+  // follows the plan (and the live multiplier) is kept by the connection gate alone.
   const pool = new Pool(url.origin, {
-    connections: Math.max(1, p.maxConnections),
+    connections: p.maxConnectionsFromPlan ? null : Math.max(1, p.maxConnections),
     pipelining: 1,
     keepAliveTimeout: 30_000,
     headersTimeout: totalTimeoutMs + 5_000,

@@ -12,6 +12,8 @@ import type { PlanMixEntry } from '../core/plan';
 import { performance } from 'node:perf_hooks';
 import type { ArrivalTarget, ClosedUser } from './arrivals';
 import { Attempt, type AttemptHooks } from './attempt';
+import { ClientErrorLog } from './client-limits';
+import { ConnectionGate, GATE_WAITING, type Gated } from './connection-gate';
 import type { PromptMaker } from './prompt-source';
 import type { ProviderRuntime } from './provider-runtime';
 import type { PathRequest, RequestPath } from './request-path';
@@ -95,6 +97,10 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
   private nextDeadline = Infinity;
   private sweepTimer: NodeJS.Timeout | null = null;
   private readonly loggedKinds = new Set<string>();
+  /** One connection gate per provider (by plan index): its maxConnections, kept by Stampede. */
+  private gates: ConnectionGate[] = [];
+  /** Every network outcome by code and phase, and the attempts that timed out waiting in a gate. */
+  readonly clientErrors = new ClientErrorLog();
 
   constructor(
     private readonly run: RunControl,
@@ -104,9 +110,12 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
   ) {}
 
   /** Setup is done: what requests are made of and where they go. */
-  ready(mixes: MixRuntime[], path: RequestPath): void {
+  ready(mixes: MixRuntime[], path: RequestPath, providers: readonly ProviderRuntime[]): void {
     this.mixes = mixes;
     this.path = path;
+    const plan = this.run.plan;
+    const guard = (fn: () => void) => this.run.guarded(fn);
+    this.gates = providers.map((p) => new ConnectionGate(Math.max(1, plan.providers[p.index]?.maxConnections ?? 1), this.admitted, guard));
     let acc = 0;
     this.cumulativeShares = mixes.map((m) => (acc += m.entry.share));
   }
@@ -196,8 +205,39 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
     this.queued++;
     this.local.attemptSent(req.stageIndex);
     if (this.extra !== null) this.extra.attemptSent(req.stageIndex);
-    a.start();
+    const now = performance.now();
+    a.totalDeadline = now + timeouts.totalMs;
+    this.gates[req.provider.index].enter(a, now);
+    if (a.gateState === GATE_WAITING) this.clientErrors.waited(req.provider.index, this.run.now());
     this.noteDeadlines(a);
+  }
+
+  /** An attempt leaves its provider's connection gate for undici, after `waitedMs` there. */
+  private readonly admitted = (g: Gated, waitedMs: number): void => {
+    const req = (g as Attempt).owner as Request;
+    this.local.clientWait(req.stageIndex, waitedMs);
+    if (this.extra !== null) this.extra.clientWait(req.stageIndex, waitedMs);
+  };
+
+  /** Requests waiting in Stampede for a connection, the most at once since the last call. */
+  takeClientWaiting(): number {
+    let n = 0;
+    for (const g of this.gates) n += g.takePeak();
+    return n;
+  }
+
+  /** A cap that follows the plan follows the live load multiplier too (never below the plan). */
+  followMultiplier(m: number): void {
+    const plan = this.run.plan;
+    this.gates.forEach((g, i) => {
+      const p = plan.providers[i];
+      if (p?.maxConnectionsFromPlan) g.raiseCap(Math.ceil(p.maxConnections * Math.max(1, m)));
+    });
+  }
+
+  /** The connection caps in force, by provider index. */
+  get connectionCaps(): number[] {
+    return this.gates.map((g) => g.cap);
   }
 
   // ---- the attempt's hooks (AttemptHooks) -------------------------------------------------
@@ -232,8 +272,13 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
     if (req.ttftRecorded) return;
     req.ttftRecorded = true;
     const ttft = a.firstTokenAt - (req.firstSendAt || a.sendAt);
+    const ttftIntended = a.firstTokenAt - req.intendedAt;
     this.local.ttft(req.stageIndex, ttft);
-    if (this.extra !== null) this.extra.ttft(req.stageIndex, ttft);
+    this.local.ttftIntended(req.stageIndex, ttftIntended);
+    if (this.extra !== null) {
+      this.extra.ttft(req.stageIndex, ttft);
+      this.extra.ttftIntended(req.stageIndex, ttftIntended);
+    }
   }
 
   finished(a: Attempt): void {
@@ -242,8 +287,10 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
     const req = a.owner as Request;
     const run = this.run;
     const path = this.path!;
+    this.gates[a.providerIndex].leave(a);
     // An answer that fails its entry's expect is `unacceptable` before anything counts it.
     path.judgeAnswer(a, req, req.provider, this.local.spansOf(req.stageIndex));
+    if (a.outcome === 'network') this.clientErrors.network(a.errorCode, a.sendAt === 0 ? 'connect' : a.hasHeaders ? 'mid-stream' : 'headers', run.now(), a.detail);
     if (a.outcome !== 'ok') this.logFirst(a);
     this.local.attemptEnded(req.stageIndex, a.providerIndex, a.outcome);
     if (this.extra !== null) this.extra.attemptEnded(req.stageIndex, a.providerIndex, a.outcome);
@@ -412,6 +459,14 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
 
   // ---- deadlines -------------------------------------------------------------------------
 
+  /** The total timeout ran out while the attempt still waited in Stampede for a connection: it
+   * never reached the server, and the finding says so. */
+  private timedOutWaiting(a: Attempt): void {
+    const cap = this.gates[a.providerIndex].cap;
+    this.clientErrors.queueTimeout(a.providerIndex);
+    a.abort('timeout', `waited ${this.run.plan.resilience.timeouts.totalMs} ms (resilience.timeouts.total) in Stampede for one of providers[${a.providerIndex}].maxConnections = ${cap} connections and was never sent: a limit of the load tester, not of the server`);
+  }
+
   /** Deadlines are set at dispatch and moved at send (TTFT, cancellation, total from send). */
   private noteDeadlines(a: Attempt): void {
     const d = a.nextDeadline();
@@ -430,6 +485,7 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
     this.active.forEachRemovable((a) => {
       if (now >= a.cancelAt) a.abort('canceled', 'canceled by the scenario (workload.cancellations)');
       else if (a.firstTokenAt === 0 && now >= a.ttftDeadline) a.abort('timeout', `no first token within ${timeouts.ttftMs} ms (resilience.timeouts.ttft)`);
+      else if (now >= a.totalDeadline && a.gateState === GATE_WAITING) this.timedOutWaiting(a);
       else if (now >= a.totalDeadline) a.abort('timeout', `not finished within ${timeouts.totalMs} ms (resilience.timeouts.total)`);
       else next = Math.min(next, a.nextDeadline());
     });

@@ -7,8 +7,10 @@ import type { PlanLoad, ResolvedPlan } from '../core/plan';
 import { estimateTokens } from '../core/token-estimate';
 import type { LogEntry, StageInfo } from '../protocol/run-events';
 import { runWarmup } from './cache-warmup';
+import { readClientCapacity, type ClientCapacity } from './client-capacity';
 import { MonitorSet, latestMonitorValue } from './monitors';
 import { resolveTemplate, type TemplateSources } from './plan-templates';
+import { connectionPreflight } from './preflight';
 import { MetricsScraper } from './prometheus-scrape';
 import { PromptMaker, RunConfigError, buildFillerText } from './prompt-source';
 import { startProviders, type ProviderRuntime } from './provider-runtime';
@@ -26,6 +28,10 @@ export class RunResources {
   /** The first embedded mock's /metrics (queue depth, KV cache), read once per tick. */
   scraper: MetricsScraper | null = null;
   monitorSet: MonitorSet | null = null;
+  /** What this process could open when the run was set up (file descriptors, ports). */
+  capacity: ClientCapacity | null = null;
+  /** The preflight's warnings, logged once the run has started. */
+  preflightWarnings: string[] = [];
   /** Issue 12: the gateway's upstreams this run owns (fault proxies), null without a gateway section. */
   upstreams: UpstreamSet | null = null;
 
@@ -79,6 +85,7 @@ export async function setUpRun(res: RunResources, ctx: SetupContext): Promise<vo
       }
     : undefined;
   const sources: TemplateSources = { env, resolveSecret };
+  res.capacity = readClientCapacity();
   // The gateway's upstream proxies listen first: a provider's gateway config names their URLs.
   res.upstreams = await startUpstreams(plan, sources);
   if (res.upstreams) sources.upstreams = res.upstreams.urls;
@@ -93,6 +100,9 @@ export async function setUpRun(res: RunResources, ctx: SetupContext): Promise<vo
   }
   res.providers = await startProviders(plan, sources, plan.resilience.timeouts.totalMs);
   if (!ctx.stillStarting()) return;
+  const preflight = connectionPreflight(plan, res.providers.map((p) => ({ index: p.index, origin: p.origin, embedded: p.mock !== null })), res.capacity);
+  if (preflight.refusal) throw new RunConfigError(preflight.refusal);
+  res.preflightWarnings = preflight.warnings;
   const byId = new Map(res.providers.map((p) => [p.id, p]));
   res.mixes = plan.workload.mix.map((entry, i) => {
     const provider = byId.get(entry.provider) ?? res.providers[0];

@@ -24,6 +24,13 @@ export interface RunSink {
   /** A request's first content token, `ttftMs` after its first send (retries and their waits
    * included). Once per request, in the moment the token arrives. */
   ttft(stageIndex: number, ttftMs: number): void;
+  /** The same first token, `ttftMs` after the request's intended send (the closed user's send,
+   * the open model's arrival): time waiting inside Stampede included. Optional: a sink that
+   * leaves it out is not sent it. */
+  ttftIntended?(stageIndex: number, ttftMs: number): void;
+  /** An attempt left Stampede's connection queue for undici after `waitedMs` (0: a connection
+   * was free at once). Optional, as ttftIntended. */
+  clientWait?(stageIndex: number, waitedMs: number): void;
   /** A gap between two content tokens of one attempt. */
   itl(gapMs: number): void;
   /** Output tokens reached the client now: 1 for each streamed content token (every attempt's
@@ -99,6 +106,22 @@ export class SinkFanOut implements RunSink {
   ttft(stageIndex: number, ttftMs: number): void {
     try {
       for (const s of this.sinks) s.ttft(stageIndex, ttftMs);
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
+  ttftIntended(stageIndex: number, ttftMs: number): void {
+    try {
+      for (const s of this.sinks) s.ttftIntended?.(stageIndex, ttftMs);
+    } catch (error) {
+      this.failed(error);
+    }
+  }
+
+  clientWait(stageIndex: number, waitedMs: number): void {
+    try {
+      for (const s of this.sinks) s.clientWait?.(stageIndex, waitedMs);
     } catch (error) {
       this.failed(error);
     }

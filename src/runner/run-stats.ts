@@ -12,7 +12,10 @@ export const LAT_E2E = 2;
 export const LAT_E2E_INTENDED = 3;
 export const LAT_SCHEDULE_LAG = 4;
 export const LAT_TPOT = 5;
-export const LATENCY_NAMES = ['ttft', 'itl', 'e2e', 'e2eIntended', 'scheduleLag', 'tpot'] as const;
+export const LAT_TTFT_INTENDED = 6;
+export const LAT_CLIENT_WAIT = 7;
+export const LATENCY_NAMES = ['ttft', 'itl', 'e2e', 'e2eIntended', 'scheduleLag', 'tpot', 'ttftIntended', 'clientWait'] as const;
+const ALL_LATENCIES = LATENCY_NAMES.map((_, i) => i);
 
 export const OUTCOME_INDEX: Record<Outcome, number> = Object.fromEntries(OUTCOMES.map((o, i) => [o, i])) as Record<Outcome, number>;
 const ERROR_MASK = OUTCOMES.map((o) => o !== 'ok' && o !== 'unacceptable' && o !== 'canceled' && o !== 'aborted');
@@ -40,7 +43,7 @@ export class RunStats {
   readonly latency: Array<Histogram | null>;
 
   /** `which` lists the latency histograms this span keeps (a stage needs only ttft and e2e). */
-  constructor(which: readonly number[] = [0, 1, 2, 3, 4, 5]) {
+  constructor(which: readonly number[] = ALL_LATENCIES) {
     this.latency = LATENCY_NAMES.map((_, i) => (which.includes(i) ? newHistogram() : null));
   }
 

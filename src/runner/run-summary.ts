@@ -6,7 +6,7 @@ import type { RunSummary, StageInfo, StageSummary, ThresholdState } from '../pro
 import { percentilesOf } from './latency-histogram';
 import { METRIC_KEYS, metricValues } from './metric-snapshot';
 import type { RequestPath } from './request-path';
-import { LAT_E2E, LAT_E2E_INTENDED, LAT_ITL, LAT_SCHEDULE_LAG, LAT_TPOT, LAT_TTFT, OUTCOME_INDEX, RunStats } from './run-stats';
+import { LAT_CLIENT_WAIT, LAT_E2E, LAT_E2E_INTENDED, LAT_ITL, LAT_SCHEDULE_LAG, LAT_TPOT, LAT_TTFT, LAT_TTFT_INTENDED, OUTCOME_INDEX, RunStats } from './run-stats';
 import type { StatsSink } from './stats-sink';
 import { buildVerdict, judge } from './verdict';
 
@@ -72,6 +72,8 @@ export function buildSummary(i: SummaryInputs): RunSummary {
     e2e: percentilesOf(all.latency[LAT_E2E]!),
     e2eIntended: percentilesOf(all.latency[LAT_E2E_INTENDED]!),
     scheduleLag: percentilesOf(all.latency[LAT_SCHEDULE_LAG]!),
+    ttftIntended: percentilesOf(all.latency[LAT_TTFT_INTENDED]!),
+    clientWait: percentilesOf(all.latency[LAT_CLIENT_WAIT]!),
     tpot: percentilesOf(all.latency[LAT_TPOT]!),
     tokens: { input: all.inputTokens, cachedInput: all.cachedTokens, output: all.outputTokens, perSecond: all.outputTokens / seconds, method },
     cost: { total: all.cost, perRequest: judged > 0 ? all.cost / judged : null },

@@ -10,7 +10,7 @@ import { percentilesOf } from './latency-histogram';
 import { latencyIndexOfMetric, metricValues } from './metric-snapshot';
 import type { RunControl } from './run-control';
 import type { RunResources } from './run-setup';
-import { LAT_E2E, LAT_E2E_INTENDED, LAT_ITL, LAT_SCHEDULE_LAG, LAT_TTFT, RunStats } from './run-stats';
+import { LAT_CLIENT_WAIT, LAT_E2E, LAT_E2E_INTENDED, LAT_ITL, LAT_SCHEDULE_LAG, LAT_TTFT, LAT_TTFT_INTENDED, RunStats } from './run-stats';
 import type { StatsSink } from './stats-sink';
 import { isCumulativeMetric, judge, newThresholdStates } from './verdict';
 
@@ -23,6 +23,9 @@ export interface WindowSources {
   inFlight(): number;
   /** The runner's own backlog: attempts waiting for a connection, an arrival overdue. */
   backlog(nowMs: number): number;
+  /** Requests waiting in Stampede for a connection (maxConnections), the most at once since the
+   * last call. */
+  clientWaiting(): number;
   emit(event: RunEvent): void;
   /** breakingPoint mode: a threshold broke, so the search is over. */
   breakingPointFound(message: string): void;
@@ -153,6 +156,9 @@ export class RunWindows {
       e2e: percentilesOf(w.latency[LAT_E2E]!),
       e2eIntended: percentilesOf(w.latency[LAT_E2E_INTENDED]!),
       scheduleLag: percentilesOf(w.latency[LAT_SCHEDULE_LAG]!),
+      ttftIntended: percentilesOf(w.latency[LAT_TTFT_INTENDED]!),
+      clientWait: percentilesOf(w.latency[LAT_CLIENT_WAIT]!),
+      clientWaiting: this.sources.clientWaiting(),
       tokensPerSecond: Math.max(0, w.arrivedTokens) / seconds,
       inputTokens: w.inputTokens,
       outputTokens: w.outputTokens,

@@ -8,7 +8,7 @@
 import type { Outcome } from '../protocol/run-events';
 import { recordMs } from './latency-histogram';
 import type { RunSink } from './run-sink';
-import { LAT_E2E, LAT_E2E_INTENDED, LAT_ITL, LAT_SCHEDULE_LAG, LAT_TPOT, LAT_TTFT, OUTCOME_INDEX, RunStats } from './run-stats';
+import { LAT_CLIENT_WAIT, LAT_E2E, LAT_E2E_INTENDED, LAT_ITL, LAT_SCHEDULE_LAG, LAT_TPOT, LAT_TTFT, LAT_TTFT_INTENDED, OUTCOME_INDEX, RunStats } from './run-stats';
 
 function addTokens(s: RunStats, input: number, cached: number, output: number, cost: number, usage: boolean, cacheKnown: boolean): void {
   s.outputTokens += output;
@@ -57,6 +57,14 @@ export class StatsSink implements RunSink {
   ttft(stageIndex: number, ttftMs: number): void {
     recordMs(this.window.latency[LAT_TTFT]!, ttftMs);
     recordMs(this.stages[stageIndex].latency[LAT_TTFT]!, ttftMs);
+  }
+
+  ttftIntended(_stageIndex: number, ttftMs: number): void {
+    recordMs(this.window.latency[LAT_TTFT_INTENDED]!, ttftMs);
+  }
+
+  clientWait(_stageIndex: number, waitedMs: number): void {
+    recordMs(this.window.latency[LAT_CLIENT_WAIT]!, waitedMs);
   }
 
   itl(gapMs: number): void {

@@ -4,15 +4,22 @@
 import { analyzeRun, derivedMetrics } from '../core/analysis';
 import type { ResolvedPlan } from '../core/plan';
 import { thresholdHolds } from '../core/threshold-expression';
-import type { RunSummary, TickPoint } from '../protocol/run-events';
+import type { ClientLimitFinding, NetworkErrorSummary, RunSummary, TickPoint, Verdict } from '../protocol/run-events';
 import { breakingPointHeadline, breakingPointResult } from './breaking-point';
 import { buildVerdict } from './verdict';
 import { formatMs } from '../core/format';
 import { faultWindowsOf, longestOf, withUserView } from '../core/gateway-analysis';
 
-export function withAnalysis(summary: RunSummary, plan: ResolvedPlan, ticks: readonly TickPoint[]): RunSummary {
+/** What the runner found about its own side: network errors by code and phase, client limits. */
+export interface ClientFindings {
+  networkErrors: NetworkErrorSummary[];
+  limits: ClientLimitFinding[];
+}
+
+export function withAnalysis(summary: RunSummary, plan: ResolvedPlan, ticks: readonly TickPoint[], client?: ClientFindings): RunSummary {
   summary = withGatewayView(summary, ticks);
-  const input = { ticks, stages: summary.stages, thresholds: summary.thresholds, loadModel: plan.load.model, failoverEvents: summary.failover?.events ?? null, gateway: summary.gateway ?? null, faultWindows: faultWindowsOf(plan) };
+  const clientLimits = client?.limits ?? [];
+  const input = { ticks, stages: summary.stages, thresholds: summary.thresholds, loadModel: plan.load.model, failoverEvents: summary.failover?.events ?? null, gateway: summary.gateway ?? null, faultWindows: faultWindowsOf(plan), clientLimits };
   const metrics = { ...summary.metrics };
   const filled = new Set<string>();
   // The request path may compute some of these itself (e.g. from per-task agent steps); keep its values.
@@ -50,8 +57,29 @@ export function withAnalysis(summary: RunSummary, plan: ResolvedPlan, ticks: rea
   if (breakingPoint) verdict = { ...verdict, headline: verdict.headline.replace(/^(\w+) — /, (_, word: string) => `${word} — ${breakingPointHeadline(breakingPoint)}; `) };
   const gatewayNote = gatewayHeadline(summary);
   if (gatewayNote !== '') verdict = { ...verdict, headline: `${verdict.headline}; ${gatewayNote}` };
+  if (summary.endReason === 'completed' || summary.endReason === 'stopped') verdict = withClientLimits(verdict, clientLimits);
+  const clientFields = client ? { ...(client.networkErrors.length ? { networkErrors: client.networkErrors } : {}), ...(clientLimits.length ? { clientLimits } : {}) } : {};
   // The analysis leads the summary object, so it heads the results file's summary too.
-  return { analysis, ...(breakingPoint ? { breakingPoint } : {}), ...summary, metrics, thresholds, verdict };
+  return { analysis, ...(breakingPoint ? { breakingPoint } : {}), ...summary, ...clientFields, metrics, thresholds, verdict };
+}
+
+/**
+ * A limit of the load tester that held for a material part of the run means the system under
+ * test never saw the planned load: the run cannot pass, and a failure it caused (requests
+ * failed or timed out inside Stampede) is not the target's. Such a run is INCONCLUSIVE; a
+ * threshold that failed while a cap only held requests back keeps its FAIL, with the cap named.
+ */
+export function withClientLimits(verdict: Verdict, limits: readonly ClientLimitFinding[]): Verdict {
+  const material = limits.filter((f) => f.material);
+  if (material.length === 0) return verdict;
+  const first = material[0];
+  const failedRequests = material.some((f) => f.failed > 0);
+  const more = material.length > 1 ? ` (+${material.length - 1} more limit${material.length > 2 ? 's' : ''} of the load tester)` : '';
+  if (verdict.pass || failedRequests) {
+    const failed = verdict.pass ? '' : `; the verdict would have been: ${verdict.headline}`;
+    return { ...verdict, pass: false, inconclusive: true, headline: `INCONCLUSIVE — ${first.message}${more}: a limit of the load tester, not of the system under test — ${first.hint}${failed}` };
+  }
+  return { ...verdict, headline: `${verdict.headline}; meanwhile ${first.message}${more}` };
 }
 
 /** Issue 12: each fault window's user view (errors while switching, failover as the user saw

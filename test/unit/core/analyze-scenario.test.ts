@@ -22,7 +22,7 @@ test('a minimal scenario is fully defaulted', () => {
   assert.equal(plan.sourcePath, 'minimal.stampede.yaml');
   assert.equal(plan.seed, 1);
   assert.deepEqual(plan.providers, [
-    { id: 'mock', type: 'mock', profile: 'small-gpu', model: 'mock-llama-3-8b', headers: {}, pricing: { input: 0.15, cachedInput: 0.075, output: 0.6 }, maxConnections: 256, overrides: {} },
+    { id: 'mock', type: 'mock', profile: 'small-gpu', model: 'mock-llama-3-8b', headers: {}, pricing: { input: 0.15, cachedInput: 0.075, output: 0.6 }, maxConnections: 1000, maxConnectionsFromPlan: true, overrides: {} },
   ]);
   assert.deepEqual(plan.workload.mix, [
     { name: 'chat', weight: 1, share: 1, promptTokens: { kind: 'lognormal', median: 400, p95: 1500 }, maxTokens: 256, stream: true, provider: 'mock' },

@@ -154,21 +154,40 @@ test('closed users follow the level, send again after their think time, and stop
   assert.equal(target.launched.length, 4);
 });
 
-test('a closed user without think time sends again in a microtask after an answer, on the next turn after a failure without one', async () => {
-  const plan = makePlan({ model: 'closed', segments: [{ from: 1, ms: 10_000 }] });
+test('closed users without think time answered in one turn send again together, in one Immediate scheduled after the turn (after undici releases their connections); after a failure without an answer, on a later turn', async () => {
+  const plan = makePlan({ model: 'closed', segments: [{ from: 2, ms: 10_000 }] });
   const run = fakeRun(plan);
   const target = recorder();
   const users = new ClosedUsers(run, new SeededRandom(1), target);
-  users.control();
-  await settle();
-  const user = target.launched[0].user!;
-  user.owner.done(user, true);
-  await Promise.resolve();
-  assert.equal(target.launched.length, 2);
-  user.owner.done(user, false);
-  await Promise.resolve();
-  assert.equal(target.launched.length, 2);
-  await settle();
-  assert.equal(target.launched.length, 3);
-  users.stop();
+  try {
+    users.control();
+    await settle();
+    assert.equal(target.launched.length, 2);
+    const [a, b] = target.launched.map((l) => l.user!);
+    // undici releases a keep-alive connection in a setImmediate queued as the answer's callbacks
+    // return: the users' next requests must come after it, not in a microtask before it.
+    let undiciReleased = false;
+    const releasedAtLaunch: boolean[] = [];
+    const launch = target.launch;
+    target.launch = (...args) => {
+      releasedAtLaunch.push(undiciReleased);
+      launch(...args);
+    };
+    a.owner.done(a, true);
+    b.owner.done(b, true);
+    setImmediate(() => (undiciReleased = true));
+    await Promise.resolve();
+    assert.equal(target.launched.length, 2, 'not sent from a microtask');
+    await new Promise<void>((r) => setImmediate(() => setImmediate(r)));
+    assert.ok(undiciReleased);
+    assert.equal(target.launched.length, 4, 'both sent in the next Immediate');
+    assert.deepEqual(releasedAtLaunch, [true, true], 'sent after the Immediate queued as the answers came');
+    a.owner.done(a, false);
+    await Promise.resolve();
+    assert.equal(target.launched.length, 4);
+    await settle();
+    assert.equal(target.launched.length, 5);
+  } finally {
+    users.stop();
+  }
 });

@@ -51,7 +51,7 @@ async function flowAgainst(script: Script, options: Omit<PlanOptions, 'baseUrl'>
   await setUpRun(res, { plan, options: { plan, onEvent: () => undefined }, stillStarting: () => true, now: run.now, log: run.log });
   const root = new SeededRandom(1);
   const flow = new RequestFlow(run, stats, sink, { mix: root.fork(1), prompt: root.fork(2), cancel: root.fork(3), retry: root.fork(4), tools: root.fork(5) });
-  flow.ready(res.mixes, res.path!);
+  flow.ready(res.mixes, res.path!, res.providers);
   flow.startDeadlines();
   const kinds = (kind: string) => seen.filter((e) => e.kind === kind);
   const idle = async () => {

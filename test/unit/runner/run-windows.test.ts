@@ -59,6 +59,7 @@ function windowsFor(plan: ReturnType<typeof makePlan>) {
     resources: new RunResources(),
     inFlight: () => 7,
     backlog: () => 2,
+    clientWaiting: () => 0,
     emit: (e) => void events.push(e),
     breakingPointFound: (m) => void found.push(m),
   });

@@ -7,6 +7,9 @@ export interface ScriptedServer {
   port: number;
   requests: number;
   closes: number;
+  /** Connections accepted in all, and the most open at once. */
+  connections: number;
+  peakConnections: number;
   close(): Promise<void>;
 }
 
@@ -15,7 +18,7 @@ export type Script = (req: IncomingMessage, res: ServerResponse, body: string, n
 export async function startScriptedServer(script: Script): Promise<ScriptedServer> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
-  const state = { requests: 0, closes: 0 };
+  const state = { requests: 0, closes: 0, connections: 0, peakConnections: 0 };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -29,6 +32,8 @@ export async function startScriptedServer(script: Script): Promise<ScriptedServe
   });
   server.on('connection', (s) => {
     sockets.add(s);
+    state.connections++;
+    state.peakConnections = Math.max(state.peakConnections, sockets.size);
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -42,6 +47,12 @@ export async function startScriptedServer(script: Script): Promise<ScriptedServe
     },
     get closes() {
       return state.closes;
+    },
+    get connections() {
+      return state.connections;
+    },
+    get peakConnections() {
+      return state.peakConnections;
     },
     async close() {
       for (const t of timers) clearTimeout(t);
