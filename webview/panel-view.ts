@@ -274,7 +274,7 @@ export class PanelView {
       const li = el('li');
       li.append(
         this.momentLink(formatSeconds(e.t), e.t, e.metric),
-        el('span', 'timeline-text', ` ${e.source} broke in ${e.stage}: ${formatMetricValue(e.metric, e.value)} at ${formatNumber(e.achievedRate)}/s achieved (target ${formatNumber(e.targetLevel)})`),
+        el('span', 'timeline-text', ` ${e.source} broke in ${e.stage}${e.trace ? ` (trace ${formatSeconds(e.trace.offsetS)}, recorded ${formatNumber(e.trace.recordedRate)}/s)` : ''}: ${formatMetricValue(e.metric, e.value)} at ${formatNumber(e.achievedRate)}/s achieved (target ${formatNumber(e.targetLevel)})`),
       );
       return li;
     });

@@ -1,7 +1,7 @@
 // The live thresholds list: each threshold's pass/fail, latest value and the second it first
 // broke, from the ticks as they come; and at the end the "what broke first" timeline.
 import type { RunStartInfo } from '../src/protocol/panel-messages';
-import type { RunSummary, ThresholdState, TickPoint } from '../src/protocol/run-events';
+import type { RunSummary, ThresholdState, TickPoint, TracePosition } from '../src/protocol/run-events';
 
 export interface ThresholdRow {
   id: string;
@@ -30,6 +30,8 @@ export interface TimelineEntry {
   targetLevel: number;
   achievedRate: number;
   value: number;
+  /** Replay: where in the trace it broke, and the rate the trace recorded there. */
+  trace?: TracePosition;
 }
 
 export class ThresholdBoard {
@@ -94,7 +96,7 @@ export function breachTimeline(summary: RunSummary): TimelineEntry[] {
   for (const th of summary.thresholds) {
     const b = th.firstBreach;
     if (!b) continue;
-    entries.push({
+    const entry: TimelineEntry = {
       id: th.id,
       source: th.source,
       metric: th.metric,
@@ -103,7 +105,9 @@ export function breachTimeline(summary: RunSummary): TimelineEntry[] {
       targetLevel: b.targetLevel,
       achievedRate: b.achievedRate,
       value: b.value,
-    });
+    };
+    if (b.trace) entry.trace = b.trace;
+    entries.push(entry);
   }
   return entries.sort((a, b) => a.t - b.t || a.id.localeCompare(b.id));
 }

@@ -4,6 +4,7 @@ import { runMockCommand } from './mock-command';
 import { runReportCommand } from './report-command';
 import { runProxyCommand } from './proxy-command';
 import { guardTerminalOutput } from './terminal-style';
+import { runFitCommand } from './fit-command';
 import { runExportCommand } from './export-command';
 
 const USAGE = `stampede — load tests for AI features
@@ -15,6 +16,7 @@ Usage:
   stampede report --from-artillery REPORT.json [--script artillery.yml] [--report out.html] [--md out.md] [--junit out.xml]
   stampede export artillery FILE --workers N --out DIR [--set path=value]...
   stampede validate FILE... [--json]
+  stampede fit TRACE --out FILE [--format F] [--columns K=FIELD,...] [--time-unit U] [--force]
   stampede mock [--port N] [--host H] [--profile P] [--seed N]
   stampede proxy --upstream URL [--faults FILE] [--port N] [--host H] [--start-delay D] [--seed N]
   stampede help
@@ -35,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
       return runProxyCommand(rest);
     case 'report':
       return runReportCommand(rest);
+    case 'fit':
+      return runFitCommand(rest);
     case 'export':
       return runExportCommand(rest);
     case undefined:

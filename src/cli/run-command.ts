@@ -7,6 +7,8 @@ import type { ResolvedPlan } from '../core/plan';
 import { applyOverridesToText, formatOverridePath, parseSetArgument, type SetOverride } from '../core/scenario-overrides';
 import type { RunEvent, RunSummary } from '../protocol/run-events';
 import { startRun } from '../runner/engine';
+import { estimatePlan } from '../runner/plan-estimate';
+import { RunConfigError } from '../runner/prompt-source';
 import type { RunHandle } from '../runner/run-options';
 import { renderHtmlReport } from '../report/html-report';
 import { renderJunitReport } from '../report/junit-report';
@@ -124,7 +126,13 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   if ('code' in analyzed) return analyzed.code;
   const plan = analyzed.plan;
   if (args.dryRun) {
-    for (const line of formatDryRun(plan)) process.stdout.write(line + '\n');
+    try {
+      const shaped = await estimatePlan(plan, dirname(resolve(args.file)));
+      for (const line of formatDryRun(shaped.plan, shaped.estimate)) process.stdout.write(line + '\n');
+    } catch (error) {
+      if (error instanceof RunConfigError) return fail(error.message);
+      throw error;
+    }
     return 0;
   }
 
@@ -177,7 +185,11 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSigterm);
   process.on('exit', restoreCursor);
 
+  // The load shape's length, from the plan — or for a replay from the start event, once the
+  // engine has read its trace.
+  let shapeMs: number | null = plan.load.replay ? null : plan.load.durationMs;
   const onEvent = (raw: RunEvent) => {
+    if (raw.type === 'start' && shapeMs === null) shapeMs = raw.durationMs;
     // Scrubbed once, before anything is rendered from it: no output format can then show a
     // secret that a server echoed into a message.
     const event = scrubDeep(raw, scrub);
@@ -201,7 +213,7 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     });
     handle = started;
     if (stoppedBy) started.stop('stopped', `stopped by ${stoppedBy}`);
-    const ended = await waitForSummary(started, plan, () => stoppedBy !== null);
+    const ended = await waitForSummary(started, plan, () => stoppedBy !== null, () => shapeMs);
     summary = ended && scrubDeep(ended, scrub);
   } finally {
     process.off('SIGINT', onSigint);
@@ -252,16 +264,24 @@ export async function runRunCommand(argv: string[]): Promise<number> {
 }
 
 /** Waits for the engine's summary. Never hangs: after a stop (or once the run is well past its
- * planned end) the engine gets STOP_GRACE_MS to finish, then the CLI moves on without it. */
-function waitForSummary(handle: RunHandle, plan: ResolvedPlan, stopping: () => boolean): Promise<RunSummary | null> {
+ * planned end) the engine gets STOP_GRACE_MS to finish, then the CLI moves on without it.
+ * `shapeMs`: the load shape's length, null until known (a replay's, once its trace is read; the
+ * planned end counts from then). */
+function waitForSummary(handle: RunHandle, plan: ResolvedPlan, stopping: () => boolean, shapeMs: () => number | null): Promise<RunSummary | null> {
   return new Promise((resolvePromise) => {
     // A cache A/B runs the load twice; a warm-up runs before it.
     const cx = plan.cacheExperiment;
-    const plannedMs = plan.load.durationMs * (cx?.ab ? 2 : 1) + (cx?.warmup?.durationMs ?? 0);
-    const overdueAt = Date.now() + plannedMs + plan.resilience.timeouts.totalMs * (cx?.ab ? 2 : 1) + 30_000;
+    const runs = cx?.ab ? 2 : 1;
+    let overdueAt = Infinity;
+    const planEnd = () => {
+      const shape = shapeMs();
+      if (shape !== null && overdueAt === Infinity) overdueAt = Date.now() + shape * runs + (cx?.warmup?.durationMs ?? 0) + plan.resilience.timeouts.totalMs * runs + 30_000;
+    };
+    planEnd();
     let stopSeenAt: number | null = null;
     const timer = setInterval(() => {
       const now = Date.now();
+      planEnd();
       if (stopSeenAt === null && (stopping() || now > overdueAt)) {
         stopSeenAt = now;
         if (!stopping()) handle.stop('stopped', 'the run went past its planned end');

@@ -11,6 +11,9 @@ import type { AnalysisEvent, AnalysisKind, ClientLimitFinding, FailoverEvent, Fa
 export const QUEUE_GROWING_SECONDS = 3;
 export const TTFT_FACTOR = 2;
 export const CACHE_FALL_FACTOR = 0.8;
+/** A cache that hit less than this at the baseline carried nothing: fresh prompts hit by chance
+ * now and then, and 0.3% falling to 0% is noise, not a sign. */
+export const CACHE_FALL_MIN_BASELINE = 0.05;
 export const COST_FACTOR = 1.2;
 export const AGENT_STEPS_MARGIN = 1;
 export const RECOVERY_FACTOR = 1.2;
@@ -176,7 +179,7 @@ export function analyzeRun(input: AnalysisInput): RunAnalysis {
     if (baseline.ttftP95 !== null && baseline.ttftP95 > 0 && p.ttft.p95 !== null && p.ttft.p95 > TTFT_FACTOR * baseline.ttftP95) {
       add('ttft-doubled', p, `TTFT p95 ${fmtMs(p.ttft.p95)}, over ${TTFT_FACTOR}× the baseline ${fmtMs(baseline.ttftP95)}`, p.ttft.p95);
     }
-    if (baseline.cacheHitRate !== null && baseline.cacheHitRate > 0 && p.cacheHitRate !== null && p.cacheHitRate < CACHE_FALL_FACTOR * baseline.cacheHitRate) {
+    if (baseline.cacheHitRate !== null && baseline.cacheHitRate >= CACHE_FALL_MIN_BASELINE && p.cacheHitRate !== null && p.cacheHitRate < CACHE_FALL_FACTOR * baseline.cacheHitRate) {
       add('cache-falling', p, `cache hit rate ${fmtPct(p.cacheHitRate)}, below ${CACHE_FALL_FACTOR * 100}% of the baseline ${fmtPct(baseline.cacheHitRate)}`, p.cacheHitRate);
     }
     const costSign = costRise.get(p.stageIndex);

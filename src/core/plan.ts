@@ -17,6 +17,7 @@ import type {
   PlanExtract,
   PlanMonitor,
 } from './plan-failure-modes';
+import type { TimeUnit, TraceColumns, TraceFormat } from './trace-record';
 import type { PlanAnswerCheck, PlanGateway } from './plan-gateway';
 
 /** A string that may hold `${env:NAME}` or `${secret:NAME}` references, resolved at run time. */
@@ -93,7 +94,10 @@ export interface PlanMixEntry {
   promptTokens: TokenDistribution;
   prompt?: PlanPromptSource;
   system?: string;
+  /** max_tokens of each request (the median when drawn from `maxTokensDist`). */
   maxTokens: number;
+  /** Drawn per request when the scenario gives a distribution. */
+  maxTokensDist?: TokenDistribution;
   stream: boolean;
   /** Provider id this entry is sent to first; defaults to the first provider. */
   provider: string;
@@ -130,8 +134,26 @@ export interface PlanSegment {
   periodMs?: number;
 }
 
+/** `load.model: replay`: the trace is read by the runner, which fills in the segments (the
+ * trace's own rate, the target line) and the duration once it has read it. */
+export interface PlanReplay {
+  /** Path as written, relative to the scenario file. */
+  file: string;
+  /** Undefined: guessed from the file name and first line. */
+  format?: TraceFormat;
+  columns: TraceColumns;
+  timeUnit: TimeUnit;
+  blockTokens: number;
+  keepPrompts: boolean;
+  /** Requests sent per recorded one: 3 for `rate: 3x`, 0.5 keeps every other one. */
+  rateFactor: number;
+  loops: number;
+}
+
 export interface PlanLoad {
+  /** A replay runs as an open model whose arrivals come from the trace. */
   model: 'open' | 'closed';
+  replay?: PlanReplay;
   /** Open model: how arrivals are spaced. */
   arrival: 'poisson' | 'uniform';
   timeScale: number;

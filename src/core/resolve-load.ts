@@ -8,6 +8,7 @@ import { segmentEndLevel } from './load-shape';
 import { asFields, asList, asNumber, asStringOrNumber, has } from './read-value';
 import { parseDuration, parseRange, parseRate, parseUsers } from './units';
 import { LIMITS, formatLimitDuration } from './limits';
+import { checkReplayOnlyFields, resolveReplayLoad } from './resolve-replay';
 
 type Level = { kind: 'absolute'; value: number } | { kind: 'multiple'; factor: number };
 
@@ -117,6 +118,8 @@ export function resolveLoad(raw: unknown, sink: ProblemSink): { load: PlanLoad; 
   const otherField = model === 'open' ? 'users' : 'rate';
   const timeScale = asNumber(load.timeScale) ?? 1;
   const scale = timeScale > 0 ? timeScale : 1;
+  if (load.model === 'replay') return { load: resolveReplayLoad(load, scale, asNumber(load.maxInFlight) ?? DEFAULT_MAX_IN_FLIGHT, sink) };
+  checkReplayOnlyFields(load, sink);
 
   let thinkTimeMinMs = 0;
   let thinkTimeMaxMs = 0;

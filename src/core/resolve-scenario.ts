@@ -154,12 +154,14 @@ function resolveProviders(raw: unknown, clock: RunClock, sink: ProblemSink, upst
   return providers;
 }
 
-function resolvePromptTokens(raw: unknown, path: Array<string | number>, sink: ProblemSink): TokenDistribution {
-  if (typeof raw === 'number') return Number.isInteger(raw) && raw >= 1 ? { kind: 'fixed', tokens: raw } : DEFAULT_PROMPT_TOKENS;
+/** promptTokens or maxTokens: a fixed count or one of the distribution pairs. */
+function resolveTokenDistribution(raw: unknown, path: Array<string | number>, sink: ProblemSink, fallback: TokenDistribution): TokenDistribution {
+  const field = String(path[path.length - 1]);
+  if (typeof raw === 'number') return Number.isInteger(raw) && raw >= 1 ? { kind: 'fixed', tokens: raw } : fallback;
   const fields = asFields(raw);
-  if (!fields) return DEFAULT_PROMPT_TOKENS;
+  if (!fields) return fallback;
   const known = ['median', 'p95', 'mean', 'stddev', 'min', 'max'];
-  if (Object.keys(fields).some((key) => !known.includes(key))) return DEFAULT_PROMPT_TOKENS; // unknown field, reported by the schema
+  if (Object.keys(fields).some((key) => !known.includes(key))) return fallback; // unknown field, reported by the schema
   const keys = Object.keys(fields).sort().join(',');
   const n = (key: string) => asNumber(fields[key]) ?? 0;
   switch (keys) {
@@ -172,9 +174,15 @@ function resolvePromptTokens(raw: unknown, path: Array<string | number>, sink: P
       if (n('max') < n('min')) sink.error('bad-distribution', `max (${n('max')}) is below min (${n('min')})`, [...path, 'max']);
       return { kind: 'uniform', min: n('min'), max: n('max') };
     default:
-      sink.error('bad-distribution', `promptTokens needs exactly one pair: { median, p95 }, { mean, stddev } or { min, max } — got { ${Object.keys(fields).join(', ')} }`, path, 'key');
-      return DEFAULT_PROMPT_TOKENS;
+      sink.error('bad-distribution', `${field} needs exactly one pair: { median, p95 }, { mean, stddev } or { min, max } — got { ${Object.keys(fields).join(', ')} }`, path, 'key');
+      return fallback;
   }
+}
+
+/** The one number a distribution stands for where one is needed (estimates, http bodies). */
+function typicalTokens(dist: TokenDistribution): number {
+  const v = dist.kind === 'fixed' ? dist.tokens : dist.kind === 'lognormal' ? dist.median : dist.kind === 'normal' ? dist.mean : (dist.min + dist.max) / 2;
+  return Math.max(1, Math.round(v));
 }
 
 function resolvePrompt(raw: unknown, path: Array<string | number>, sink: ProblemSink): PlanPromptSource | undefined {
@@ -232,11 +240,16 @@ function resolveWorkload(raw: unknown, providers: readonly PlanProvider[], provi
     const resolved: Omit<PlanMixEntry, 'share'> = {
       name,
       weight: asNumber(entry.weight) ?? 1,
-      promptTokens: has(entry, 'promptTokens') ? resolvePromptTokens(entry.promptTokens, [...path, 'promptTokens'], sink) : DEFAULT_PROMPT_TOKENS,
-      maxTokens: asNumber(entry.maxTokens) ?? DEFAULT_MAX_TOKENS,
+      promptTokens: has(entry, 'promptTokens') ? resolveTokenDistribution(entry.promptTokens, [...path, 'promptTokens'], sink, DEFAULT_PROMPT_TOKENS) : DEFAULT_PROMPT_TOKENS,
+      maxTokens: DEFAULT_MAX_TOKENS,
       stream: asBoolean(entry.stream) ?? stream,
       provider,
     };
+    if (has(entry, 'maxTokens')) {
+      const dist = resolveTokenDistribution(entry.maxTokens, [...path, 'maxTokens'], sink, { kind: 'fixed', tokens: DEFAULT_MAX_TOKENS });
+      resolved.maxTokens = typicalTokens(dist);
+      if (dist.kind !== 'fixed') resolved.maxTokensDist = dist;
+    }
     const prompt = has(entry, 'prompt') ? resolvePrompt(entry.prompt, [...path, 'prompt'], sink) : undefined;
     if (prompt) resolved.prompt = prompt;
     const system = asString(entry.system);

@@ -193,7 +193,8 @@ thresholds:
 Check a file with \`stampede validate FILE…\`: each problem prints as
 \`file:line:col: error|warning: message (field.path)\`, and the exit code is 2 when any file has an
 error. Every field is checked: a misspelled field is reported at its key with a suggestion
-(\`unknown field 'stges' — did you mean 'stages'?\`).
+(\`unknown field 'stges' — did you mean 'stages'?\`). A replay's trace is read as the run
+reads it: a missing or malformed trace is an error at \`load.trace.file\` naming the trace's line.
 `;
 
 const UNITS = `## Units

@@ -36,6 +36,7 @@ export function sharePlan(plan: ResolvedPlan, share: WorkerShare, seed: number):
 
 /** Why a plan cannot be split across workers, or null when it can. */
 export function unshareableReason(plan: ResolvedPlan): string | null {
+  if (plan.load.replay) return 'load.model: replay sends every recorded request of its trace from one process (each worker would replay all of it, and the trace file is not exported); fit the trace (stampede fit) and export the fitted scenario';
   if (plan.breakingPoint) return 'load.breakingPoint stops the run at the first breach, which each worker would judge on its own share';
   if (plan.cacheExperiment?.ab) return 'cacheExperiment.ab runs the load twice and compares the halves, which Artillery would merge into one set of metrics';
   return null;

@@ -1,9 +1,15 @@
 // The CodeLens line above each scenario: run it, run it against the mock (when it targets real
-// providers), and the dry-run estimate of requests and cost.
+// providers), and the dry-run estimate of requests and cost (a replay's from its trace).
 import * as vscode from 'vscode';
-import { formatEstimate, estimateRun } from '../core/run-estimate';
+import type { ResolvedPlan } from '../core/plan';
+import { formatEstimate } from '../core/run-estimate';
 import { targetsRealProviders } from './mock-plan';
-import type { ScenarioAnalyses } from './scenario-analysis';
+import { scenarioFolder, type ScenarioAnalyses } from './scenario-analysis';
+
+const ESTIMATE_TOOLTIP = 'Estimated from the load shape and prices, without sending anything: the open model counts expected arrivals; the closed model assumes ~50 tokens/s per request; cost assumes every request uses its full maxTokens and no cached input.';
+const REPLAY_TOOLTIP = "Estimated from the trace, without sending anything: each recorded request with its own prompt and output tokens at its route's prices, times load.rate and loops; cost assumes no cached input.";
+/** A trace's error in a lens title is cut here; the tooltip has all of it. */
+const MAX_TITLE = 90;
 
 export const CODE_LENS_SETTING = 'stampede.codeLens.enabled';
 
@@ -24,7 +30,7 @@ export class ScenarioCodeLenses implements vscode.CodeLensProvider, vscode.Dispo
     this.changed.fire();
   }
 
-  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
     if (!vscode.workspace.getConfiguration('stampede', document.uri).get<boolean>('codeLens.enabled', true)) return [];
     const top = new vscode.Range(0, 0, 0, 0);
     const { plan, problems } = this.analyses.get(document);
@@ -37,15 +43,19 @@ export class ScenarioCodeLenses implements vscode.CodeLensProvider, vscode.Dispo
     if (targetsRealProviders(plan)) {
       lenses.push(new vscode.CodeLens(top, { title: 'Run against mock', command: 'stampede.runScenarioAgainstMock', arguments: [document.uri], tooltip: 'Run the same load shape against the embedded mock provider: no traffic to real providers, no cost' }));
     }
-    const estimate = estimateRun(plan);
-    lenses.push(
-      new vscode.CodeLens(top, {
-        title: formatEstimate(estimate),
-        command: '',
-        tooltip: 'Estimated from the load shape and prices, without sending anything: the open model counts expected arrivals; the closed model assumes ~50 tokens/s per request; cost assumes every request uses its full maxTokens and no cached input.',
-      }),
-    );
+    lenses.push(new vscode.CodeLens(top, await this.estimate(plan, document)));
     return lenses;
+  }
+
+  private async estimate(plan: ResolvedPlan, document: vscode.TextDocument): Promise<vscode.Command> {
+    try {
+      const { estimate } = await this.analyses.estimates.estimate(plan, scenarioFolder(document));
+      return { title: formatEstimate(estimate), command: '', tooltip: plan.load.replay ? REPLAY_TOOLTIP : ESTIMATE_TOOLTIP };
+    } catch (error) {
+      // A trace that cannot be read: said here, before a run would say it.
+      const message = error instanceof Error ? error.message : String(error);
+      return { title: `⚠ ${message.length > MAX_TITLE ? `${message.slice(0, MAX_TITLE - 1)}…` : message}`, command: '', tooltip: message };
+    }
   }
 
   dispose(): void {

@@ -2,7 +2,7 @@
 // provider and the live panel. Holds no logic of its own; everything registered here is
 // disposed with the extension (timers, the worker of a run, the mock server).
 import * as vscode from 'vscode';
-import { ScenarioAnalyses, LANGUAGE_ID, isScenarioDocument } from './scenario-analysis';
+import { ScenarioAnalyses, LANGUAGE_ID, isScenarioDocument, scenarioFolder } from './scenario-analysis';
 import { ScenarioDiagnostics } from './diagnostics';
 import { ScenarioQuickFixes } from './quick-fixes';
 import { ScenarioCompletions, ScenarioHovers } from './language-features';
@@ -11,8 +11,9 @@ import { ScenarioSecrets } from './secrets';
 import { MockController } from './mock-controller';
 import { RunController } from './run-controller';
 import { newScenario } from './new-scenario';
+import { NEW_SCENARIO_FROM_TRACE_COMMAND, newScenarioFromTrace } from './new-scenario-from-trace';
 import { showReport } from './report-view';
-import { estimateRun, formatEstimate } from '../core/run-estimate';
+import { formatEstimate } from '../core/run-estimate';
 import { LivePanel, SHOW_PANEL_COMMAND } from './panel/live-panel';
 import { RunStatusBar } from './run-status-bar';
 import { newestStoredRun, RunHistoryView } from './run-history-view';
@@ -47,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('stampede.stopRun', () => controller.stop()),
     vscode.commands.registerCommand('stampede.validateScenario', (uri?: vscode.Uri) => validate(uri instanceof vscode.Uri ? uri : undefined, analyses, diagnostics)),
     vscode.commands.registerCommand('stampede.newScenario', () => newScenario()),
+    vscode.commands.registerCommand(NEW_SCENARIO_FROM_TRACE_COMMAND, () => newScenarioFromTrace()),
     vscode.commands.registerCommand('stampede.startMock', () => mock.start()),
     vscode.commands.registerCommand('stampede.stopMock', () => mock.stop()),
     vscode.commands.registerCommand('stampede.setSecret', (name?: string) => secrets.setInteractively(typeof name === 'string' ? name : undefined)),
@@ -89,7 +91,14 @@ async function validate(uri: vscode.Uri | undefined, analyses: ScenarioAnalyses,
   const { plan } = analyses.get(document);
   if (plan) {
     const note = warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'})` : '';
-    void vscode.window.showInformationMessage(`Stampede: ✔ ${plan.name} is valid${note} — ${plan.load.segments.length} segment(s), ${Math.round(plan.load.durationMs / 1000)} s, ${formatEstimate(estimateRun(plan))}.`);
+    try {
+      // A replay's shape and estimate come from its trace.
+      const shaped = await analyses.estimates.estimate(plan, scenarioFolder(document));
+      const load = shaped.plan.load;
+      void vscode.window.showInformationMessage(`Stampede: ✔ ${plan.name} is valid${note} — ${load.segments.length} segment(s), ${Math.round(load.durationMs / 1000)} s, ${formatEstimate(shaped.estimate)}.`);
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Stampede: ${plan.name} is valid${note}, but ${(error as Error).message}`);
+    }
   } else {
     void vscode.window.showErrorMessage(`Stampede: ${errors} error${errors === 1 ? '' : 's'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''} in ${vscode.workspace.asRelativePath(document.uri)}.`);
     await vscode.commands.executeCommand('workbench.actions.view.problems');

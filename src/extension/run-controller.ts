@@ -17,11 +17,11 @@ import { ResultsWriter } from '../report/results-writer';
 import { formatLiveLine, formatLogLine, emptyOutcomes, type LiveState } from '../report/text-progress';
 import { formatVerdict } from '../report/text-verdict';
 import { plainPalette } from '../report/text-style';
-import { estimateRun, formatEstimate } from '../core/run-estimate';
+import { formatEstimate, type RunEstimate } from '../core/run-estimate';
 import { planAgainstMock } from './mock-plan';
 import { newestReport, resultsRoot } from './results-location';
 import { newRunFolder } from '../report/run-folder';
-import { isScenarioDocument, type ScenarioAnalyses } from './scenario-analysis';
+import { isScenarioDocument, scenarioFolder, type ScenarioAnalyses } from './scenario-analysis';
 import type { ScenarioSecrets } from './secrets';
 import { secretNames } from './secret-names';
 import type { ScenarioDiagnostics } from './diagnostics';
@@ -101,7 +101,10 @@ export class RunController implements vscode.Disposable {
       await vscode.commands.executeCommand('workbench.actions.view.problems');
       return undefined;
     }
-    const plan = await this.confirmCost(options.againstMock ? planAgainstMock(analyzed) : analyzed);
+    const asked = options.againstMock ? planAgainstMock(analyzed) : analyzed;
+    const estimate = await this.estimate(asked, document);
+    if (!estimate) return undefined;
+    const plan = await this.confirmCost(asked, estimate);
     if (!plan) return undefined;
 
     const secretValues = new Map<string, string>();
@@ -113,10 +116,23 @@ export class RunController implements vscode.Disposable {
       }
       secretValues.set(name, value);
     }
-    return this.start(document, plan, secretValues);
+    // Swapped to the mock: the same requests at no cost.
+    const final = plan === asked ? estimate : await this.estimate(plan, document);
+    return final && this.start(document, plan, secretValues, final);
   }
 
-  private async start(document: vscode.TextDocument, plan: ResolvedPlan, secretValues: Map<string, string>): Promise<RunSummary | undefined> {
+  /** The plan's estimate; a replay's trace that cannot be read is said now, and nothing runs.
+   * (The runner reads the trace again from the plan as analyzed.) */
+  private async estimate(plan: ResolvedPlan, document: vscode.TextDocument): Promise<RunEstimate | undefined> {
+    try {
+      return (await this.analyses.estimates.estimate(plan, scenarioFolder(document))).estimate;
+    } catch (error) {
+      void vscode.window.showErrorMessage(`Stampede: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private async start(document: vscode.TextDocument, plan: ResolvedPlan, secretValues: Map<string, string>, estimate: RunEstimate): Promise<RunSummary | undefined> {
     const workspaceFolder = vscode.workspace.getWorkspaceFolder(document.uri) ?? vscode.workspace.workspaceFolders?.[0];
     const fileName = document.uri.scheme === 'file' ? document.uri.fsPath : undefined;
     const baseDir = workspaceFolder?.uri.fsPath ?? (fileName ? dirname(fileName) : tmpdir());
@@ -194,7 +210,7 @@ export class RunController implements vscode.Disposable {
         onEvent,
         runId,
         env: process.env,
-        baseDir: fileName ? dirname(fileName) : baseDir,
+        baseDir: scenarioFolder(document),
         resolveSecret: async (name) => secretValues.get(name),
         workerPath: this.context.asAbsolutePath(join('dist', 'worker.js')),
       });
@@ -205,7 +221,7 @@ export class RunController implements vscode.Disposable {
     }
     this.active = { handle, name: plan.name, writer };
     await vscode.commands.executeCommand('setContext', 'stampede.running', true);
-    this.log.info(`▶ ${plan.name} — ${formatEstimate(estimateRun(plan))}; results: ${folder}`);
+    this.log.info(`▶ ${plan.name} — ${formatEstimate(estimate)}; results: ${folder}`);
     this.log.show(true);
 
     const summary = await vscode.window.withProgress(
@@ -257,8 +273,7 @@ export class RunController implements vscode.Disposable {
   }
 
   /** The plan to run: as given, swapped to the mock, or undefined when the user declines. */
-  private async confirmCost(plan: ResolvedPlan): Promise<ResolvedPlan | undefined> {
-    const estimate = estimateRun(plan);
+  private async confirmCost(plan: ResolvedPlan, estimate: RunEstimate): Promise<ResolvedPlan | undefined> {
     if (estimate.realProviders.length === 0) return plan;
     const limit = this.setting<number>('confirmCostAboveUsd') ?? 1;
     if (estimate.costUsd <= limit && limit > 0) return plan;

@@ -59,9 +59,21 @@ export interface ThresholdState {
   firstBreach: Breach | null;
 }
 
+/** load.model: replay — where in the trace a moment of the run falls. */
+export interface TracePosition {
+  /** Seconds from the trace's first request (within one pass). */
+  offsetS: number;
+  /** The trace's own clock (ISO 8601) when it has epoch timestamps. */
+  at?: string;
+  /** Arrivals per second the trace recorded around then, before any `rate: Nx`. */
+  recordedRate: number;
+}
+
 export interface Breach {
   /** Seconds since the run started. */
   t: number;
+  /** Replay: the trace time and recorded rate at the breach. */
+  trace?: TracePosition;
   stage: string;
   /** Target load level at the time: arrivals/s (open) or users (closed). */
   targetLevel: number;
@@ -83,6 +95,8 @@ export interface TickPoint {
   targetLevel: number;
   /** Live load multiplier in force (1 unless changed while running). */
   multiplier: number;
+  /** Replay: where in the trace the end of this second falls. */
+  trace?: TracePosition;
   /** Requests sent in this window (per second). */
   sentRate: number;
   /** Requests sent per second over the last ACHIEVED_RATE_SECONDS (fewer at the start): the

@@ -56,7 +56,7 @@ export function formatVerdict(
   if (summary.verdict.firstBreach) {
     const b = summary.verdict.firstBreach;
     lines.push(
-      `  First breach: ${p.bold(b.source)} at ${formatDuration(b.t)} in stage ${b.stage} (target ${formatLevel(b.targetLevel, options.loadModel)}, achieved ${formatRate(b.achievedRate)}), value ${formatMetricValue(summary.thresholds.find((t) => t.id === b.thresholdId)?.metric ?? '', b.value)}`,
+      `  First breach: ${p.bold(b.source)} at ${formatDuration(b.t)}${b.trace ? ` (trace ${formatDuration(b.trace.offsetS)}${b.trace.at ? `, ${b.trace.at}` : ''}, recorded ${formatRate(b.trace.recordedRate)})` : ''} in stage ${b.stage} (target ${formatLevel(b.targetLevel, options.loadModel)}, achieved ${formatRate(b.achievedRate)}), value ${formatMetricValue(summary.thresholds.find((t) => t.id === b.thresholdId)?.metric ?? '', b.value)}`,
     );
   }
   if (summary.thresholds.length) {

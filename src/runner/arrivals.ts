@@ -4,6 +4,8 @@
 //   dropped, never silently skipped.
 // - Closed model: a number of users follows the shape; each sends its next request when the
 //   previous one ends, after a think time.
+// - Replay (replay-arrivals.ts): the open scheduler with the trace's recorded arrivals in place
+//   of drawn ones.
 import { levelAt } from '../core/load-shape';
 import type { PlanLoad, PlanSegment } from '../core/plan';
 import type { RunControl } from './run-control';
@@ -28,6 +30,21 @@ export interface ArrivalTarget {
   /** Sends a request intended at `intendedAt` (performance.now() ms); `user` in the closed model. */
   launch(intendedAt: number, stageIndex: number, user: ClosedUser | null): void;
   dropArrivals(stageIndex: number, count: number): void;
+}
+
+/** A request whose mix entry and sizes were recorded in a trace (load.model: replay). */
+export interface RecordedRequest {
+  mixIndex: number;
+  /** Prompt tokens, the mix entry's system message not included. */
+  promptTokens: number;
+  maxTokens: number;
+  /** The prompt as a JSON string literal; `rng` draws any filler past the shared prefix. */
+  promptJson(rng: SeededRandom): string;
+}
+
+/** Where a replay's arrivals go: the request flow, which sends them as recorded. */
+export interface RecordedArrivalTarget extends ArrivalTarget {
+  launchRecorded(intendedAt: number, stageIndex: number, request: RecordedRequest): void;
 }
 
 /**
@@ -116,13 +133,13 @@ export class OpenArrivals {
   private immediate: NodeJS.Immediate | null = null;
 
   constructor(
-    private readonly run: RunControl,
+    protected readonly run: RunControl,
     private readonly rng: SeededRandom,
     private readonly target: ArrivalTarget,
   ) {}
 
   start(): void {
-    this.nextArrival = this.draw(0, true);
+    this.nextArrival = this.firstArrival();
     this.pump();
   }
 
@@ -136,6 +153,23 @@ export class OpenArrivals {
   /** 1 when an arrival is due but not yet sent (the runner's own backlog), else 0. */
   backlog(nowMs: number): number {
     return this.nextArrival !== null && this.nextArrival < nowMs ? 1 : 0;
+  }
+
+  /** The first arrival's run time, or null when the shape has none. */
+  protected firstArrival(): number | null {
+    return this.draw(0, true);
+  }
+
+  /** Sends the arrival intended at run time `intendedMs`; returns the next one's time. */
+  protected launchOne(intendedMs: number): number | null {
+    const run = this.run;
+    this.target.launch(run.t0 + intendedMs, run.stageIndexAt(intendedMs), null);
+    return this.draw(intendedMs);
+  }
+
+  /** Arrivals owed from `firstMs` (due then, never sent) to the end of the shape. */
+  protected owedFrom(firstMs: number): number {
+    return arrivalsOwedFrom(this.run.plan.load, this.run.multiplier, firstMs);
   }
 
   private draw(fromMs: number, first = false): number | null {
@@ -178,9 +212,7 @@ export class OpenArrivals {
     const now = run.now();
     let n = 0;
     while (this.nextArrival !== null && this.nextArrival <= now) {
-      const intended = this.nextArrival;
-      this.target.launch(run.t0 + intended, run.stageIndexAt(intended), null);
-      this.nextArrival = this.draw(intended);
+      this.nextArrival = this.launchOne(this.nextArrival);
       if (++n >= MAX_BATCH) {
         this.immediate = setImmediate(this.pump);
         return;
@@ -200,7 +232,7 @@ export class OpenArrivals {
     const first = this.nextArrival;
     if (first === null) return;
     const run = this.run;
-    const owed = arrivalsOwedFrom(run.plan.load, run.multiplier, first);
+    const owed = this.owedFrom(first);
     this.nextArrival = null;
     this.target.dropArrivals(run.stageIndexAt(first), owed);
     const lagS = Math.round((run.now() - first) / 100) / 10;

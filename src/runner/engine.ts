@@ -2,6 +2,7 @@
 // stop, the end of the load shape, the drain, finish and the summary (run-summary.ts). The
 // parts, each in its own file:
 // - arrivals.ts: when requests go out (open model arrivals, closed model users);
+//   replay-arrivals.ts, replay-load.ts: a replay's recorded arrivals, its trace read at setup;
 // - request-flow.ts: each request's attempts (send, retries, agent steps, deadlines, complete);
 // - run-sink.ts, stats-sink.ts: what is recorded, sample by sample — the local statistics are
 //   one sink, RunOptions.sinks adds others;
@@ -32,6 +33,9 @@ import { startCacheAB } from './cache-experiment';
 import { HerdProbe, herdPromptJson, herdResult, withHerd } from './herd-probe';
 import { RunConfigError } from './prompt-source';
 import { timeoutOfAnyLength } from './long-timer';
+import { ReplayArrivals } from './replay-arrivals';
+import { loadReplay, type ReplaySession } from './replay-load';
+import { ReplayPrompts } from './replay-prompt';
 import { RequestFlow } from './request-flow';
 import type { RunControl, RunPhase } from './run-control';
 import type { RunHandle, RunOptions } from './run-options';
@@ -43,6 +47,11 @@ import { SeededRandom } from './seeded-random';
 import { StatsSink } from './stats-sink';
 import { withAnalysis, type ClientFindings } from './summary-analysis';
 import { clientLimitFindings } from './client-limits';
+
+/** Stage statistics are indexed by stage index. */
+function stageSlots(stages: readonly StageInfo[]): number {
+  return stages.reduce((m, s) => Math.max(m, s.index), -1) + 1;
+}
 
 export function startRun(options: RunOptions): RunHandle {
   if (options.plan.cacheExperiment?.ab) return startCacheAB(options, startSingleRun);
@@ -57,7 +66,8 @@ function startSingleRun(options: RunOptions): RunHandle {
 
 class Run implements RunControl {
   readonly handle: RunHandle;
-  readonly plan: ResolvedPlan;
+  /** Replaced once at setup by a replay, whose trace fills in the load shape. */
+  plan: ResolvedPlan;
   phase: RunPhase = 'starting';
   t0 = 0;
   multiplier = 1;
@@ -72,8 +82,10 @@ class Run implements RunControl {
   private readonly res = new RunResources();
   private readonly stats: StatsSink;
   private readonly flow: RequestFlow;
-  private readonly open: OpenArrivals;
+  private open: OpenArrivals;
   private readonly users: ClosedUsers;
+  private readonly rngArrivals: SeededRandom;
+  private replay: ReplaySession | null = null;
   private readonly windows: RunWindows;
   private readonly setupContext: SetupContext;
   private herd: HerdProbe | null = null;
@@ -87,7 +99,7 @@ class Run implements RunControl {
     this.emitRaw = options.onEvent;
     // The order of the forks is part of the seed's meaning: each purpose keeps its stream.
     const root = new SeededRandom(this.plan.seed);
-    const rngArrivals = root.fork(1);
+    const rngArrivals = (this.rngArrivals = root.fork(1));
     const rngMix = root.fork(2);
     const rngPrompt = root.fork(3);
     const rngCancel = root.fork(4);
@@ -95,7 +107,7 @@ class Run implements RunControl {
     const rngThink = root.fork(6);
     const rngTools = root.fork(7);
     this.stages = stagesOf(this.plan.load);
-    this.stats = new StatsSink(this.stages.reduce((m, s) => Math.max(m, s.index), -1) + 1);
+    this.stats = new StatsSink(stageSlots(this.stages));
     const extra = options.sinks?.length ? new SinkFanOut(options.sinks, (error) => this.sinkFailed(error)) : null;
     this.flow = new RequestFlow(this, this.stats, extra, { mix: rngMix, prompt: rngPrompt, cancel: rngCancel, retry: rngRetry, tools: rngTools });
     this.open = new OpenArrivals(this, rngArrivals, this.flow);
@@ -108,6 +120,7 @@ class Run implements RunControl {
       clientWaiting: () => this.flow.takeClientWaiting(),
       emit: (event) => this.emit(event),
       breakingPointFound: (message) => this.breakingPointFound(message),
+      tracePosition: (runMs) => this.replay?.position(runMs),
     });
     this.setupContext = {
       plan: this.plan,
@@ -130,8 +143,12 @@ class Run implements RunControl {
   async begin(): Promise<void> {
     let warmed: string | null = null;
     try {
+      if (this.plan.load.replay) await this.readTrace();
       await setUpRun(this.res, this.setupContext);
-      if (this.phase === 'starting') this.flow.ready(this.res.mixes, this.res.path!, this.res.providers);
+      if (this.phase === 'starting') {
+        this.flow.ready(this.res.mixes, this.res.path!, this.res.providers);
+        if (this.replay) this.open = new ReplayArrivals(this, this.rngArrivals, this.flow, this.replay, new ReplayPrompts(this.plan.seed, this.plan.load.replay!.blockTokens, this.res.filler));
+      }
       warmed = await warmUp(this.res, this.setupContext);
     } catch (error) {
       const message = error instanceof RunConfigError ? error.message : `could not start the run: ${error instanceof Error ? error.message : String(error)}`;
@@ -163,6 +180,15 @@ class Run implements RunControl {
     else this.users.control();
     this.endTimer = timeoutOfAnyLength(() => this.guarded(() => this.shapeEnded()), this.plan.load.durationMs);
     this.scheduleHerdProbe();
+  }
+
+  /** load.model: replay: the trace gives the load shape — its stages and the recorded rate —
+   * so the plan, the stages and the stage statistics are filled in before anything starts. */
+  private async readTrace(): Promise<void> {
+    const replay = (this.replay = await loadReplay(this.plan, this.setupContext.options.baseDir ?? process.cwd()));
+    this.plan = this.setupContext.plan = replay.plan;
+    this.stages.splice(0, this.stages.length, ...stagesOf(this.plan.load));
+    this.stats.addStages(stageSlots(this.stages));
   }
 
   /** cacheExperiment.herd: identical requests at a cold key, fired at once at a set time. */
@@ -258,6 +284,10 @@ class Run implements RunControl {
 
   private setMultiplier(m: number): void {
     if (!Number.isFinite(m) || m < 0) return;
+    if (this.plan.load.replay) {
+      this.log('warn', `a replay keeps the trace's own timing: the multiplier has no effect (scale the trace with load.rate, e.g. 3x)`);
+      return;
+    }
     this.multiplier = m;
     this.flow.followMultiplier(m);
     if (this.phase !== 'running') return;

@@ -5,6 +5,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { LIMITS } from '../core/limits';
 import { readBoundedFile } from './bounded-file';
 import type { PlanMixEntry, TokenDistribution } from '../core/plan';
+import { parseCsv } from '../core/csv';
 import { estimateTokens } from '../core/token-estimate';
 import { SeededRandom } from './seeded-random';
 
@@ -66,42 +67,6 @@ export function syntheticPrompt(filler: string, tokens: number, rng: SeededRando
     left -= words;
   }
   return out + filler.slice(0, left * 4 - 1);
-}
-
-/** RFC 4180 CSV: quoted fields with "" escapes, commas and line breaks inside quotes, CRLF. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
-  if (text.charCodeAt(0) === 0xfeff) i = 1;
-  for (; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      field = '';
-      if (row.length > 1 || row[0] !== '') rows.push(row);
-      row = [];
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    if (row.length > 1 || row[0] !== '') rows.push(row);
-  }
-  return rows;
 }
 
 export type DataRow = Record<string, string>;

@@ -10,11 +10,11 @@
 import { MAX_TIMER_MS } from '../core/limits';
 import type { PlanMixEntry } from '../core/plan';
 import { performance } from 'node:perf_hooks';
-import type { ArrivalTarget, ClosedUser } from './arrivals';
+import type { ClosedUser, RecordedArrivalTarget, RecordedRequest } from './arrivals';
 import { Attempt, type AttemptHooks } from './attempt';
 import { ClientErrorLog } from './client-limits';
 import { ConnectionGate, GATE_WAITING, type Gated } from './connection-gate';
-import type { PromptMaker } from './prompt-source';
+import { drawTokens, type PromptMaker } from './prompt-source';
 import type { ProviderRuntime } from './provider-runtime';
 import type { PathRequest, RequestPath } from './request-path';
 import { timeoutOfAnyLength } from './long-timer';
@@ -31,9 +31,12 @@ export interface MixRuntime {
   entry: PlanMixEntry;
   maker: PromptMaker;
   provider: ProviderRuntime;
-  /** JSON of the request body before and after the user message, prebuilt once. */
+  /** JSON of the request body before and after the user message, prebuilt once; the tail
+   * holds the entry's max_tokens (`maxTokens`), `streamPart` ends the tails of other ones. */
   bodyHead: string;
   bodyTail: string;
+  maxTokens: number;
+  streamPart: string;
   systemTokens: number;
 }
 
@@ -84,7 +87,7 @@ function outputTokensOf(a: Attempt): number {
   return a.usageCompletion >= 0 ? a.usageCompletion : a.tokens;
 }
 
-export class RequestFlow implements AttemptHooks, ArrivalTarget {
+export class RequestFlow implements AttemptHooks, RecordedArrivalTarget {
   inFlight = 0;
   /** Attempts dispatched but not yet written to a socket (waiting for a pooled connection). */
   queued = 0;
@@ -142,38 +145,57 @@ export class RequestFlow implements AttemptHooks, ArrivalTarget {
     return this.mixes[this.mixes.length - 1];
   }
 
+  /** Open and closed arrivals: a mix entry drawn by weight, a prompt drawn from its sizes (or
+   * the herd probe's). */
   launch(intendedAt: number, stageIndex: number, user: ClosedUser | null, herdPrompt?: string): void {
-    const plan = this.run.plan;
-    if (user === null && this.inFlight >= plan.load.maxInFlight) {
-      this.dropArrivals(stageIndex, 1);
-      if (!this.loggedKinds.has('dropped')) {
-        this.loggedKinds.add('dropped');
-        this.run.log('warn', `arrivals dropped: ${plan.load.maxInFlight} requests already in flight (load.maxInFlight)`);
-      }
-      return;
-    }
+    if (user === null && this.droppedAtCapacity(stageIndex)) return;
     const mix = this.pickMix();
     const promptJson = herdPrompt ?? mix.maker.makeJson(this.rng.prompt);
-    const c = plan.workload.cancellations;
+    const maxTokens = mix.entry.maxTokensDist ? drawTokens(mix.entry.maxTokensDist, this.rng.prompt) : mix.maxTokens;
+    this.begin(intendedAt, stageIndex, user, mix, promptJson, mix.maker.lastTokens + mix.systemTokens, maxTokens, mix.maker.lastRow);
+  }
+
+  /** A replayed arrival: the mix entry and sizes its trace recorded. */
+  launchRecorded(intendedAt: number, stageIndex: number, recorded: RecordedRequest): void {
+    if (this.droppedAtCapacity(stageIndex)) return;
+    const mix = this.mixes[recorded.mixIndex];
+    this.begin(intendedAt, stageIndex, null, mix, recorded.promptJson(this.rng.prompt), recorded.promptTokens + mix.systemTokens, recorded.maxTokens, undefined);
+  }
+
+  /** An open-model arrival finds load.maxInFlight requests in flight: it is dropped, counted. */
+  private droppedAtCapacity(stageIndex: number): boolean {
+    const maxInFlight = this.run.plan.load.maxInFlight;
+    if (this.inFlight < maxInFlight) return false;
+    this.dropArrivals(stageIndex, 1);
+    if (!this.loggedKinds.has('dropped')) {
+      this.loggedKinds.add('dropped');
+      this.run.log('warn', `arrivals dropped: ${maxInFlight} requests already in flight (load.maxInFlight)`);
+    }
+    return true;
+  }
+
+  private begin(intendedAt: number, stageIndex: number, user: ClosedUser | null, mix: MixRuntime, promptJson: string, promptTokens: number, maxTokens: number, row: PathRequest['row']): void {
+    const c = this.run.plan.workload.cancellations;
     let cancelAfterMs = -1;
     if (mix.entry.stream && c.fraction > 0 && this.rng.cancel.next() < c.fraction) {
       cancelAfterMs = c.afterMaxMs > c.afterMinMs ? this.rng.cancel.uniform(c.afterMinMs, c.afterMaxMs) : c.afterMinMs;
     }
-    const body = mix.bodyHead + promptJson + mix.bodyTail;
+    const body = mix.bodyHead + promptJson + (maxTokens === mix.maxTokens ? mix.bodyTail : `}],"max_tokens":${maxTokens}${mix.streamPart}}`);
     const req: Request = {
       mix,
       entry: mix.entry,
       home: mix.provider,
       promptJson,
-      row: mix.maker.lastRow,
+      row,
       homeBody: body,
+      maxTokens,
       lastProviderIndex: -1,
       agent: this.path!.newAgentTask(mix.entry, promptJson),
       preCancelLevel: cancelAfterMs >= 0 ? this.path!.levelBeforeSend() : null,
       stageIndex,
       intendedAt,
       body,
-      promptTokens: mix.maker.lastTokens + mix.systemTokens,
+      promptTokens,
       cancelAfterMs,
       attempts: 0,
       firstSendAt: 0,

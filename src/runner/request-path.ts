@@ -30,6 +30,8 @@ export interface PathRequest {
   row: DataRow | undefined;
   /** The prebuilt chat body for `home` (used when nothing else applies). */
   homeBody: string;
+  /** max_tokens of this request (drawn, or recorded in a replayed trace). */
+  maxTokens: number;
   attempts: number;
   /** Provider index of the previous attempt (-1 before the first). */
   lastProviderIndex: number;
@@ -117,14 +119,14 @@ export class RequestPath {
     if (provider.http) {
       const t = provider.http;
       if (t.body === undefined) return '';
-      const values: Record<string, string | number | boolean> = { ...(req.row ?? {}), prompt: JSON.parse(req.promptJson) as string, maxTokens: entry.maxTokens, model: provider.model, stream: entry.stream };
+      const values: Record<string, string | number | boolean> = { ...(req.row ?? {}), prompt: JSON.parse(req.promptJson) as string, maxTokens: req.maxTokens, model: provider.model, stream: entry.stream };
       return buildHttpBody(t.body, t.bodyEncoding ?? 'json', values);
     }
-    if (req.agent) return req.agent.body(provider.model, entry.maxTokens, entry.stream);
+    if (req.agent) return req.agent.body(provider.model, req.maxTokens, entry.stream);
     if (provider === req.home) return req.homeBody;
     const messages = `${entry.system !== undefined ? JSON.stringify({ role: 'system', content: entry.system }) + ',' : ''}{"role":"user","content":${req.promptJson}}`;
     const streamPart = entry.stream ? ',"stream":true,"stream_options":{"include_usage":true}' : ',"stream":false';
-    return `{"model":${JSON.stringify(provider.model)},"messages":[${messages}],"max_tokens":${Math.max(1, Math.floor(entry.maxTokens))}${streamPart}}`;
+    return `{"model":${JSON.stringify(provider.model)},"messages":[${messages}],"max_tokens":${Math.max(1, Math.floor(req.maxTokens))}${streamPart}}`;
   }
 
   /** Sets what the attempt keeps and how it reads the response. */

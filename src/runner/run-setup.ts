@@ -28,6 +28,8 @@ export class RunResources {
   /** The first embedded mock's /metrics (queue depth, KV cache), read once per tick. */
   scraper: MetricsScraper | null = null;
   monitorSet: MonitorSet | null = null;
+  /** Words that synthetic prompts are cut from (seeded by the plan). */
+  filler = '';
   /** What this process could open when the run was set up (file descriptors, ports). */
   capacity: ClientCapacity | null = null;
   /** The preflight's warnings, logged once the run has started. */
@@ -71,7 +73,7 @@ export async function setUpRun(res: RunResources, ctx: SetupContext): Promise<vo
   if (plan.workload.mix.length === 0) throw new RunConfigError('workload.mix: the plan has no request mix');
   if (plan.load.segments.length === 0 || !(plan.load.durationMs > 0)) throw new RunConfigError('load.stages: the plan has no stage to run');
   const baseDir = options.baseDir ?? process.cwd();
-  const filler = buildFillerText(new SeededRandom(plan.seed ^ 0x5eed));
+  const filler = (res.filler = buildFillerText(new SeededRandom(plan.seed ^ 0x5eed)));
   const makers = plan.workload.mix.map((entry, i) => new PromptMaker(entry, i, baseDir, filler));
   const env = options.env ?? process.env;
   // Each secret is asked for once, however many fields use it (the editor may prompt).
@@ -108,12 +110,15 @@ export async function setUpRun(res: RunResources, ctx: SetupContext): Promise<vo
     const provider = byId.get(entry.provider) ?? res.providers[0];
     const messagesHead = entry.system !== undefined ? `[${JSON.stringify({ role: 'system', content: entry.system })},{"role":"user","content":` : '[{"role":"user","content":';
     const streamPart = entry.stream ? ',"stream":true,"stream_options":{"include_usage":true}' : ',"stream":false';
+    const maxTokens = Math.max(1, Math.floor(entry.maxTokens));
     return {
       entry,
       maker: makers[i],
       provider,
       bodyHead: `{"model":${JSON.stringify(provider.model)},"messages":${messagesHead}`,
-      bodyTail: `}],"max_tokens":${Math.max(1, Math.floor(entry.maxTokens))}${streamPart}}`,
+      bodyTail: `}],"max_tokens":${maxTokens}${streamPart}}`,
+      maxTokens,
+      streamPart,
       systemTokens: entry.system !== undefined ? estimateTokens(entry.system) : 0,
     };
   });

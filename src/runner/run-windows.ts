@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { levelAt } from '../core/load-shape';
 import type { PlanThreshold } from '../core/plan';
-import { ACHIEVED_RATE_SECONDS, type Breach, type RunEvent, type StageInfo, type ThresholdState, type TickPoint } from '../protocol/run-events';
+import { ACHIEVED_RATE_SECONDS, type Breach, type RunEvent, type StageInfo, type ThresholdState, type TickPoint, type TracePosition } from '../protocol/run-events';
 import { percentilesOf } from './latency-histogram';
 import { latencyIndexOfMetric, metricValues } from './metric-snapshot';
 import type { RunControl } from './run-control';
@@ -29,6 +29,8 @@ export interface WindowSources {
   emit(event: RunEvent): void;
   /** breakingPoint mode: a threshold broke, so the search is over. */
   breakingPointFound(message: string): void;
+  /** Replay: where in the trace a run time falls (ticks and breaches carry it). */
+  tracePosition?(runMs: number): TracePosition | undefined;
 }
 
 export class RunWindows {
@@ -130,7 +132,8 @@ export class RunWindows {
     const recycled = this.ring[this.ringNext];
     this.ring[this.ringNext] = w;
     this.ringNext = (this.ringNext + 1) % TRAILING_WINDOWS;
-    this.evaluateLive(t, stage?.name ?? '', targetLevel, achievedRate, Math.min(t, TRAILING_WINDOWS));
+    const trace = inShape ? this.sources.tracePosition?.(at) : undefined;
+    this.evaluateLive(t, stage?.name ?? '', targetLevel, achievedRate, Math.min(t, TRAILING_WINDOWS), trace);
 
     const scraped = scraper?.latest ?? { queueDepth: null, kvCacheUsage: null };
     scraper?.scrape();
@@ -170,6 +173,7 @@ export class RunWindows {
       thresholds: this.thresholdStates.map((s) => ({ ...s, firstBreach: s.firstBreach ? { ...s.firstBreach } : null })),
     };
     if (monitors) point.monitors = monitors;
+    if (trace) point.trace = trace;
     if (path) Object.assign(point, path.tickFields(w, point.queueDepth !== null));
     stats.nextWindow(recycled);
     this.tickLog.push(point);
@@ -180,7 +184,7 @@ export class RunWindows {
     else if (!final) this.checkBudget();
   }
 
-  private evaluateLive(t: number, stage: string, targetLevel: number, achievedRate: number, windows: number): void {
+  private evaluateLive(t: number, stage: string, targetLevel: number, achievedRate: number, windows: number, trace: TracePosition | undefined): void {
     const plan = this.run.plan;
     if (plan.thresholds.length === 0) return;
     const tr = this.trailing;
@@ -195,7 +199,7 @@ export class RunWindows {
       plan.thresholds,
       this.thresholdStates,
       (th) => (isCumulativeMetric(th.metric) ? total[th.metric] : live[th.metric]) ?? null,
-      (value): Breach => ({ t, stage, targetLevel, achievedRate, value }),
+      (value): Breach => (trace ? { t, stage, targetLevel, achievedRate, value, trace } : { t, stage, targetLevel, achievedRate, value }),
     );
     for (const th of newly) this.onBreach(th);
   }

@@ -29,7 +29,13 @@ export class StatsSink implements RunSink {
   private readonly spanScratch: RunStats[] = [];
 
   constructor(stageCount: number) {
-    for (let i = 0; i < stageCount; i++) this.stages.push(new RunStats([LAT_TTFT, LAT_E2E]));
+    this.addStages(stageCount);
+  }
+
+  /** Spans up to `stageCount` stages: a replay knows its stages once its trace is read, before
+   * the first sample. */
+  addStages(stageCount: number): void {
+    for (let i = this.stages.length; i < stageCount; i++) this.stages.push(new RunStats([LAT_TTFT, LAT_E2E]));
   }
 
   requestSent(stageIndex: number): void {

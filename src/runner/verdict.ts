@@ -7,10 +7,10 @@
 // A verdict needs evidence: a threshold whose metric got no value in the whole run fails as
 // "no data" (a latency threshold with no sample held nothing), and a run in which no request
 // finished cannot pass, thresholds or not. Both are FAIL, exit code 1.
-import { formatLevel, formatMetricValue } from '../core/format';
+import { formatDuration, formatLevel, formatMetricValue } from '../core/format';
 import { findMetric } from '../core/metric-catalog';
 import type { PlanThreshold } from '../core/plan';
-import { ERROR_OUTCOMES, type Breach, type OutcomeCounts, type ThresholdState, type Verdict } from '../protocol/run-events';
+import { ERROR_OUTCOMES, type Breach, type OutcomeCounts, type ThresholdState, type TracePosition, type Verdict } from '../protocol/run-events';
 import { thresholdHolds } from '../core/threshold-expression';
 
 export function isCumulativeMetric(key: string): boolean {
@@ -82,6 +82,12 @@ function nothingFinished(outcomes: OutcomeCounts): string {
   return unfinished > 0 ? `no request finished: ${unfinished} still in flight when the run ended (unfinished), so nothing was measured` : 'no request finished: nothing was sent or measured';
 }
 
+/** "trace 1h10m05s (2025-03-01 10:10:05 UTC), recorded 5.2/s" — where a replay broke. */
+export function traceWhere(trace: TracePosition): string {
+  const clock = trace.at ? ` (${trace.at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')})` : '';
+  return `trace ${formatDuration(trace.offsetS)}${clock}, recorded ${formatLevel(Math.round(trace.recordedRate * 100) / 100, 'open')}`;
+}
+
 export function buildVerdict(states: readonly ThresholdState[], ctx: VerdictContext): Verdict {
   const failed = states.filter((s) => s.pass === false);
   const pickFirst = (list: readonly ThresholdState[]) =>
@@ -106,7 +112,7 @@ export function buildVerdict(states: readonly ThresholdState[], ctx: VerdictCont
     }
     const b = f.firstBreach;
     const where = b
-      ? `broke first at ${Math.round(b.t)}s (stage ${b.stage}, target ${formatLevel(b.targetLevel, ctx.model)}, achieved ${formatLevel(b.achievedRate, 'open')})`
+      ? `broke first at ${Math.round(b.t)}s (${b.trace ? `${traceWhere(b.trace)}; ` : ''}stage ${b.stage}, target ${formatLevel(b.targetLevel, ctx.model)}, achieved ${formatLevel(b.achievedRate, 'open')})`
       : 'failed on the whole run';
     return { pass: false, headline: `FAIL — ${f.source} ${where}: ${headlineValue(f.metric, b ? b.value : f.value)}${more}`, firstBreach };
   }

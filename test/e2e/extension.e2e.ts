@@ -1,5 +1,6 @@
 // The packaged extension in a real VS Code (code-server) driven through Chromium: language
-// features, CodeLens, a run to its verdict, the command palette and New Scenario.
+// features, CodeLens, a run to its verdict, the command palette, New Scenario and New Scenario
+// from Trace.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -128,6 +129,34 @@ describe('Stampede in code-server', { skip: missing }, () => {
       assert.deepEqual(problems, []);
       await waitFor(async () => (await editor.codeLensTitles()).some((t) => t.startsWith('≈')), 'its CodeLens estimate (shown only for a valid scenario)');
       assert.deepEqual(await editor.squiggles(), { errors: 0, warnings: 0 });
+    });
+  });
+
+  test('New Scenario from Trace… fits a picked trace into a scenario that validates; a replay\'s CodeLens estimates its trace', async () => {
+    await editor.step('new-scenario-from-trace', async () => {
+      const { page } = editor;
+      await editor.runCommand('Stampede: New Scenario from Trace…');
+      // code-server's open and save dialogs are quick inputs that take a path.
+      const input = page.locator('.quick-input-widget input');
+      await waitFor(() => input.isVisible(), 'the open dialog');
+      await input.fill(join(editor.workspace, 'examples/data/support-bot.mooncake.jsonl'));
+      await page.keyboard.press('Enter');
+      const path = join(editor.workspace, 'support-bot.mooncake.stampede.yaml');
+      await waitFor(async () => (await input.isVisible()) && (await input.inputValue()).endsWith('support-bot.mooncake.stampede.yaml'), 'the save dialog with the scenario\'s name', 60_000);
+      await page.keyboard.press('Enter');
+      await waitFor(() => existsSync(path), 'the fitted scenario on disk', 60_000);
+      const text = readFileSync(path, 'utf8');
+      assert.match(text, /^# Fitted by `stampede fit` from .*support-bot\.mooncake\.jsonl \(mooncake\)/);
+      const { problems, plan } = analyzeScenario(text, { fileName: path });
+      assert.deepEqual(problems.filter((p) => p.severity === 'error'), []);
+      assert.ok(plan && plan.load.segments.some((s) => /^burst/.test(s.stage)), 'the burst is a stage');
+      await waitFor(() => page.locator('.tabs-container .tab.active[aria-label*="support-bot.mooncake.stampede.yaml"]').isVisible(), 'the fitted scenario open');
+      await waitFor(async () => (await editor.codeLensTitles()).some((t) => t.startsWith('≈')), 'its CodeLens estimate (shown only for a valid scenario)');
+      assert.equal((await editor.squiggles()).errors, 0);
+    });
+    await editor.step('replay-estimate', async () => {
+      await editor.openFile('examples/replay-trace.stampede.yaml');
+      await waitFor(async () => (await editor.codeLensTitles()).includes('≈ 418 requests · $0.13'), 'the replay\'s estimate from its 418 recorded requests', 60_000);
     });
   });
 

@@ -124,4 +124,23 @@ describe('secrets and real providers in code-server', { skip: missing }, () => {
       assert.deepEqual(results.scenario.plan.providers.map((p) => p.type), ['mock']);
     });
   });
+
+  test('a replay is priced from its trace: above the cost limit it asks first, and against the mock it replays every recorded request', async () => {
+    await editor.step('replay-cost-confirmation', async () => {
+      const seen = provider.authorizations.length;
+      const before = runFolders().length;
+      await editor.openFile('costly-replay.stampede.yaml');
+      await waitFor(async () => (await editor.codeLensTitles()).includes('≈ 5 requests · $1.38'), 'the estimate of the 5 recorded requests', 60_000);
+      await editor.page.locator('.editor-group-container.active .codelens-decoration a', { hasText: 'Run scenario' }).click();
+      const dialog = editor.page.locator('.monaco-dialog-box');
+      await waitFor(() => dialog.isVisible(), 'the cost confirmation');
+      assert.match((await dialog.textContent()) ?? '', /this run sends ≈ 5 requests · \$1\.38 \(estimated\) to scripted/);
+      await dialog.locator('.monaco-button', { hasText: 'Run Against Mock' }).click();
+      await waitFor(() => runFolders().length === before + 1, 'the mock replay to finish', 60_000);
+      assert.equal(provider.authorizations.length, seen, 'the real provider was called');
+      const newest = runFolders().sort().at(-1) as string;
+      const results = JSON.parse(readFileSync(join(newest, 'results.json'), 'utf8')) as { summary: { requests: { sent: number; dropped: number } } };
+      assert.equal(results.summary.requests.sent + results.summary.requests.dropped, 5);
+    });
+  });
 });

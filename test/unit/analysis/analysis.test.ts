@@ -182,3 +182,11 @@ test('arrivals dropped at the in-flight cap are a sign in any stage, but not in 
   const drainOnly = [...run(), tick(16, 2, 0, { dropped: 9 })];
   assert.equal(analyzeRun({ ticks: drainOnly, stages: [stage(0, 100, 0.001)], thresholds: [], loadModel: 'open' }).timeline.some((e) => e.kind === 'arrivals-dropped'), false);
 });
+
+test('a cache that hit a fraction of a percent at the baseline does not "fall": no sign from 0.3% to 0%', () => {
+  // Fresh prompts hit the mock's prefix cache now and then by chance; a replay without shared
+  // prefixes read 'cache hit rate 0%, below 80% of the baseline 0.3%' as a failure sign.
+  const ticks = run().map((p) => ({ ...p, cacheHitRate: p.stageIndex === 0 ? 0.003 : 0 }));
+  const a = analyzeRun({ ticks, stages: [stage(0, 100, 0.001), stage(1, 300, 0.0011), stage(2, 120, 0.001)], thresholds: [], loadModel: 'open' });
+  assert.equal(a.timeline.find((e) => e.kind === 'cache-falling'), undefined, a.timeline.map((e) => e.message).join('; '));
+});

@@ -26,7 +26,8 @@ test('agent entries count one model call per step up to maxSteps', () => {
 });
 
 test('the dry-run text has a row per stage and a total', () => {
-  const lines = formatDryRun(planOf('breaking-point.stampede.yaml'));
+  const plan = planOf('breaking-point.stampede.yaml');
+  const lines = formatDryRun(plan, estimateRun(plan));
   assert.match(lines[0], /nothing is sent/);
   assert.equal(lines.filter((l) => /^\s+step \d+: /.test(l)).length, 12);
   assert.ok(lines.some((l) => /^\s+total\s+1m12s\s+468\s/.test(l)));

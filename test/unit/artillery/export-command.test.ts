@@ -66,6 +66,7 @@ test('export refuses what cannot be split, bad options and broken scenarios, nam
   t.after(tmp.remove);
   const cases: Array<[string[], RegExp]> = [
     [['export', 'artillery', join(ROOT, 'examples', 'breaking-point.stampede.yaml'), '--workers', '2', '--out', 'o'], /cannot be split across 2 workers: load\.breakingPoint/],
+    [['export', 'artillery', join(ROOT, 'examples', 'replay-trace.stampede.yaml'), '--workers', '2', '--out', 'o'], /cannot be split across 2 workers: load\.model: replay/],
     [['export', 'artillery', join(ROOT, 'examples', 'quickstart.stampede.yaml'), '--workers', '0', '--out', 'o'], /--workers 0: expected a whole number/],
     [['export', 'artillery', join(ROOT, 'examples', 'quickstart.stampede.yaml')], /missing --out DIR/],
     [['export', 'k6', 'x.yaml'], /unknown export format 'k6'/],

@@ -82,3 +82,26 @@ test('validate without files is a usage error', async () => {
   assert.equal(code, 2);
   assert.match(stderr, /no files given/);
 });
+
+test('validate reads a replay\'s trace: a missing or malformed trace is an error at load.trace.file naming the trace\'s line', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stampede-validate-'));
+  try {
+    const scenario = (trace: string) => `name: replay\nproviders: [{ id: mock, type: mock }]\nworkload: { mix: [{ name: requests }] }\nload:\n  model: replay\n  trace: { file: ${trace} }\n`;
+    writeFileSync(join(dir, 'unsorted.csv'), 'timestamp,prompt_tokens,completion_tokens\n1740819600,10,5\n1740819700,10,5\n1740819601,10,5\n');
+    writeFileSync(join(dir, 'good.csv'), 'timestamp,prompt_tokens,completion_tokens\n1740819600,10,5\n1740819601,12,5\n');
+    writeFileSync(join(dir, 'unsorted.stampede.yaml'), scenario('unsorted.csv'));
+    writeFileSync(join(dir, 'missing.stampede.yaml'), scenario('nowhere.csv'));
+    writeFileSync(join(dir, 'good.stampede.yaml'), scenario('good.csv'));
+    const bad = await runCli([join(dir, 'unsorted.stampede.yaml'), join(dir, 'missing.stampede.yaml')]);
+    assert.equal(bad.code, 2, bad.stdout + bad.stderr);
+    const lines = bad.stdout.trim().split('\n');
+    assert.equal(lines.length, 2, bad.stdout);
+    assert.match(lines[0], /unsorted\.stampede\.yaml:6:18: error: unsorted\.csv:4: the timestamp is 99 s before line 3's.* \(load\.trace\.file\)$/);
+    assert.match(lines[1], /missing\.stampede\.yaml:6:18: error: nowhere\.csv: no such file.* \(load\.trace\.file\)$/);
+    const good = await runCli([join(dir, 'good.stampede.yaml')]);
+    assert.equal(good.code, 0, good.stdout + good.stderr);
+    assert.equal(good.stdout, '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -23,17 +23,19 @@ export async function runPlaybook(name: string, sets: string[]): Promise<{ summa
   if (errors.length || !plan) throw new Error(`${name}: ${errors.map((p) => `${p.range.line}:${p.range.column} ${p.message}`).join('; ')}`);
   const ticks: TickPoint[] = [];
   const logs: string[] = [];
+  let limit: NodeJS.Timeout | undefined;
   const handle = startRun({
     plan,
     baseDir: EXAMPLES,
     env: {},
     onEvent: (e) => {
+      // Bounded: the planned duration plus drain time, then stop. The duration is the start
+      // event's: a replay's is known only once its trace has been read.
+      if (e.type === 'start') limit = setTimeout(() => handle.stop('stopped', 'test time limit'), e.durationMs + 20_000);
       if (e.type === 'tick') ticks.push(e.point);
       if (e.type === 'log') logs.push(`${e.entry.t}s ${e.entry.level} ${e.entry.message}`);
     },
   });
-  // Bounded: the planned duration plus drain time, then stop.
-  const limit = setTimeout(() => handle.stop('stopped', 'test time limit'), plan.load.durationMs + 20_000);
   try {
     const summary = await handle.done;
     return { summary, ticks, logs };

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { estimateTokens } from '../../../src/core/token-estimate';
-import { buildFillerText, drawTokens, fillTemplate, parseCsv, syntheticPrompt } from '../../../src/runner/prompt-source';
+import { parseCsv } from '../../../src/core/csv';
+import { buildFillerText, drawTokens, fillTemplate, syntheticPrompt } from '../../../src/runner/prompt-source';
 import { SeededRandom } from '../../../src/runner/seeded-random';
 
 test('synthetic prompts have the drawn token count under the shared estimate', () => {
@@ -43,6 +44,11 @@ test('CSV: quoted fields, doubled quotes, commas and line breaks inside quotes, 
     ['a', 'b'],
     ['x, y', 'say "hi"'],
     ['multi\nline', '2'],
+  ]);
+  // A quote opens a quoted field only at the field's start; inside a plain field it is a quote.
+  assert.deepEqual(parseCsv('5" screen,2\rx,"y"\n'), [
+    ['5" screen', '2'],
+    ['x', 'y'],
   ]);
 });
 

@@ -3,6 +3,10 @@
 // embedded mock with agent tasks), then the sink's sums are compared with the summary.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeScenario } from '../../../src/core/analyze-scenario';
 import { OUTCOMES, type Outcome, type RunSummary } from '../../../src/protocol/run-events';
 import type { RunSink } from '../../../src/runner/run-sink';
 import { instantMockProvider, makePlan } from './support/plan-fixture';
@@ -148,6 +152,37 @@ test('a sink receives every sample, outcome, token and cost the summary counts (
     // No stream failed halfway, so every output token arrived once: as a streamed event or as
     // the rest counted when its attempt ended.
     assert.equal(sink.arrived, summary.tokens.output);
+  } finally {
+    await server.close();
+  }
+});
+
+test('replayed arrivals reach a sink like any arrival: sent, dropped at maxInFlight, tokens as recorded, per trace stage', async () => {
+  const server = await startScriptedServer((req, res, body) => {
+    if (JSON.parse(body).stream) streamTokens(res, 6, 20, 20, { usage: true });
+    else jsonCompletion(res);
+  });
+  try {
+    // A second at 20/s, then half a second at 80/s: the burst finds 4 requests in flight.
+    const dir = mkdtempSync(join(tmpdir(), 'stampede-replay-sink-'));
+    const rows = ['t,route,in,out'];
+    for (let i = 0; i < 20; i++) rows.push(`${i * 50},chat,${40 + i},6`);
+    for (let i = 0; i < 40; i++) rows.push(`${1000 + i * 12.5},search,${90 + i},6`);
+    writeFileSync(join(dir, 'log.csv'), rows.join('\n') + '\n');
+    const { plan, problems } = analyzeScenario(`
+name: replay sink
+providers: [{ id: s, type: openai, baseUrl: '${server.url}', model: m }]
+workload: { mix: [{ name: chat }, { name: search, stream: false }] }
+load: { model: replay, maxInFlight: 4, trace: { file: log.csv, timeUnit: ms, columns: { time: t, route: route, promptTokens: in, outputTokens: out } } }
+`);
+    assert.deepEqual(problems.filter((p) => p.severity === 'error'), []);
+    const sink = new RecordingSink();
+    const { summary } = await runPlan(plan!, { sinks: [sink], baseDir: dir });
+    assert.equal(summary.endReason, 'completed');
+    assert.equal(summary.requests.sent + summary.requests.dropped, 60, 'every recorded arrival sent or dropped');
+    assert.ok(summary.requests.dropped > 0, 'the burst found load.maxInFlight requests in flight');
+    assert.ok(summary.stages.length >= 2, summary.stages.map((s) => s.name).join(', '));
+    assertSinkMatches(sink, summary);
   } finally {
     await server.close();
   }
