@@ -2,6 +2,7 @@
 // so the script works at every stage of the project.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
+import { writeValidatorIfStale } from './scenario-validator.mjs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -26,6 +27,8 @@ const entries = [
   { entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js', platform: 'browser', target: 'es2022', format: 'iife' },
 ];
 
+// The scenario schema's validator is generated code that src/core imports.
+writeValidatorIfStale();
 for (const entry of entries) {
   if (!existsSync(entry.entryPoints[0])) continue;
   await build({ ...common, ...entry });

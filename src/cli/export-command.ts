@@ -8,19 +8,23 @@ import { unshareableReason } from '../core/worker-share';
 import { ARTILLERY_VERSION, buildExport } from '../artillery/artillery-script';
 import { loadScenario } from '../artillery/scenario-load';
 import { scenarioSlug } from '../report/run-folder';
-import { EXIT_INVALID } from './verdict-view';
+import { EXIT_INVALID } from '../core/exit-codes';
+import { parseOrExit, usageError, type CommandSpec, type ParsedCommandLine } from './command-line';
 
-export const EXPORT_USAGE = `Usage: stampede export artillery FILE --workers N --out DIR [--set PATH=VALUE]...
-
-Writes FILE as an Artillery test run by N workers (artillery-engine-stampede): DIR/artillery.yml
+export const EXPORT_COMMAND: CommandSpec = {
+  name: 'export',
+  synopsis: 'artillery FILE --workers N --out DIR [options]',
+  summary: `Writes FILE as an Artillery test run by N workers (artillery-engine-stampede): DIR/artillery.yml
 (each worker runs 1/N of the load; the thresholds become an \`ensure\` block), the scenario and
 the files it reads, a package.json pinning the engine and Artillery, and a README. Prints the
-commands that run it on this machine and on AWS Fargate or Lambda.
-
-Options:
-  --workers N         workers that run the script (run-fargate --count N); default 1
-  --out DIR           folder to write (created if needed)
-  --set PATH=VALUE    override a scenario value, applied by every worker (repeatable)`;
+commands that run it on this machine and on AWS Fargate or Lambda.`,
+  options: {
+    workers: { type: 'string', value: 'N', description: 'workers that run the script (run-fargate --count N), 1 to 10000', default: '1' },
+    out: { type: 'string', value: 'DIR', description: 'folder to write (created if needed)' },
+    set: { type: 'string', multiple: true, value: 'PATH=VALUE', description: 'override a scenario value, applied by every worker' },
+  },
+  epilog: 'Exit codes: 0 written, 2 invalid scenario or usage, 70 internal error.',
+};
 
 const SCRIPT_FILE = 'artillery.yml';
 
@@ -31,37 +35,20 @@ interface ExportArgs {
   sets: string[];
 }
 
-function fail(message: string, usage = false): number {
-  process.stderr.write(`stampede export: ${message}\n${usage ? `\n${EXPORT_USAGE}\n` : ''}`);
-  return EXIT_INVALID;
+function fail(message: string): number {
+  return usageError(EXPORT_COMMAND, message);
 }
 
-function parseExportArgs(argv: readonly string[]): ExportArgs | string | 'help' {
-  const [format, ...rest] = argv;
-  if (format === '--help' || format === '-h') return 'help';
-  if (format !== 'artillery') return format ? `unknown export format '${format}': the one format is 'artillery'` : "missing the format: stampede export artillery FILE …";
-  const files: string[] = [];
-  const sets: string[] = [];
-  let out: string | undefined;
-  let workers = '1';
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (arg === '--help' || arg === '-h') return 'help';
-    const m = /^--(workers|out|set)(?:=(.*))?$/.exec(arg);
-    if (m) {
-      const value = m[2] ?? rest[++i];
-      if (value === undefined || value === '') return `--${m[1]} needs a value`;
-      if (m[1] === 'workers') workers = value;
-      else if (m[1] === 'out') out = value;
-      else sets.push(value);
-    } else if (arg.startsWith('-')) return `unknown option '${arg}'`;
-    else files.push(arg);
-  }
+function exportArgs(parsed: ParsedCommandLine): ExportArgs | string {
+  const [format, ...files] = parsed.positionals;
+  if (format !== 'artillery') return format ? `unknown export format '${format}': the one format is 'artillery'` : 'missing the format: stampede export artillery FILE …';
   if (files.length !== 1) return files.length ? `one scenario file expected, got ${files.length}: ${files.join(' ')}` : 'missing the scenario file';
-  if (!out) return 'missing --out DIR: the folder to write the Artillery test to';
+  const out = parsed.values.out;
+  if (typeof out !== 'string' || out === '') return 'missing --out DIR: the folder to write the Artillery test to';
+  const workers = typeof parsed.values.workers === 'string' ? parsed.values.workers : '1';
   const n = Number(workers);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000) return `--workers ${workers}: expected a whole number of workers from 1 to 10000`;
-  return { file: files[0], out, workers: n, sets };
+  if (!/^\d+$/.test(workers) || n < 1 || n > 10_000) return `--workers ${workers}: expected a whole number of workers from 1 to 10000`;
+  return { file: files[0], out, workers: n, sets: (parsed.values.set as string[] | undefined) ?? [] };
 }
 
 interface FilePlan {
@@ -131,12 +118,10 @@ function warnings(plan: ResolvedPlan, workers: number): string[] {
 }
 
 export async function runExportCommand(argv: string[]): Promise<number> {
-  const args = parseExportArgs(argv);
-  if (args === 'help') {
-    process.stdout.write(EXPORT_USAGE + '\n');
-    return 0;
-  }
-  if (typeof args === 'string') return fail(args, true);
+  const parsed = parseOrExit(EXPORT_COMMAND, argv);
+  if (typeof parsed === 'number') return parsed;
+  const args = exportArgs(parsed);
+  if (typeof args === 'string') return fail(args);
   const loaded = loadScenario(args.file, args.sets);
   if (!loaded.ok) {
     for (const e of loaded.errors) process.stderr.write(`${e}\n`);

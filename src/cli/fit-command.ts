@@ -6,25 +6,26 @@ import { parseColumnMapping, TRACE_FORMATS, type TimeUnit, type TraceColumns, ty
 import { scenarioDuration } from '../core/trace-scenario-text';
 import { fitTraceFile } from '../runner/trace-fit-file';
 import { TraceFileError } from '../runner/trace-file';
-import { EXIT_INVALID } from './verdict-view';
+import { EXIT_INVALID } from '../core/exit-codes';
+import { parseOrExit, parseWhole, usageError, UsageError, type CommandSpec, type ParsedCommandLine } from './command-line';
 
-export const FIT_USAGE = `Usage: stampede fit TRACE --out FILE [options]
-
-Fits a scenario to a production trace: a mix entry per route or model with its weight, prompt
+export const FIT_COMMAND: CommandSpec = {
+  name: 'fit',
+  synopsis: 'TRACE --out FILE [options]',
+  summary: `Fits a scenario to a production trace: a mix entry per route or model with its weight, prompt
 and output sizes (median, p95), stages that follow the rate with bursts named, a daily wave when
-the trace spans days, and a header comment with the source statistics. Prompt text is never read.
-
-Options:
-  --out FILE            scenario to write (*.stampede.yaml); '-' prints it
-  --format F            jsonl | csv | otlp | mooncake (default: from the file name and first line)
-  --columns K=F,...     field of each value: time, promptTokens, outputTokens, route, prefix,
-                        prefixTokens (default: common names such as timestamp, prompt_tokens)
-  --time-unit U         s | ms | us | ns | iso (default: from the first timestamp's size)
-  --block-tokens N      tokens per Mooncake hash id block (default 512)
-  --name NAME           scenario name (default: from the trace's file name)
-  --force               overwrite FILE if it exists
-
-Exit codes: 0 written, 2 unreadable or malformed trace (the message names the line), or usage.`;
+the trace spans days, and a header comment with the source statistics. Prompt text is never read.`,
+  options: {
+    out: { type: 'string', value: 'FILE', description: "scenario to write (*.stampede.yaml); '-' prints it" },
+    format: { type: 'string', value: 'F', description: `${TRACE_FORMATS.join(' | ')}`, default: 'from the file name and first line' },
+    columns: { type: 'string', value: 'K=F,...', description: 'field of each value: time, promptTokens, outputTokens, route, prefix, prefixTokens', default: 'common names such as timestamp, prompt_tokens' },
+    'time-unit': { type: 'string', value: 'U', description: 's | ms | us | ns | iso', default: "from the first timestamp's size" },
+    'block-tokens': { type: 'string', value: 'N', description: 'tokens per Mooncake hash id block', default: '512' },
+    name: { type: 'string', value: 'NAME', description: 'scenario name', default: "from the trace's file name" },
+    force: { type: 'boolean', description: 'overwrite FILE if it exists' },
+  },
+  epilog: 'Exit codes: 0 written, 2 unreadable or malformed trace (the message names the line), or usage, 70 internal error.',
+};
 
 const TIME_UNITS: readonly TimeUnit[] = ['auto', 's', 'ms', 'us', 'ns', 'iso'];
 
@@ -39,76 +40,47 @@ interface FitArgs {
   force: boolean;
 }
 
-class UsageError extends Error {}
-
-export function parseFitArgs(argv: readonly string[]): FitArgs | 'help' {
-  const files: string[] = [];
-  const out: Partial<FitArgs> = { force: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') return 'help';
-    if (arg === '--force') {
-      out.force = true;
-      continue;
-    }
-    if (!arg.startsWith('--') || arg === '-') {
-      files.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    let value = eq > 0 ? arg.slice(eq + 1) : argv[i + 1];
-    if (eq < 0) i++;
-    if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
-    value = value.trim();
-    switch (name) {
-      case '--out':
-        out.out = value;
-        break;
-      case '--format':
-        if (!TRACE_FORMATS.includes(value as TraceFormat)) throw new UsageError(`--format must be one of ${TRACE_FORMATS.join(', ')}, got '${value}'`);
-        out.format = value as TraceFormat;
-        break;
-      case '--columns': {
-        const parsed = parseColumnMapping(value);
-        if (!parsed.ok) throw new UsageError(`--columns ${parsed.message}`);
-        out.columns = parsed.columns;
-        break;
-      }
-      case '--time-unit':
-        if (!TIME_UNITS.includes(value as TimeUnit)) throw new UsageError(`--time-unit must be one of ${TIME_UNITS.join(', ')}, got '${value}'`);
-        out.timeUnit = value as TimeUnit;
-        break;
-      case '--block-tokens': {
-        const n = Number(value);
-        if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new UsageError(`--block-tokens must be a whole number from 1 to 1000000, got '${value}'`);
-        out.blockTokens = n;
-        break;
-      }
-      case '--name':
-        out.name = value;
-        break;
-      default:
-        throw new UsageError(`unknown option '${name}'`);
-    }
+/** The fit command line as FitArgs, or a UsageError naming the flag. */
+export function fitArgsFrom(parsed: ParsedCommandLine): FitArgs {
+  const v = parsed.values as Record<string, string | boolean | undefined>;
+  const out: FitArgs = { trace: '', out: '', force: v.force === true };
+  const format = v.format as string | undefined;
+  if (format !== undefined) {
+    if (!TRACE_FORMATS.includes(format as TraceFormat)) throw new UsageError(`--format must be one of ${TRACE_FORMATS.join(', ')}, got '${format}'`);
+    out.format = format as TraceFormat;
   }
+  const columns = v.columns as string | undefined;
+  if (columns !== undefined) {
+    const mapping = parseColumnMapping(columns.trim());
+    if (!mapping.ok) throw new UsageError(`--columns ${mapping.message}`);
+    out.columns = mapping.columns;
+  }
+  const unit = v['time-unit'] as string | undefined;
+  if (unit !== undefined) {
+    if (!TIME_UNITS.includes(unit.trim() as TimeUnit)) throw new UsageError(`--time-unit must be one of ${TIME_UNITS.join(', ')}, got '${unit}'`);
+    out.timeUnit = unit.trim() as TimeUnit;
+  }
+  const block = v['block-tokens'] as string | undefined;
+  if (block !== undefined) out.blockTokens = parseWhole('--block-tokens', block.trim(), 1, 1_000_000);
+  if (typeof v.name === 'string') out.name = v.name.trim();
+  const files = parsed.positionals;
   if (files.length === 0) throw new UsageError('missing the trace file');
   if (files.length > 1) throw new UsageError(`one trace file expected, got ${files.length}: ${files.join(' ')}`);
-  if (!out.out) throw new UsageError('missing --out FILE (or --out - to print the scenario)');
-  return { ...(out as FitArgs), trace: files[0] };
+  if (typeof v.out !== 'string') throw new UsageError('missing --out FILE (or --out - to print the scenario)');
+  out.out = v.out.trim();
+  out.trace = files[0]!;
+  return out;
 }
 
 export async function runFitCommand(argv: string[]): Promise<number> {
-  let args: FitArgs | 'help';
+  const parsed = parseOrExit(FIT_COMMAND, argv);
+  if (typeof parsed === 'number') return parsed;
+  let args: FitArgs;
   try {
-    args = parseFitArgs(argv);
+    args = fitArgsFrom(parsed);
   } catch (error) {
-    process.stderr.write(`stampede fit: ${(error as Error).message}\n\n${FIT_USAGE}\n`);
-    return EXIT_INVALID;
-  }
-  if (args === 'help') {
-    process.stdout.write(FIT_USAGE + '\n');
-    return 0;
+    if (error instanceof UsageError) return usageError(FIT_COMMAND, error.message);
+    throw error;
   }
   const toStdout = args.out === '-';
   const outPath = toStdout ? '' : resolve(args.out);

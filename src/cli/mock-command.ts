@@ -1,8 +1,22 @@
 // `stampede mock`: runs the embedded mock provider in the foreground until SIGINT/SIGTERM.
 import { startMockServer } from '../mock/mock-server';
 import { MOCK_PROFILE_NAMES, describeMockProfile, isMockProfileName, resolveMockProfile } from '../mock/profiles';
+import { suggestionSuffix } from '../core/did-you-mean';
+import { parseOrExit, parseWhole, usageError, UsageError, type CommandSpec, type ParsedCommandLine } from './command-line';
 
-const USAGE = 'usage: stampede mock [--port N] [--host H] [--profile P] [--seed N] [--set key=value]...';
+export const MOCK_COMMAND: CommandSpec = {
+  name: 'mock',
+  synopsis: '[options]',
+  summary: 'Runs the embedded mock AI provider (OpenAI-compatible, a simulated GPU) until Ctrl-C or SIGTERM.',
+  options: {
+    port: { type: 'string', value: 'N', description: 'port to listen on; 0 picks a free one', default: '8000' },
+    host: { type: 'string', value: 'HOST', description: 'address to bind', default: '127.0.0.1' },
+    profile: { type: 'string', value: 'NAME', description: `one of ${MOCK_PROFILE_NAMES.join(', ')}`, default: 'small-gpu' },
+    seed: { type: 'string', value: 'N', description: 'seed of every draw (answer lengths, ids)', default: '1' },
+    set: { type: 'string', value: 'KEY=VALUE', multiple: true, description: 'override a profile parameter, e.g. --set batchSlots=4' },
+  },
+  epilog: 'Exit codes: 0 stopped by Ctrl-C or SIGTERM, 2 bad usage or the port is in use, 70 internal error.',
+};
 
 interface MockFlags {
   port: number;
@@ -12,76 +26,36 @@ interface MockFlags {
   overrides: Record<string, string>;
 }
 
-class UsageError extends Error {}
-
-function parseFlags(args: string[]): MockFlags {
-  const flags: MockFlags = { port: 8000, host: '127.0.0.1', profile: 'small-gpu', seed: 1, overrides: {} };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const next = args[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new UsageError(`${name} needs a value`);
-      i++;
-      return next;
-    };
-    switch (name) {
-      case '--port':
-        flags.port = parseWhole(name, value(), 0, 65535);
-        break;
-      case '--host':
-        flags.host = value();
-        break;
-      case '--profile':
-        flags.profile = value();
-        if (!isMockProfileName(flags.profile)) {
-          throw new UsageError(`unknown profile '${flags.profile}'; valid profiles: ${MOCK_PROFILE_NAMES.join(', ')}`);
-        }
-        break;
-      case '--seed':
-        flags.seed = parseWhole(name, value(), 0, 2 ** 32 - 1);
-        break;
-      case '--set': {
-        const setting = value();
-        const at = setting.indexOf('=');
-        if (at <= 0) throw new UsageError(`--set expects key=value, got '${setting}'`);
-        flags.overrides[setting.slice(0, at)] = setting.slice(at + 1);
-        break;
-      }
-      case '--help':
-      case '-h':
-        throw new UsageError('');
-      default:
-        throw new UsageError(`unknown option '${arg}'`);
-    }
+function mockFlags(values: ParsedCommandLine['values'], positionals: string[]): MockFlags {
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const flags: MockFlags = {
+    port: parseWhole('--port', (values.port as string | undefined) ?? '8000', 0, 65535),
+    host: (values.host as string | undefined) ?? '127.0.0.1',
+    profile: (values.profile as string | undefined) ?? 'small-gpu',
+    seed: parseWhole('--seed', (values.seed as string | undefined) ?? '1', 0, 2 ** 32 - 1),
+    overrides: {},
+  };
+  if (!isMockProfileName(flags.profile)) {
+    throw new UsageError(`unknown profile '${flags.profile}'${suggestionSuffix(flags.profile, MOCK_PROFILE_NAMES)}; valid profiles: ${MOCK_PROFILE_NAMES.join(', ')}`);
+  }
+  for (const setting of (values.set as string[] | undefined) ?? []) {
+    const at = setting.indexOf('=');
+    if (at <= 0) throw new UsageError(`--set expects key=value, got '${setting}'`);
+    flags.overrides[setting.slice(0, at)] = setting.slice(at + 1);
   }
   return flags;
 }
 
-function parseWhole(flag: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${text}'`);
-  }
-  return value;
-}
-
 export async function runMockCommand(args: string[]): Promise<number> {
+  const parsed = parseOrExit(MOCK_COMMAND, args);
+  if (typeof parsed === 'number') return parsed;
   let flags: MockFlags;
   try {
-    flags = parseFlags(args);
+    flags = mockFlags(parsed.values, parsed.positionals);
     resolveMockProfile(flags.profile, flags.overrides);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (message === '') {
-      process.stdout.write(USAGE + '\n');
-      return 0;
-    }
-    process.stderr.write(`stampede mock: ${message} (see stampede mock --help)\n`);
-    return 2;
+    // A usage error, or an unknown or invalid profile parameter: both are the user's to fix.
+    return usageError(MOCK_COMMAND, error instanceof Error ? error.message : String(error));
   }
   let server;
   try {

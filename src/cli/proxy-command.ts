@@ -6,12 +6,25 @@ import type { PlanFault } from '../core/plan-failure-modes';
 import { parseDuration } from '../core/units';
 import { describeFault, parseFaultFile } from '../mock/fault-file';
 import { STATUS_PATH, displayUpstream, startFaultProxy, type ProxyCounters } from '../mock/fault-proxy';
+import { parseOrExit, parseWhole, usageError, UsageError, type CommandSpec, type ParsedCommandLine } from './command-line';
 
-const USAGE =
-  'usage: stampede proxy --upstream URL [--faults FILE] [--port N] [--host H] [--start-delay DURATION] [--seed N]';
+export const PROXY_COMMAND: CommandSpec = {
+  name: 'proxy',
+  synopsis: '--upstream URL [options]',
+  summary: 'Forwards to an HTTP provider and injects a fault schedule, until Ctrl-C or SIGTERM.',
+  options: {
+    upstream: { type: 'string', value: 'URL', description: 'the provider to forward to, e.g. http://127.0.0.1:8000 (required)' },
+    faults: { type: 'string', value: 'FILE', description: 'fault schedule (YAML, see docs/proxy.md); without it every request passes through' },
+    port: { type: 'string', value: 'N', description: 'port to listen on; 0 picks a free one', default: '8787' },
+    host: { type: 'string', value: 'HOST', description: 'address to bind', default: '127.0.0.1' },
+    'start-delay': { type: 'string', value: 'DURATION', description: "when the proxy's clock starts, e.g. 5s", default: '0s' },
+    seed: { type: 'string', value: 'N', description: 'seed of the error-rate draws', default: '1' },
+  },
+  epilog: 'Exit codes: 0 stopped by Ctrl-C or SIGTERM, 2 bad usage, a bad fault file or the port is in use, 70 internal error.',
+};
 
 interface ProxyFlags {
-  upstream: URL | null;
+  upstream: URL;
   faultsFile: string | null;
   port: number;
   host: string;
@@ -19,70 +32,31 @@ interface ProxyFlags {
   seed: number;
 }
 
-class UsageError extends Error {}
-
-function parseFlags(args: string[]): ProxyFlags {
-  const flags: ProxyFlags = { upstream: null, faultsFile: null, port: 8787, host: '127.0.0.1', startDelayMs: 0, seed: 1 };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const next = args[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new UsageError(`${name} needs a value`);
-      i++;
-      return next;
-    };
-    switch (name) {
-      case '--upstream': {
-        const text = value();
-        let url: URL;
-        try {
-          url = new URL(text);
-        } catch {
-          throw new UsageError(`--upstream must be an http(s) URL such as http://127.0.0.1:8000, got '${text}'`);
-        }
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--upstream must be an http or https URL, got ${url.protocol}`);
-        flags.upstream = url;
-        break;
-      }
-      case '--faults':
-        flags.faultsFile = value();
-        break;
-      case '--port':
-        flags.port = parseWhole(name, value(), 0, 65535);
-        break;
-      case '--host':
-        flags.host = value();
-        break;
-      case '--start-delay': {
-        const parsed = parseDuration(value());
-        if (!parsed.ok) throw new UsageError(`--start-delay: ${parsed.message}`);
-        flags.startDelayMs = parsed.value;
-        break;
-      }
-      case '--seed':
-        flags.seed = parseWhole(name, value(), 0, 2 ** 32 - 1);
-        break;
-      case '--help':
-      case '-h':
-        throw new UsageError('');
-      default:
-        throw new UsageError(`unknown option '${arg}'`);
-    }
+function proxyFlags(values: ParsedCommandLine['values'], positionals: string[]): ProxyFlags {
+  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const text = values.upstream as string | undefined;
+  if (text === undefined) throw new UsageError('--upstream URL is required');
+  let upstream: URL;
+  try {
+    upstream = new URL(text);
+  } catch {
+    throw new UsageError(`--upstream must be an http(s) URL such as http://127.0.0.1:8000, got '${text}'`);
   }
-  if (flags.upstream === null) throw new UsageError('--upstream URL is required');
-  return flags;
-}
-
-function parseWhole(flag: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) {
-    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${text}'`);
+  if (upstream.protocol !== 'http:' && upstream.protocol !== 'https:') throw new UsageError(`--upstream must be an http or https URL, got ${upstream.protocol}`);
+  let startDelayMs = 0;
+  if (values['start-delay'] !== undefined) {
+    const parsed = parseDuration(values['start-delay'] as string);
+    if (!parsed.ok) throw new UsageError(`--start-delay: ${parsed.message}`);
+    startDelayMs = parsed.value;
   }
-  return value;
+  return {
+    upstream,
+    faultsFile: (values.faults as string | undefined) ?? null,
+    port: parseWhole('--port', (values.port as string | undefined) ?? '8787', 0, 65535),
+    host: (values.host as string | undefined) ?? '127.0.0.1',
+    startDelayMs,
+    seed: parseWhole('--seed', (values.seed as string | undefined) ?? '1', 0, 2 ** 32 - 1),
+  };
 }
 
 function readFaults(file: string): PlanFault[] | string[] {
@@ -109,17 +83,14 @@ export function describeCounters(c: ProxyCounters): string {
 }
 
 export async function runProxyCommand(args: string[]): Promise<number> {
+  const parsed = parseOrExit(PROXY_COMMAND, args);
+  if (typeof parsed === 'number') return parsed;
   let flags: ProxyFlags;
   try {
-    flags = parseFlags(args);
+    flags = proxyFlags(parsed.values, parsed.positionals);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (message === '') {
-      process.stdout.write(USAGE + '\n');
-      return 0;
-    }
-    process.stderr.write(`stampede proxy: ${message} (see stampede proxy --help)\n`);
-    return 2;
+    if (error instanceof UsageError) return usageError(PROXY_COMMAND, error.message);
+    throw error;
   }
   let faults: PlanFault[] = [];
   if (flags.faultsFile !== null) {
@@ -130,7 +101,7 @@ export async function runProxyCommand(args: string[]): Promise<number> {
     }
     faults = read as PlanFault[];
   }
-  const upstream = flags.upstream!;
+  const upstream = flags.upstream;
   const startedAt = performance.now() + flags.startDelayMs;
   let proxy;
   try {

@@ -10,44 +10,41 @@ import { renderHtmlReport } from '../report/html-report';
 import { renderJunitReport } from '../report/junit-report';
 import { renderMarkdownReport } from '../report/markdown-report';
 import { parseResults, type ResultsDocument } from '../report/results-document';
+import { parseOrExit, usageError, type CommandSpec } from './command-line';
+import { toolVersion } from './version';
 
-export const REPORT_USAGE = `Usage: stampede report RESULTS.json [--report out.html] [--md out.md] [--junit out.xml]
-       stampede report --from-artillery REPORT.json [--script artillery.yml] [--report out.html] …
-
-Renders the reports of a finished (or interrupted) run from its results file. Without options,
-writes the HTML report beside the results file.
-
---from-artillery renders them from Artillery's JSON report (artillery run / run-fargate /
-run-lambda --output) of a script written by \`stampede export artillery\`: --script names that
-script (default: artillery.yml beside the report, else in the current folder), which names the
-scenario whose thresholds are judged on Artillery's merged metrics.`;
+export const REPORT_COMMAND: CommandSpec = {
+  name: 'report',
+  synopsis: 'RESULTS.json [options] | --from-artillery REPORT.json [--script artillery.yml] [options]',
+  summary: 'Renders the reports of a finished (or interrupted) run from its results file.\nWithout options, writes the HTML report beside the results file. A path may be - for stdout.\n--from-artillery renders them from Artillery\'s JSON report (artillery run / run-fargate / run-lambda --output)\nof a script written by `stampede export artillery`, judging the scenario\'s thresholds on Artillery\'s merged metrics.',
+  options: {
+    'from-artillery': { type: 'string', value: 'REPORT.json', description: 'read Artillery\'s JSON report instead of a results file' },
+    script: { type: 'string', value: 'PATH', description: 'the exported Artillery script that names the scenario (with --from-artillery)', default: 'artillery.yml beside the report, else in the current folder' },
+    report: { type: 'string', value: 'PATH', output: true, description: 'HTML report', default: 'RESULTS.html when no option is given' },
+    md: { type: 'string', value: 'PATH', output: true, description: 'Markdown summary, e.g. "$GITHUB_STEP_SUMMARY"' },
+    junit: { type: 'string', value: 'PATH', output: true, description: 'JUnit XML, one test case per threshold' },
+  },
+  epilog: 'Exit codes: 0 written, 2 unreadable results file, unwritable output or bad usage, 70 internal error.',
+};
 
 export async function runReportCommand(argv: string[]): Promise<number> {
-  const files: string[] = [];
-  const outputs: Partial<Record<'report' | 'md' | 'junit' | 'from-artillery' | 'script', string>> = {};
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') {
-      process.stdout.write(REPORT_USAGE + '\n');
-      return 0;
-    }
-    const m = /^--(report|md|junit|from-artillery|script)(?:=(.*))?$/.exec(arg);
-    if (m) {
-      const value = m[2] ?? argv[++i];
-      if (!value) return usage(`--${m[1]} needs a value`);
-      outputs[m[1] as 'report' | 'md' | 'junit' | 'from-artillery' | 'script'] = value;
-    } else if (arg.startsWith('-')) return usage(`unknown option '${arg}'`);
-    else files.push(arg);
-  }
-  const fromArtillery = outputs['from-artillery'];
+  const parsed = parseOrExit(REPORT_COMMAND, argv);
+  if (typeof parsed === 'number') return parsed;
+  const files = parsed.positionals;
+  const outputs: Partial<Record<'report' | 'md' | 'junit', string>> = {};
+  for (const key of ['report', 'md', 'junit'] as const) if (typeof parsed.values[key] === 'string') outputs[key] = parsed.values[key] as string;
+  const usage = (message: string) => usageError(REPORT_COMMAND, message);
+  const fromArtillery = typeof parsed.values['from-artillery'] === 'string' ? parsed.values['from-artillery'] : undefined;
+  const script = typeof parsed.values.script === 'string' ? parsed.values.script : undefined;
   if (fromArtillery) {
     if (files.length) return usage(`--from-artillery reads ${fromArtillery}; a results file (${files[0]}) cannot be given too`);
     files.push(fromArtillery);
-  } else if (outputs.script) return usage('--script goes with --from-artillery');
+  } else if (script) return usage('--script goes with --from-artillery');
   if (files.length !== 1) return usage(files.length ? 'one results file expected' : 'missing the results file');
+  if (Object.values(outputs).filter((p) => p === '-').length > 1) return usage('only one output can go to stdout');
   let doc: ResultsDocument;
   try {
-    doc = fromArtillery ? artilleryDocument(fromArtillery, outputs.script) : parseResults(readFileSync(files[0], 'utf8'));
+    doc = fromArtillery ? artilleryDocument(fromArtillery, script) : parseResults(readFileSync(files[0], 'utf8'));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : (error as Error).message;
@@ -63,6 +60,10 @@ export async function runReportCommand(argv: string[]): Promise<number> {
   ];
   for (const [label, path, render] of jobs) {
     if (!path) continue;
+    if (path === '-') {
+      process.stdout.write(render(doc));
+      continue;
+    }
     try {
       mkdirSync(dirname(resolve(path)), { recursive: true });
       writeFileSync(path, render(doc));
@@ -70,7 +71,8 @@ export async function runReportCommand(argv: string[]): Promise<number> {
       process.stderr.write(`stampede report: cannot write ${path}: ${(error as Error).message}\n`);
       return 2;
     }
-    process.stdout.write(`${`${label}:`.padEnd(9)} ${path}\n`);
+    // With an output on stdout, the paths of the others go to stderr.
+    (Object.values(outputs).includes('-') ? process.stderr : process.stdout).write(`${`${label}:`.padEnd(9)} ${path}\n`);
   }
   return 0;
 }
@@ -98,10 +100,6 @@ function artilleryDocument(reportFile: string, scriptArg: string | undefined): R
   const scenarioFile = join(dirname(scriptFile), config.scenario);
   const loaded = loadScenario(scenarioFile, config.set);
   if (!loaded.ok) throw new Error(`the scenario of ${scriptFile} cannot be read:\n  ${loaded.errors.join('\n  ')}`);
-  return resultsFromArtillery(report, { plan: loaded.plan, workers: config.workers, reportFile, scenarioFile, overrides: config.set, toolVersion: '0.1.0' });
+  return resultsFromArtillery(report, { plan: loaded.plan, workers: config.workers, reportFile, scenarioFile, overrides: config.set, toolVersion: toolVersion() });
 }
 
-function usage(message: string): number {
-  process.stderr.write(`stampede report: ${message}\n\n${REPORT_USAGE}\n`);
-  return 2;
-}

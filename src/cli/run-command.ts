@@ -1,5 +1,5 @@
 // `stampede run FILE`: validate, run with a live view, write results and reports, print the
-// verdict, exit with a code CI can act on (see RUN_USAGE).
+// verdict, exit with a code CI can act on (see RUN_COMMAND).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { analyzeScenario } from '../core/analyze-scenario';
@@ -14,19 +14,20 @@ import { renderHtmlReport } from '../report/html-report';
 import { renderJunitReport } from '../report/junit-report';
 import { renderMarkdownReport } from '../report/markdown-report';
 import { collectSecretValues, createScrubber, redactPlan, scrubDeep } from '../report/redact';
-import { createResultsDocument, type ResultsDocument } from '../report/results-document';
+import { createResultsDocument, serializeResults, type ResultsDocument } from '../report/results-document';
 import { ResultsWriter } from '../report/results-writer';
 import { formatDryRun } from './dry-run';
 import { fileProblemText, readScenarioFile } from '../runner/scenario-file';
 import { LiveView, type LiveMode } from './live-view';
-import { parseRunArgs, RUN_USAGE, type RunArgs } from './run-args';
+import { parseRunArgs, RUN_COMMAND, type RunArgs } from './run-args';
+import { formatHelp, usageError } from './command-line';
+import { toolVersion } from './version';
 import { allowOwnSequences, useColor } from './terminal-style';
 import { colorPalette, plainPalette } from '../report/text-style';
-import { EXIT_INVALID, exitCodeFor } from './verdict-view';
+import { EXIT_INVALID, exitCodeFor } from '../core/exit-codes';
 import { formatVerdict } from '../report/text-verdict';
 import { newRunFolder, runStamp, scenarioSlug } from '../report/run-folder';
 
-const TOOL_VERSION = '0.1.0';
 /** How long a stop may take before the CLI gives up waiting for the engine's summary. */
 const STOP_GRACE_MS = 5000;
 
@@ -38,13 +39,16 @@ function fail(message: string): number {
 }
 
 /** Given one of --json / --report, the other goes beside it; given neither, both go into a new
- * folder under the results folder, where the run history looks for them. */
+ * folder under the results folder, where the run history looks for them. An output sent to stdout
+ * (`-`) is still written as a file there too, so a killed run keeps its results. */
 function outputPaths(args: RunArgs, plan: ResolvedPlan, now: Date): { jsonPath: string; reportPath: string } {
   const swapExt = (path: string, ext: string) => path.replace(/(\.[^./\\]*)?$/, ext);
-  if (args.json || args.report) {
+  const json = args.json === '-' ? undefined : args.json;
+  const report = args.report === '-' ? undefined : args.report;
+  if (json || report) {
     return {
-      jsonPath: resolve(args.json ?? swapExt(args.report as string, '.json')),
-      reportPath: resolve(args.report ?? swapExt(args.json as string, '.html')),
+      jsonPath: resolve(json ?? swapExt(report as string, '.json')),
+      reportPath: resolve(report ?? swapExt(json as string, '.html')),
     };
   }
   const root = resolve(args.resultsDir ?? join(process.cwd(), '.stampede', 'runs'));
@@ -101,7 +105,12 @@ function analyze(args: RunArgs): { plan: ResolvedPlan } | { code: number } {
   return { plan };
 }
 
+/** Writes a report file, or to stdout for `-`. Returns a one-line error, or null. */
 function writeOutput(path: string, text: string): string | null {
+  if (path === '-') {
+    process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    return null;
+  }
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
@@ -113,22 +122,21 @@ function writeOutput(path: string, text: string): string | null {
 
 export async function runRunCommand(argv: string[]): Promise<number> {
   const parsed = parseRunArgs(argv);
-  if (!parsed.ok) {
-    process.stderr.write(`stampede run: ${parsed.message}\n\n${RUN_USAGE}\n`);
-    return EXIT_INVALID;
-  }
+  if (!parsed.ok) return usageError(RUN_COMMAND, parsed.message);
   const args = parsed.args;
   if (args.help) {
-    process.stdout.write(RUN_USAGE + '\n');
+    process.stdout.write(formatHelp(RUN_COMMAND) + '\n');
     return 0;
   }
+  // With an output on stdout, the live view, the verdict and the paths go to stderr.
+  const human = [args.json, args.report, args.md, args.junit].includes('-') ? process.stderr : process.stdout;
   const analyzed = analyze(args);
   if ('code' in analyzed) return analyzed.code;
   const plan = analyzed.plan;
   if (args.dryRun) {
     try {
       const shaped = await estimatePlan(plan, dirname(resolve(args.file)));
-      for (const line of formatDryRun(shaped.plan, shaped.estimate)) process.stdout.write(line + '\n');
+      for (const line of formatDryRun(shaped.plan, shaped.estimate)) human.write(line + '\n');
     } catch (error) {
       if (error instanceof RunConfigError) return fail(error.message);
       throw error;
@@ -141,15 +149,15 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   const runId = `${runStamp(now)}-${scenarioSlug(plan.name, args.file)}`;
   const scrub = createScrubber(collectSecretValues(plan, secretLookup));
 
-  const isTTY = Boolean(process.stdout.isTTY);
+  const isTTY = Boolean(human.isTTY);
   const palette = useColor(isTTY, process.env, args.color) ? colorPalette : plainPalette;
   const mode: LiveMode = args.quiet ? 'quiet' : isTTY ? 'tty' : 'lines';
   allowOwnSequences(palette === colorPalette || mode === 'tty');
-  const live = new LiveView(process.stdout, mode, palette, scrub);
+  const live = new LiveView(human, mode, palette, scrub);
 
   const doc: ResultsDocument = createResultsDocument({
     runId,
-    toolVersion: TOOL_VERSION,
+    toolVersion: toolVersion(),
     scenarioName: plan.name,
     scenarioFile: args.file,
     overrides: args.sets,
@@ -231,21 +239,24 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   const writeError = writer.close();
   process.off('exit', restoreCursor);
 
-  const out = (line: string) => process.stdout.write(scrub(line) + '\n');
+  const out = (line: string) => human.write(scrub(line) + '\n');
   const problems: string[] = writeError ? [writeError] : [];
   const reports: Array<[string, string]> = [];
   const html = writeOutput(reportPath, scrub(renderHtmlReport(doc)));
   if (html) problems.push(html);
   else reports.push(['Report', reportPath]);
-  if (args.md) {
-    const e = writeOutput(resolve(args.md), scrub(renderMarkdownReport(doc)));
+  const extra: Array<[string, string | undefined, () => string]> = [
+    ['HTML', args.report === '-' ? '-' : undefined, () => renderHtmlReport(doc)],
+    ['Markdown', args.md, () => renderMarkdownReport(doc)],
+    ['JUnit', args.junit, () => renderJunitReport(doc)],
+    ['JSON', args.json === '-' ? '-' : undefined, () => serializeResults(doc)],
+  ];
+  for (const [label, path, render] of extra) {
+    if (!path) continue;
+    const target = path === '-' ? '-' : resolve(path);
+    const e = writeOutput(target, scrub(render()));
     if (e) problems.push(e);
-    else reports.push(['Markdown', resolve(args.md)]);
-  }
-  if (args.junit) {
-    const e = writeOutput(resolve(args.junit), scrub(renderJunitReport(doc)));
-    if (e) problems.push(e);
-    else reports.push(['JUnit', resolve(args.junit)]);
+    else if (target !== '-') reports.push([label, target]);
   }
 
   out('');

@@ -1,14 +1,26 @@
-// `stampede validate FILE… [--json]`: checks scenario files and prints one line per problem in
-// the `file:line:col: severity: message` form that CI logs and VS Code problem matchers read.
-import { dirname } from 'node:path';
+// `stampede validate FILE… [--json PATH]`: checks scenario files and prints one line per problem
+// in the `file:line:col: severity: message` form that CI logs and VS Code problem matchers
+// (`$stampede`) read. A file is read by the one rule of runner/scenario-file.ts (size, binary,
+// BOM), as `stampede run` and the editor read it.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { analyzeScenario } from '../core/analyze-scenario';
 import type { ResolvedPlan } from '../core/plan';
-import type { Problem } from '../core/problem';
+import { formatProblemLine, type Problem } from '../core/problem';
 import { readScenarioFile } from '../runner/scenario-file';
 import { parseScenarioSource } from '../core/yaml-source';
 import { estimatePlan } from '../runner/plan-estimate';
+import { parseOrExit, usageError, type CommandSpec } from './command-line';
 
-const USAGE = 'usage: stampede validate FILE... [--json]';
+export const VALIDATE_COMMAND: CommandSpec = {
+  name: 'validate',
+  synopsis: 'FILE... [options]',
+  summary: 'Checks scenario files without running them: one file:line:col: severity: message line per problem.',
+  options: {
+    json: { type: 'string', value: 'PATH', output: true, description: 'also write the problems as JSON; - for stdout (the lines then go to stderr)' },
+  },
+  epilog: 'Exit codes: 0 no errors (warnings allowed), 2 an error in any file or bad usage, 70 internal error.',
+};
 
 interface FileProblem extends Problem {
   file: string;
@@ -49,34 +61,34 @@ async function checkFile(file: string): Promise<FileProblem[]> {
   return problems.map((p) => ({ ...p, file }));
 }
 
-function formatLine(problem: FileProblem): string {
-  const where = problem.path ? ` (${problem.path})` : '';
-  return `${problem.file}:${problem.range.line}:${problem.range.column}: ${problem.severity}: ${problem.message}${where}`;
-}
-
-export async function runValidateCommand(args: string[]): Promise<number> {
-  const json = args.includes('--json');
-  const unknownFlag = args.find((a) => a.startsWith('-') && a !== '--json');
-  const files = args.filter((a) => !a.startsWith('-'));
-  if (unknownFlag) {
-    process.stderr.write(`stampede validate: unknown option '${unknownFlag}'\n${USAGE}\n`);
-    return 2;
-  }
-  if (files.length === 0) {
-    process.stderr.write(`stampede validate: no files given\n${USAGE}\n`);
-    return 2;
-  }
+export async function runValidateCommand(argv: string[]): Promise<number> {
+  const parsed = parseOrExit(VALIDATE_COMMAND, argv);
+  if (typeof parsed === 'number') return parsed;
+  const files = parsed.positionals;
+  const json = parsed.values.json as string | undefined;
+  if (files.length === 0) return usageError(VALIDATE_COMMAND, 'no files given');
   const all: FileProblem[] = [];
   for (const file of files) all.push(...(await checkFile(file)));
   const errors = all.filter((p) => p.severity === 'error').length;
   const warnings = all.length - errors;
-  if (json) {
+  // With the JSON on stdout, the lines go to stderr, so stdout stays one JSON document.
+  const lines = json === '-' ? process.stderr : process.stdout;
+  for (const problem of all) lines.write(formatProblemLine(problem.file, problem) + '\n');
+  const summary = `${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+  process.stderr.write(summary + '\n');
+  if (json !== undefined) {
     const out = all.map((p) => ({ file: p.file, line: p.range.line, column: p.range.column, endLine: p.range.endLine, endColumn: p.range.endColumn, severity: p.severity, code: p.code, message: p.message, path: p.path }));
-    process.stdout.write(JSON.stringify({ files: files.length, errors, warnings, problems: out }, null, 2) + '\n');
-  } else {
-    for (const problem of all) process.stdout.write(formatLine(problem) + '\n');
-    const summary = `${files.length} file${files.length === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
-    process.stderr.write(summary + '\n');
+    const text = JSON.stringify({ files: files.length, errors, warnings, problems: out }, null, 2) + '\n';
+    if (json === '-') process.stdout.write(text);
+    else {
+      try {
+        mkdirSync(dirname(resolve(json)), { recursive: true });
+        writeFileSync(json, text);
+      } catch (error) {
+        process.stderr.write(`stampede validate: cannot write ${json}: ${(error as Error).message}\n`);
+        return 2;
+      }
+    }
   }
   return errors > 0 ? 2 : 0;
 }

@@ -344,7 +344,7 @@ export function describeAnalysis(a: RunAnalysis, loadModel: 'open' | 'closed'): 
   if (!a.timeline.length) lines.push('Nothing broke: no threshold breach and no failure-mode sign.');
   for (const e of a.timeline) lines.push(`${e.t}s [${e.stage}] ${e.message}`);
   if (a.highestPassingLevel !== null) lines.push(`Every threshold held up to ${fmtLevel(a.highestPassingLevel, loadModel)}.`);
-  if (a.recoveryMs !== null) lines.push(`Recovered ${fmtMs(a.recoveryMs)} after load dropped (TTFT p95 and errors within ${RECOVERY_FACTOR}× baseline for ${RECOVERY_SECONDS} s).`);
+  if (a.recoveryMs !== null) lines.push(`Recovered in ${fmtMs(a.recoveryMs)} after load dropped (TTFT p95 and errors within ${RECOVERY_FACTOR}× baseline for ${RECOVERY_SECONDS} s).`);
   else if (a.notRecovered) lines.push('Did not recover after load dropped before the run ended.');
   if (a.failoverMs !== null) lines.push(`Failover time ${fmtMs(a.failoverMs)}.`);
   return lines;

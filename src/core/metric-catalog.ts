@@ -116,6 +116,9 @@ export function allMetrics(): MetricInfo[] {
   return [...latency, ...SCALAR_METRICS];
 }
 
+/** Every metric key a run summary carries, in catalog order. */
+export const METRIC_KEYS: readonly string[] = allMetrics().map((m) => m.key);
+
 export function findMetric(key: string): MetricInfo | undefined {
   const known = allMetrics().find((m) => m.key === key);
   if (known) return known;

@@ -24,6 +24,13 @@ export function formatPath(segments: ReadonlyArray<string | number>): string {
   return out;
 }
 
+/** `file:line:col: severity: message (field)`: the line CI logs show and problem matchers
+ * (`$stampede`) read. */
+export function formatProblemLine(file: string, problem: Problem): string {
+  const where = problem.path ? ` (${problem.path})` : '';
+  return `${file}:${problem.range.line}:${problem.range.column}: ${problem.severity}: ${problem.message}${where}`;
+}
+
 export function hasErrors(problems: readonly Problem[]): boolean {
   return problems.some((p) => p.severity === 'error');
 }

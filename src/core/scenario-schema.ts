@@ -1,8 +1,9 @@
-// The one JSON Schema of the scenario language, and its compiled validator. Completion, hover,
-// the docs page and validation all read this object.
-import Ajv, { type ErrorObject } from 'ajv';
+// The one JSON Schema of the scenario language, and its validator. Completion, hover, the docs
+// page and validation all read this object; the validator is generated from it at build time
+// (scripts/scenario-validator.mjs), so loading this module compiles nothing.
+import type { ErrorObject } from 'ajv';
 import schemaJson from '../../media/stampede.schema.json';
-import { parseRange, parseRate } from './units';
+import validate from './generated/scenario-validator';
 
 /** A node of the schema, loosely typed: enough for walkers (completion, hover, docs). */
 export interface SchemaNode {
@@ -29,32 +30,6 @@ export interface SchemaNode {
 }
 
 export const scenarioSchema = schemaJson as unknown as SchemaNode;
-
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, strictTypes: false, strictRequired: false });
-// Annotation-only keywords: markdownDescription is read by VS Code, x-expected by our messages.
-ajv.addVocabulary(['markdownDescription', 'x-expected']);
-// Bounds on values written with a unit, which `maximum` cannot express: the longest duration
-// (or range end) in ms, the highest absolute rate per second. A value that does not parse is
-// left to `pattern`. Other validators ignore these keywords.
-ajv.addKeyword({
-  keyword: 'x-maxMs',
-  type: 'string',
-  schemaType: 'number',
-  validate: (limit: number, data: string) => {
-    const parsed = parseRange(data);
-    return !parsed.ok || parsed.value.maxMs <= limit;
-  },
-});
-ajv.addKeyword({
-  keyword: 'x-maxPerSecond',
-  type: 'string',
-  schemaType: 'number',
-  validate: (limit: number, data: string) => {
-    const parsed = parseRate(data);
-    return !parsed.ok || parsed.value.kind !== 'absolute' || parsed.value.perSecond <= limit;
-  },
-});
-const validate = ajv.compile(scenarioSchema);
 
 export function validateAgainstSchema(value: unknown): ErrorObject[] {
   return validate(value) ? [] : [...(validate.errors ?? [])];

@@ -36,7 +36,8 @@ const UNIT_DEFINITIONS: Record<string, UnitDefinition> = {
 // When several keywords fail at one place, the first in this list speaks for them.
 const KEYWORD_PRIORITY = ['type', 'enum', 'const', 'pattern', 'minimum', 'exclusiveMinimum', 'maximum', 'minLength', 'minItems', 'maxItems', 'uniqueItems'];
 
-function decodePath(instancePath: string, root: unknown): PathSegment[] {
+/** The keys and indices of an ajv instancePath (JSON Pointer) into `root`. */
+export function decodePath(instancePath: string, root: unknown): PathSegment[] {
   if (instancePath === '') return [];
   const segments: PathSegment[] = [];
   let current: unknown = root;

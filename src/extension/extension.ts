@@ -1,6 +1,7 @@
 // Entry point of the extension: wires language features, CodeLens, commands, runs, the mock
 // provider and the live panel. Holds no logic of its own; everything registered here is
 // disposed with the extension (timers, the worker of a run, the mock server).
+import { formatActivationTimes } from './activation-clock';
 import * as vscode from 'vscode';
 import { ScenarioAnalyses, LANGUAGE_ID, isScenarioDocument, scenarioFolder } from './scenario-analysis';
 import { ScenarioDiagnostics } from './diagnostics';
@@ -18,10 +19,13 @@ import { LivePanel, SHOW_PANEL_COMMAND } from './panel/live-panel';
 import { RunStatusBar } from './run-status-bar';
 import { newestStoredRun, RunHistoryView } from './run-history-view';
 import { ScenarioTests } from './test-explorer';
+import { ScenarioTasks, TASK_TYPE } from './scenario-tasks';
 
 let runs: RunController | undefined;
+const bundleEvaluatedAt = performance.now();
 
 export function activate(context: vscode.ExtensionContext): void {
+  const activateStartedAt = performance.now();
   const log = vscode.window.createOutputChannel('Stampede', { log: true });
   const analyses = new ScenarioAnalyses();
   const diagnostics = new ScenarioDiagnostics(analyses);
@@ -76,7 +80,9 @@ export function activate(context: vscode.ExtensionContext): void {
     showReport: (path) => showReport(path),
   });
   const tests = new ScenarioTests((uri) => controller.run(uri, { againstMock: false }));
-  context.subscriptions.push(statusBar, history, ...history.register(), tests);
+  context.subscriptions.push(statusBar, history, ...history.register(), tests, vscode.tasks.registerTaskProvider(TASK_TYPE, new ScenarioTasks(controller)));
+  // Diagnostics of the scenarios already open were published above, so the language features are ready.
+  log.info(formatActivationTimes(bundleEvaluatedAt, activateStartedAt, performance.now()));
 }
 
 async function validate(uri: vscode.Uri | undefined, analyses: ScenarioAnalyses, diagnostics: ScenarioDiagnostics): Promise<void> {

@@ -26,12 +26,13 @@ import type { ScenarioSecrets } from './secrets';
 import { secretNames } from './secret-names';
 import type { ScenarioDiagnostics } from './diagnostics';
 
-const TOOL_VERSION = '0.1.0';
 const LAST_REPORT_KEY = 'stampede.lastReport';
+export const RESTRICTED_MODE_MESSAGE = 'Stampede: running a scenario is disabled in Restricted Mode. A run sends traffic and may spend money: trust this workspace to run it.';
 
 /** Whatever else wants the run's events (the live panel). */
 export interface RunEventSink {
-  onRunEvent(event: RunEvent): void;
+  /** `scrub` removes the run's secret values from text meant for a person to read. */
+  onRunEvent(event: RunEvent, scrub: (text: string) => string): void;
   show?(preserveFocus?: boolean): void;
 }
 
@@ -53,8 +54,13 @@ export class RunController implements vscode.Disposable {
     private readonly secrets: ScenarioSecrets,
   ) {}
 
-  addSink(sink: RunEventSink): void {
+  /** Adds a listener of every run's events; dispose the result to remove it (a task's terminal). */
+  addSink(sink: RunEventSink): vscode.Disposable {
     this.sinks.push(sink);
+    return new vscode.Disposable(() => {
+      const at = this.sinks.indexOf(sink);
+      if (at >= 0) this.sinks.splice(at, 1);
+    });
   }
 
   get running(): boolean {
@@ -84,6 +90,14 @@ export class RunController implements vscode.Disposable {
 
   /** Runs a scenario to its end; resolves with the summary, or undefined when it did not start. */
   async run(uri: vscode.Uri | undefined, options: { againstMock: boolean }): Promise<RunSummary | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      // Restricted Mode: a scenario from an unknown repository could send traffic anywhere and
+      // spend money, and its workspace settings could skip the cost prompt.
+      void vscode.window
+        .showWarningMessage(RESTRICTED_MODE_MESSAGE, 'Manage Workspace Trust')
+        .then((choice) => (choice ? vscode.commands.executeCommand('workbench.trust.manage') : undefined));
+      return undefined;
+    }
     if (this.active) {
       const choice = await vscode.window.showWarningMessage(`Stampede: "${this.active.name}" is still running.`, 'Stop It');
       if (choice === 'Stop It') this.stop();
@@ -145,7 +159,7 @@ export class RunController implements vscode.Disposable {
 
     const doc = createResultsDocument({
       runId,
-      toolVersion: TOOL_VERSION,
+      toolVersion: String(this.context.extension.packageJSON.version),
       scenarioName: plan.name,
       scenarioFile: fileName ?? null,
       overrides: [],
@@ -169,7 +183,7 @@ export class RunController implements vscode.Disposable {
     const tellSinks = (event: RunEvent) => {
       for (const sink of this.sinks) {
         try {
-          sink.onRunEvent(event);
+          sink.onRunEvent(event, scrub);
         } catch (error) {
           this.log.warn(`the live panel could not take a ${event.type} event: ${(error as Error).message}`);
         }

@@ -1,6 +1,6 @@
 // One-second progress of a run as plain text: the block a terminal redraws in place, the single
 // line CI logs and the editor's output channel print, and log lines. Pure.
-import { ERROR_OUTCOMES, OUTCOMES, type LogEntry, type Outcome, type OutcomeCounts, type StageInfo, type TickPoint } from '../protocol/run-events';
+import { ERROR_OUTCOMES, OUTCOMES, type LogEntry, type Outcome, type OutcomeCounts, type RunEvent, type StageInfo, type TickPoint } from '../protocol/run-events';
 import { formatCount, formatDuration, formatLevel, formatMs, formatRate, formatUsd } from '../core/format';
 import type { Palette } from './text-style';
 
@@ -14,6 +14,19 @@ export interface LiveState {
 
 export function emptyOutcomes(): OutcomeCounts {
   return Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as OutcomeCounts;
+}
+
+/** Folds a run event into the state: the shape from `start`, the totals and the last second from
+ * each `tick`. */
+export function updateLiveState(state: LiveState, event: RunEvent): void {
+  if (event.type === 'start') {
+    state.plannedDurationS = event.durationMs / 1000;
+    state.loadModel = event.loadModel;
+    state.stages = event.stages;
+  } else if (event.type === 'tick') {
+    for (const o of OUTCOMES) state.totals[o] += event.point.outcomes[o] ?? 0;
+    state.last = event.point;
+  }
 }
 
 function errorsText(counts: OutcomeCounts): string {

@@ -76,6 +76,8 @@ class Run implements RunControl {
   private resolveDone!: (s: RunSummary) => void;
   private endReason: RunSummary['endReason'] = 'completed';
   private endMessage: string | undefined;
+  /** The run ended on a bug of Stampede's, not on configuration it could not use. */
+  private internalError = false;
   private startedAt = new Date();
   private readonly stages: StageInfo[];
 
@@ -262,6 +264,7 @@ class Run implements RunControl {
     if (this.phase === 'ending' || this.phase === 'ended') return;
     this.endReason = 'error';
     this.endMessage = message;
+    this.internalError = true;
     this.log('error', message);
     void this.finish();
   }
@@ -364,8 +367,10 @@ class Run implements RunControl {
     } catch (error) {
       this.endReason = 'error';
       this.endMessage = `engine failure: ${error instanceof Error ? error.message : String(error)}`;
+      this.internalError = true;
       summary = minimalSummary(this.summaryInputs());
     }
+    if (this.internalError) summary = { ...summary, internalError: true };
     await this.res.close();
     this.phase = 'ended';
     this.emit({ type: 'done', summary });

@@ -1,12 +1,10 @@
 // Turns a RunStats span into values for every metric key of the catalog.
-import { allMetrics, LATENCY_STATS } from '../core/metric-catalog';
+import { LATENCY_STATS, METRIC_KEYS } from '../core/metric-catalog';
 import { OUTCOME_INDEX, LATENCY_NAMES, type RunStats } from './run-stats';
 import { percentilesOf } from './latency-histogram';
 import { pathMetricValues } from './request-path-stats';
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
-
-export const METRIC_KEYS = allMetrics().map((m) => m.key);
 
 export function latencyIndexOfMetric(key: string): number {
   const dot = key.indexOf('.');

@@ -2,9 +2,10 @@
 // statistics, the thresholds' states (final pass/fail judged on the whole run, first breaches
 // kept from the live evaluation) and the request path's own fields.
 import type { ResolvedPlan } from '../core/plan';
+import { METRIC_KEYS } from '../core/metric-catalog';
 import type { RunSummary, StageInfo, StageSummary, ThresholdState } from '../protocol/run-events';
 import { percentilesOf } from './latency-histogram';
-import { METRIC_KEYS, metricValues } from './metric-snapshot';
+import { metricValues } from './metric-snapshot';
 import type { RequestPath } from './request-path';
 import { LAT_CLIENT_WAIT, LAT_E2E, LAT_E2E_INTENDED, LAT_ITL, LAT_SCHEDULE_LAG, LAT_TPOT, LAT_TTFT, LAT_TTFT_INTENDED, OUTCOME_INDEX, RunStats } from './run-stats';
 import type { StatsSink } from './stats-sink';

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { RunEvent, RunSummary } from '../protocol/run-events';
-import { METRIC_KEYS } from './metric-snapshot';
+import { METRIC_KEYS } from '../core/metric-catalog';
 import { secretNamesIn } from './plan-templates';
 import type { RunHandle, RunOptions } from './run-options';
 import type { RunWorkerData, RunWorkerMessage } from './worker';
@@ -25,7 +25,8 @@ export function startRunInWorker(options: RunOptions & { workerPath: string }): 
     }
   };
 
-  const fail = (message: string) => {
+  // internal: the worker broke (a bug), rather than the configuration it was given.
+  const fail = (message: string, internal = true) => {
     if (settled) return;
     settled = true;
     const now = new Date().toISOString();
@@ -33,7 +34,7 @@ export function startRunInWorker(options: RunOptions & { workerPath: string }): 
       emit({ type: 'start', runId, scenario: options.plan.name, startedAt: now, durationMs: options.plan.load.durationMs, loadModel: options.plan.load.model, stages: [], thresholds: [], providers: [] });
     }
     emit({ type: 'log', entry: { t: 0, level: 'error', message } });
-    const summary = errorSummary(runId, options.plan.name, now, message);
+    const summary = errorSummary(runId, options.plan.name, now, message, internal);
     emit({ type: 'done', summary });
     resolveDone(summary);
     void worker?.terminate();
@@ -52,7 +53,7 @@ export function startRunInWorker(options: RunOptions & { workerPath: string }): 
         if (value !== undefined) secrets[name] = value;
       }
     } catch (error) {
-      fail(`could not read secrets: ${error instanceof Error ? error.message : String(error)}`);
+      fail(`could not read secrets: ${error instanceof Error ? error.message : String(error)}`, false);
       return;
     }
     const env: Record<string, string | undefined> = { ...(options.env ?? process.env) };
@@ -87,7 +88,7 @@ export function startRunInWorker(options: RunOptions & { workerPath: string }): 
   };
 }
 
-function errorSummary(runId: string, scenario: string, at: string, message: string): RunSummary {
+function errorSummary(runId: string, scenario: string, at: string, message: string, internal: boolean): RunSummary {
   const empty = { p50: null, p90: null, p95: null, p99: null, max: null, mean: null, min: null, count: 0 };
   const outcomes = { ok: 0, unacceptable: 0, rate_limited: 0, server_error: 0, client_error: 0, timeout: 0, network: 0, canceled: 0, aborted: 0 };
   return {
@@ -98,6 +99,7 @@ function errorSummary(runId: string, scenario: string, at: string, message: stri
     durationMs: 0,
     endReason: 'error',
     endMessage: message,
+    ...(internal ? { internalError: true as const } : {}),
     requests: { total: 0, sent: 0, dropped: 0, attempts: 0, rate: 0 },
     outcomes,
     ttft: empty,

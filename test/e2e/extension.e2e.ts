@@ -10,7 +10,7 @@ import { analyzeScenario } from '../../src/core/analyze-scenario';
 
 const missing = editorInstalled();
 const packageJson = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as {
-  contributes: { commands: Array<{ command: string; title: string; category?: string }> };
+  contributes: { commands: Array<{ command: string; title: string; category?: string }>; menus: { commandPalette: Array<{ command: string; when?: string }> } };
 };
 
 describe('Stampede in code-server', { skip: missing }, () => {
@@ -102,16 +102,24 @@ describe('Stampede in code-server', { skip: missing }, () => {
     });
   });
 
-  test('the palette lists every Stampede command', async () => {
+  test('the palette lists the Stampede commands that apply here, and hides the others', async () => {
     await editor.step('palette', async () => {
-      const expected = packageJson.contributes.commands.map((c) => `${c.category}: ${c.title}`);
+      // A scenario is the active editor (the tests above opened one); no run and no mock are going.
+      const when = new Map(packageJson.contributes.menus.commandPalette.map((m) => [m.command, m.when]));
+      const shownHere: Array<string | undefined> = [undefined, 'editorLangId == stampede', '!stampede.mockRunning'];
+      const appliesNow = (command: string) => shownHere.includes(when.get(command));
+      const label = (c: { title: string; category?: string }) => `${c.category}: ${c.title}`;
+      const expected = packageJson.contributes.commands.filter((c) => appliesNow(c.command)).map(label);
+      const hidden = packageJson.contributes.commands.filter((c) => !appliesNow(c.command)).map(label);
+      assert.ok(hidden.includes('Stampede: Stop Run') && hidden.includes('Stampede: Stop Mock Provider'));
       const seen = new Set(await editor.paletteLabels('Stampede: '));
-      for (const label of expected.filter((l) => !seen.has(l))) {
+      for (const wanted of [...expected, ...hidden].filter((l) => !seen.has(l))) {
         // The list is virtualized: look up what did not fit by its full name.
-        const labels = await editor.paletteLabels(label);
-        if (labels.includes(label)) seen.add(label);
+        const labels = await editor.paletteLabels(wanted).catch((): string[] => []);
+        if (labels.includes(wanted)) seen.add(wanted);
       }
       assert.deepEqual(expected.filter((l) => !seen.has(l)), []);
+      assert.deepEqual(hidden.filter((l) => seen.has(l)), []);
     });
   });
 

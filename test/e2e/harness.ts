@@ -2,7 +2,7 @@
 // playwright-core in Debian's Chromium. One editor per test file: startup costs seconds, so the
 // tests of a file share it and wait on conditions, never on fixed sleeps.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,7 +43,8 @@ export async function waitFor<T>(probe: () => Promise<T> | T, message: string, t
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${message}${detail}`);
 }
 
-function freePort(): Promise<number> {
+/** A port nothing listens on right now, on 127.0.0.1. */
+export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -71,6 +72,9 @@ export interface EditorOptions {
   settings?: Record<string, unknown>;
   /** Extra environment of code-server, and so of the extension host (for `${env:NAME}`). */
   env?: Record<string, string>;
+  /** false: workspace trust is on and the folder opens in Restricted Mode, without a prompt.
+   * Default true: trust is off, as if every folder were trusted. */
+  trusted?: boolean;
 }
 
 export class Editor {
@@ -96,7 +100,9 @@ export class Editor {
       join(userDir, 'settings.json'),
       JSON.stringify(
         {
-          'security.workspace.trust.enabled': false,
+          ...(options.trusted === false
+            ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' }
+            : { 'security.workspace.trust.enabled': false }),
           'workbench.startupEditor': 'none',
           'workbench.tips.enabled': false,
           'workbench.welcomePage.walkthroughs.openOnInstall': false,
@@ -131,7 +137,7 @@ export class Editor {
         '--bind-addr', `127.0.0.1:${port}`,
         '--disable-telemetry',
         '--disable-update-check',
-        '--disable-workspace-trust',
+        ...(options.trusted === false ? [] : ['--disable-workspace-trust']),
         '--user-data-dir', join(root, 'data'),
         '--extensions-dir', extDir,
         '--config', join(root, 'config.yaml'),
@@ -260,15 +266,17 @@ export class Editor {
   async runCommand(label: string): Promise<void> {
     const { page } = this;
     await this.openPalette(label);
-    await waitFor(
+    // Usually first; recently used commands can be listed above it ("Tasks: Rerun All Running Tasks").
+    const index = await waitFor(
       async () => {
-        const first = page.locator('.quick-input-list .monaco-list-row').first();
-        const text = ((await first.locator('.label-name').textContent()) ?? '').replace(/\s+/g, ' ').trim();
-        return text === label;
+        const labels = await page.locator('.quick-input-list .monaco-list-row .label-name').allTextContents();
+        const at = labels.map((l) => l.replace(/\s+/g, ' ').trim()).indexOf(label);
+        return at >= 0 ? at + 1 : undefined;
       },
       `the palette to offer "${label}"`,
     );
-    await page.keyboard.press('Enter');
+    if (index === 1) await page.keyboard.press('Enter');
+    else await page.locator('.quick-input-list .monaco-list-row').nth(index - 1).click();
   }
 
   /** Picks an entry of an open quick pick by (part of) its label. */
@@ -326,6 +334,15 @@ export class Editor {
 
   readText(relative: string): string {
     return readFileSync(join(this.workspace, relative), 'utf8');
+  }
+
+  /** Lines of the editor's log files named `fileName` (e.g. an extension's `Stampede.log`), over
+   * every window and extension host of this editor so far. */
+  logLines(fileName: string): string[] {
+    const logs = join(this.root, 'data/logs');
+    if (!existsSync(logs)) return [];
+    const files = (readdirSync(logs, { recursive: true }) as string[]).filter((f) => f.split('/').pop() === fileName).sort();
+    return files.flatMap((f) => readFileSync(join(logs, f), 'utf8').split('\n'));
   }
 }
 

@@ -215,7 +215,7 @@ describe('the live panel in code-server', { skip: missing }, () => {
           const frame = await panelFrame(editor);
           const state = frame ? await panelState(frame).catch(() => undefined) : undefined;
           if (!state || state.charts.length === 0) return undefined;
-          return state.charts.every((c) => !c.empty) && ticksShown(state) >= 36 ? state : undefined;
+          return state.charts.every((c) => !c.empty) && ticksShown(state) >= 32 ? state : undefined;
         },
         'every chart populated on the quickstart run',
         90_000,

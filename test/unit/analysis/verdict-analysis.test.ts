@@ -49,7 +49,7 @@ test('the CLI verdict starts with the headline, then what broke first', () => {
   assert.equal(lines[1], 'What broke first:');
   assert.match(lines[2], /^ {2}7s \[spike\] queue depth rising/);
   assert.ok(lines.some((l) => /Every threshold held up to 4\/s/.test(l)));
-  assert.ok(lines.some((l) => /Recovered 2.5 s after load dropped/.test(l)));
+  assert.ok(lines.some((l) => /Recovered in 2.5 s after load dropped/.test(l)));
   assert.ok(lines.some((l) => /cache on .*hit rate 80%/.test(l)));
   assert.ok(lines.some((l) => /cache off .*hit rate 0%/.test(l)));
 });

@@ -28,11 +28,11 @@ export function tempFolder(): { dir: string; file: (name: string, text: string |
   };
 }
 
-/** Runs `stampede ARGS` in `cwd` (with `nodeArgs` for node itself, e.g. a heap limit); killed
- * after `limitMs` so a bug cannot hang the suite. `shell` is a POSIX shell command run first in
- * the child's own shell (e.g. `ulimit -n 160`). */
-export function spawnCli(args: string[], options: { cwd: string; env?: Record<string, string>; limitMs?: number; nodeArgs?: string[]; shell?: string }): CliRun {
-  const argv = [process.execPath, ...(options.nodeArgs ?? []), '--import', TSX, MAIN, ...args];
+/** Runs `stampede ARGS` in `cwd`; killed after `limitMs` so a bug cannot hang the suite. `shell`
+ * is a POSIX shell command run first in the child's own shell (e.g. `ulimit -n 160`); `nodeArgs`
+ * go to node before the CLI (e.g. `--import` of a fixture). */
+export function spawnCli(args: string[], options: { cwd: string; env?: Record<string, string>; limitMs?: number; shell?: string; nodeArgs?: string[] }): CliRun {
+  const argv = [process.execPath, '--import', TSX, ...(options.nodeArgs ?? []), MAIN, ...args];
   const [command, ...commandArgs] = options.shell === undefined ? argv : ['/bin/sh', '-c', `${options.shell} && exec "$@"`, 'sh', ...argv];
   const child = spawn(command, commandArgs, {
     cwd: options.cwd,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exitCodeFor } from '../../../src/cli/verdict-view';
+import { exitCodeFor } from '../../../src/core/exit-codes';
 import { formatVerdict } from '../../../src/report/text-verdict';
 import { plainPalette } from '../../../src/report/text-style';
 import { samplePlan, sampleSummary } from '../report/sample-run';
@@ -10,6 +10,7 @@ test('exit codes: pass 0, threshold 1, error 2, aborted 3, signals 130/143', () 
   assert.equal(exitCodeFor(pass, null), 0);
   assert.equal(exitCodeFor(sampleSummary(), null), 1);
   assert.equal(exitCodeFor(sampleSummary({ endReason: 'error' }), null), 2);
+  assert.equal(exitCodeFor(sampleSummary({ endReason: 'error', internalError: true }), null), 70, 'an engine failure is a bug, not an invalid scenario');
   assert.equal(exitCodeFor(sampleSummary({ endReason: 'aborted' }), null), 3);
   assert.equal(exitCodeFor(sampleSummary({ endReason: 'stopped' }), 'SIGINT'), 130);
   assert.equal(exitCodeFor(sampleSummary({ endReason: 'stopped' }), 'SIGTERM'), 143);

@@ -77,8 +77,27 @@ test('expect: checks resolve; a bad regex, a schema that does not compile and mi
   const bad = analyzeScenario(base(GATEWAY).replace('    - { name: chat }', '    - { name: chat, expect: { matches: "(", jsonSchema: { type: nonsense }, minOutputTokens: 9, maxOutputTokens: 3 } }'), { fileName: 'g.stampede.yaml' });
   const message = errors(bad.problems).join('\n');
   assert.match(message, /bad-regex@\d+: not a valid regular expression/);
-  assert.match(message, /bad-json-schema@\d+: the JSON Schema does not compile/);
+  assert.match(message, /bad-json-schema@\d+: not a valid JSON Schema \(draft-07\): type must be equal to one of the allowed values \(array, boolean/);
   assert.match(message, /out-of-range@\d+: maxOutputTokens \(3\) is below minOutputTokens \(9\)/);
+});
+
+test('expect.jsonSchema: a problem the runner would meet is an error at its place inside the schema, without ajv\'s compiler', () => {
+  const scenario = (schema: string) => base(GATEWAY).replace('    - { name: chat }', `    - name: chat
+      expect:
+        jsonSchema:
+${schema}`);
+  const at = (schema: string) => {
+    const { problems } = analyzeScenario(scenario(schema), { fileName: 'g.stampede.yaml' });
+    return problems.filter((p) => p.severity === 'error').map((p) => ({ path: p.path, line: p.range.line, column: p.range.column, message: p.message }));
+  };
+  // The schema's first line is line 13 of the file; each error sits on its value.
+  assert.deepEqual(at('          type: object\n          properties:\n            answer: { type: string, pattern: "(" }'), [
+    { path: 'workload.mix[0].expect.jsonSchema.properties.answer.pattern', line: 15, column: 46, message: 'not a valid JSON Schema (draft-07): pattern is not a valid regular expression: /(/u: Unterminated group' },
+  ]);
+  assert.deepEqual(at('          type: object\n          required: answer'), [
+    { path: 'workload.mix[0].expect.jsonSchema.required', line: 14, column: 21, message: 'not a valid JSON Schema (draft-07): required must be array' },
+  ]);
+  assert.deepEqual(at('          type: object\n          properties: { pattern: { type: string }, answer: { enum: [{ pattern: "(" }] } }'), []);
 });
 
 test('extract applies to openai providers, with an upstream rule mapped to upstream names', () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -66,8 +66,9 @@ test('validate exits 2 and prints file:line:col for each problem, one clear line
   }
 });
 
-test('validate --json prints the problems as JSON', async () => {
-  const { code, stdout } = await runCli(['--json', 'test/fixtures/scenarios/broken/threshold-unknown-metric.stampede.yaml']);
+test('validate --json - prints the problems as JSON on stdout, the lines on stderr', async () => {
+  const file = 'test/fixtures/scenarios/broken/threshold-unknown-metric.stampede.yaml';
+  const { code, stdout, stderr } = await runCli(['--json', '-', file]);
   assert.equal(code, 2);
   const report = JSON.parse(stdout);
   assert.equal(report.errors, 1);
@@ -75,6 +76,26 @@ test('validate --json prints the problems as JSON', async () => {
     report.problems.map((p: Record<string, unknown>) => [p.line, p.column, p.severity, p.code, p.path]),
     [[9, 5, 'error', 'threshold-metric', 'thresholds[0]']],
   );
+  assert.match(stderr, new RegExp(`^${file}:9:5: error: `, 'm'));
+});
+
+test('validate --json PATH writes the JSON file and keeps the lines on stdout; a scenario path is refused', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stampede-validate-'));
+  try {
+    const file = 'test/fixtures/scenarios/broken/threshold-unknown-metric.stampede.yaml';
+    const out = join(dir, 'problems.json');
+    const written = await runCli(['--json', out, file]);
+    assert.equal(written.code, 2);
+    assert.match(written.stdout, /:9:5: error: /);
+    assert.equal(JSON.parse(readFileSync(out, 'utf8')).errors, 1);
+    // The old boolean --json followed by a file would now name the file as the JSON output.
+    const refused = await runCli(['--json', file]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /^stampede validate: --json writes .*threshold-unknown-metric\.stampede\.yaml, which looks like a scenario/);
+    assert.match(readFileSync(file, 'utf8'), /^name:/m, 'the scenario is untouched');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('validate without files is a usage error', async () => {

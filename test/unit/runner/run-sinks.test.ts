@@ -217,6 +217,7 @@ test('a sink that throws ends the run with an error naming it, and the results a
     const { summary, events, logs } = await runPlan(plan, { sinks: [kept, failing] });
     assert.equal(summary.endReason, 'error');
     assert.equal(summary.endMessage, 'a sink added to the run failed: the consumer went away');
+    assert.equal(summary.internalError, true, 'a failing sink is a bug, not bad configuration: the CLI exits 70');
     assert.ok(logs.some((l) => l.level === 'error' && l.message === summary.endMessage));
     assert.equal(calls, 1, 'a failed sink gets nothing more');
     assert.ok(summary.durationMs < 2500, `ended at ${summary.durationMs} ms`);
@@ -224,6 +225,7 @@ test('a sink that throws ends the run with an error naming it, and the results a
     assert.ok(summary.outcomes.ok >= 1);
     const plain = await runPlan(makePlan({ baseUrl: server.url, mix: [{ stream: false }], segments: [{ from: 5, ms: 600 }] }), { sinks: [] });
     assert.equal(plain.summary.endReason, 'completed');
+    assert.equal(plain.summary.internalError, undefined);
     assert.equal(plain.summary.outcomes.ok, 3);
   } finally {
     await server.close();
