@@ -68,11 +68,12 @@ test('http JSON target: template with a data row, extraction from body and heade
     assert.equal(summary.degradation!.counts[1], 2);
     assert.equal(summary.providerLatency!.count, 4);
     assert.ok(summary.providerLatency!.min! >= 40 && summary.providerLatency!.max! <= 43.1);
-    assert.ok(ticks[0].providerLatency !== null);
+    // Which second the four answers land in depends on how busy the machine is; some tick carries them.
+    assert.ok(ticks.some((t) => t.providerLatency !== null), `provider latency per tick ${JSON.stringify(ticks.map((t) => t.providerLatency))}`);
     assert.equal(summary.metrics['queue.depth.max'], 3);
     assert.equal(summary.agent!.tasks, 4);
     assert.equal(summary.metrics['agent.steps.p95'], 2);
-    assert.ok(ticks[0].queueDepth !== null);
+    assert.ok(ticks.some((t) => t.queueDepth !== null), `queue depth per tick ${JSON.stringify(ticks.map((t) => t.queueDepth))}`);
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });

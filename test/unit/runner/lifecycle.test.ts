@@ -10,21 +10,27 @@ import { makePlan } from './support/plan-fixture';
 import { runPlan, startCollecting } from './support/collect-run';
 import { jsonCompletion, startScriptedServer, streamTokens } from './support/scripted-server';
 
-test('stop() ends the run within a second, aborts in-flight requests and keeps what was measured', async () => {
+test('stop() ends the run promptly, aborts in-flight requests and keeps what was measured', async () => {
+  // Each stream would run 20 s (1000 tokens 20 ms apart) and the shape 20 s: a run that waited
+  // for its requests or its shape instead of aborting them takes 20 s or more.
   const server = await startScriptedServer((req, res) => streamTokens(res, 1000, 10, 20));
   try {
     const plan = makePlan({ baseUrl: server.url, segments: [{ from: 10, ms: 20_000 }] });
-    const { handle, result } = startCollecting(plan);
-    await new Promise((r) => setTimeout(r, 1300));
+    const { handle, result, events: live } = startCollecting(plan);
+    // Stop once the run has a tick and ten streams going with tokens read (the run's progress,
+    // not a fixed wait: on a busy machine 1.3 s may hold no more than a few tokens).
+    const streaming = () => server.requests >= 10 && live.some((e) => e.type === 'tick' && e.point.itl.count > 0);
+    for (let i = 0; i < 600 && !streaming(); i++) await new Promise((r) => setTimeout(r, 25));
     const t = performance.now();
     handle.stop();
     const { summary, events, ticks } = await result;
     const took = performance.now() - t;
-    assert.ok(took < 1000, `stop took ${took} ms`);
+    // A hang guard, not a timing: how fast stop() is on a quiet machine is bench/stop-latency.ts.
+    assert.ok(took < 10_000, `stop took ${took} ms`);
     assert.equal(summary.endReason, 'stopped');
     assert.ok(summary.outcomes.aborted >= 10, JSON.stringify(summary.outcomes));
     assert.equal(summary.metrics['errors.count'], 0);
-    assert.ok(summary.itl.count > 50, `itl samples ${summary.itl.count}`);
+    assert.ok(summary.itl.count > 0, `itl samples ${summary.itl.count}`);
     assert.ok(ticks.length >= 1 && ticks.length <= Math.ceil(summary.durationMs / 1000), `ticks ${ticks.length} in ${summary.durationMs} ms`);
     assert.deepEqual(ticks.map((p) => p.t), ticks.map((_, i) => i + 1));
     assert.equal(events.filter((e) => e.type === 'done').length, 1);

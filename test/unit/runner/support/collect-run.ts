@@ -11,7 +11,8 @@ export interface Collected {
   summary: RunSummary;
 }
 
-export function startCollecting(plan: ResolvedPlan, extra: Partial<RunOptions> = {}): { handle: RunHandle; result: Promise<Collected> } {
+/** `events` fills as the run goes, for tests that act on its progress. */
+export function startCollecting(plan: ResolvedPlan, extra: Partial<RunOptions> = {}): { handle: RunHandle; result: Promise<Collected>; events: readonly RunEvent[] } {
   const events: RunEvent[] = [];
   const handle = startRun({ plan, onEvent: (e) => events.push(e), ...extra });
   const result = handle.done.then((summary) => ({
@@ -20,7 +21,7 @@ export function startCollecting(plan: ResolvedPlan, extra: Partial<RunOptions> =
     logs: events.flatMap((e) => (e.type === 'log' ? [e.entry] : [])),
     summary,
   }));
-  return { handle, result };
+  return { handle, result, events };
 }
 
 export function runPlan(plan: ResolvedPlan, extra: Partial<RunOptions> = {}): Promise<Collected> {
