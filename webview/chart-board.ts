@@ -14,7 +14,7 @@ import {
 } from 'chart.js';
 import { chartForMetric, type ChartSpec } from './chart-catalog';
 import { overlayPlugin, type OverlayState, type ThresholdLine } from './chart-overlays';
-import { formatByUnit, formatSeconds } from './format';
+import { formatByUnit, formatDuration, formatTick } from '../vocabulary/format';
 import type { PanelModel } from './panel-model';
 import type { Palette } from './theme';
 import { parseThresholdBound } from './threshold-bounds';
@@ -106,11 +106,22 @@ export class ChartBoard {
       if (!changed) continue;
       const hasData = this.model.store.hasData(e.spec.id);
       if (e.empty.hidden !== hasData) e.empty.hidden = hasData;
-      if (e.spec.onlyWithData && e.card.hidden === hasData) e.card.hidden = !hasData;
+      if (e.spec.onlyWithData) {
+        const shown = this.featureUsed(e, thresholdRows);
+        if (e.card.hidden === shown) e.card.hidden = !shown;
+      }
       // Exposed for the page's tests and for inspection: points held per series.
       e.card.dataset.points = this.lengthsOf(e.spec).join(',');
       this.draw(e);
     }
+  }
+
+  /** A chart of a signal only some scenarios have is drawn once the run reports the signal, or
+   * when a threshold names one of its metrics (its line then has a place). */
+  private featureUsed(e: ChartEntry, rows: ReturnType<PanelModel['thresholds']['list']>): boolean {
+    const store = this.model.store;
+    const reported = e.spec.onlyWithData === 'nonzero' ? store.hasNonZero(e.spec.id) : store.hasData(e.spec.id);
+    return reported || rows.some((r) => chartForMetric(r.metric)?.chart.id === e.spec.id);
   }
 
   private draw(e: ChartEntry): void {
@@ -211,7 +222,7 @@ export class ChartBoard {
     const card = document.createElement('section');
     card.className = 'chart-card';
     card.id = `chart-${spec.id}`;
-    card.hidden = spec.onlyWithData === true;
+    card.hidden = spec.onlyWithData !== undefined && spec.onlyWithData !== false;
     const title = document.createElement('h3');
     title.textContent = spec.title;
     const box = document.createElement('div');
@@ -250,7 +261,7 @@ export class ChartBoard {
       return ds;
     });
     const scales: Record<string, object> = {
-      x: { type: CachedLinearScale.id, min: 0, max: 1, ticks: { callback: (v: number | string) => formatSeconds(Number(v)), maxTicksLimit: 10, sampleSize: 6, maxRotation: 0, minRotation: 0 } },
+      x: { type: CachedLinearScale.id, min: 0, max: 1, ticks: { callback: (v: number | string) => formatDuration(Number(v)), maxTicksLimit: 10, sampleSize: 6, maxRotation: 0, minRotation: 0 } },
     };
     for (const axis of spec.axes) {
       scales[axis.id] = {
@@ -260,7 +271,7 @@ export class ChartBoard {
         beginAtZero: true,
         ...(axis.max !== undefined ? { max: axis.max } : {}),
         title: { display: true, text: axis.title },
-        ticks: { callback: (v: number | string) => formatByUnit(Number(v), axis.unit), maxTicksLimit: 6, sampleSize: 6 },
+        ticks: { callback: (v: number | string) => formatTick(axis.unit, Number(v)), maxTicksLimit: 6, sampleSize: 6 },
         grid: { drawOnChartArea: axis.id === 'y' },
       };
     }
@@ -274,17 +285,20 @@ export class ChartBoard {
         normalized: true,
         responsive: true,
         maintainAspectRatio: false,
+        // Room for half the last x label ("1m00s", about 34 px) where no right axis gives it some:
+        // at 14 px it was cut to "1m00".
+        layout: { padding: { right: spec.axes.some((a) => a.id === 'y1') ? 0 : 24 } },
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         scales: scales as never,
         plugins: {
           tooltip: {
             callbacks: {
-              title: (items: TooltipItem<'line'>[]) => (items[0] ? formatSeconds(items[0].parsed.x ?? 0) : ''),
+              title: (items: TooltipItem<'line'>[]) => (items[0] ? formatDuration(items[0].parsed.x ?? 0) : ''),
               label: (item: TooltipItem<'line'>) => {
                 const raw = item.raw as PlotPoint;
                 const s = spec.series[item.datasetIndex]!;
                 const unit = spec.axes.find((a) => a.id === s.axis)?.unit ?? 'count';
-                return `${s.label}: ${formatByUnit(raw.own ?? raw.y, unit)}`;
+                return `${s.label}: ${formatByUnit(unit, raw.own ?? raw.y)}`;
               },
             },
           },
@@ -399,12 +413,14 @@ export class ChartBoard {
     }
     // Each axis reaches the next nice number above its data (see steady-layout.ts), and a little
     // past each limit, so its line is in view, unless the limit is so far above the data that the
-    // data would be flattened; that line is then marked at the top.
+    // data would be flattened; that line is then marked at the top. The last, partial second of
+    // an ended run does not count: a Stop aborts every request in flight within it.
     const shown = this.shownSeries(e);
+    const partial = this.model.partialLastSecond;
     for (const axis of e.spec.axes) {
       if (axis.max !== undefined) continue;
       const scale = e.chart.options.scales![axis.id] as LinearScaleOptions;
-      const dataMax = axisExtent(shown, axis.id)[1];
+      const dataMax = axisExtent(shown, axis.id, partial)[1];
       const limit = peak[axis.id];
       const extend = limit !== undefined && limit <= LIMIT_REACH * Math.max(dataMax, 0);
       const top = Math.max(dataMax, extend ? limit * 1.1 : 0);

@@ -2,12 +2,16 @@
 // which theme colour, and which thresholds it draws. A chart for a new signal (agent steps,
 // provider share, degradation level) is one more entry here.
 import type { Outcome, TickPoint } from '../src/protocol/run-events';
+import { errorRate, judgedRequests } from '../vocabulary/figures';
+import type { MetricUnit } from '../vocabulary/metric-catalog';
 import type { BoundUnit } from './threshold-bounds';
 
 /** Names of the --vscode-charts-* colours (plus the editor foreground). */
 export type ColorRole = 'blue' | 'red' | 'yellow' | 'orange' | 'green' | 'purple' | 'foreground' | 'lines';
 
-export type AxisUnit = 'per_second' | 'count' | 'ms' | 'fraction' | 'tokens_per_second' | 'usd';
+/** An axis is in one of the units metrics are (vocabulary/metric-catalog.ts), so its ticks and
+ * tooltips go through the one formatter. */
+export type AxisUnit = MetricUnit;
 
 export interface AxisSpec {
   id: 'y' | 'y1';
@@ -46,9 +50,11 @@ export interface ChartSpec {
   thresholds: ThresholdAxisRule[];
   /** Shown instead of an empty plot when no series has a value yet. */
   emptyNote: string;
-  /** A signal only some scenarios have (agents, several providers, degradation levels): the
-   * chart stays out of the way until the run reports it. */
-  onlyWithData?: boolean;
+  /** A signal only some scenarios have (agents, several providers, degradation levels, a
+   * cache): the chart stays out of the way until the run reports it — any value, or for
+   * 'nonzero' a value above zero (a prompt cache that never hit is a flat line at 0) — or a
+   * threshold names one of its metrics. */
+  onlyWithData?: boolean | 'nonzero';
 }
 
 /** Outcomes bottom to top in the stacked chart, with their legend names and colours. */
@@ -64,24 +70,23 @@ export const OUTCOME_STACK: ReadonlyArray<{ outcome: Outcome; label: string; col
   { outcome: 'aborted', label: 'aborted (stop)', color: 'foreground' },
 ];
 
-const ERROR_KINDS: readonly Outcome[] = ['rate_limited', 'server_error', 'client_error', 'timeout', 'network'];
-
 export function finishedIn(p: TickPoint): number {
   let n = 0;
   for (const o of OUTCOME_STACK) n += p.outcomes[o.outcome] ?? 0;
   return n;
 }
 
-export function errorsIn(p: TickPoint): number {
-  let n = 0;
-  for (const k of ERROR_KINDS) n += p.outcomes[k] ?? 0;
-  return n;
+/** The error rate of this second (errors over judged requests, as `errors.rate` everywhere);
+ * null when none was judged. */
+export function errorShare(p: TickPoint): number | null {
+  return errorRate(p.outcomes);
 }
 
-/** Share of the requests finished in this second whose outcome is an error; null when none did. */
-export function errorShare(p: TickPoint): number | null {
+/** Requests completed per second, less those the run's own end aborted: a Stop aborts every
+ * request in flight at once, which is no completion. */
+function completedRate(p: TickPoint): number {
   const finished = finishedIn(p);
-  return finished > 0 ? errorsIn(p) / finished : null;
+  return finished > 0 ? (p.completedRate * judgedRequests(p.outcomes)) / finished : p.completedRate;
 }
 
 const outcomeSeries: SeriesSpec[] = OUTCOME_STACK.map((o, i) => ({
@@ -141,18 +146,13 @@ function degradedAtLeast(level: number): (p: TickPoint) => number | null {
 export const CHARTS: readonly ChartSpec[] = [
   {
     id: 'rate',
-    title: 'Load: target vs achieved',
-    axes: [
-      { id: 'y', unit: 'per_second', title: 'per second' },
-      { id: 'y1', unit: 'count', title: 'requests' },
-    ],
+    title: 'Load: target vs achieved (requests/s)',
+    axes: [{ id: 'y', unit: 'per_second', title: 'requests/s' }],
     series: [
       { id: 'target', label: 'target', axis: 'y', color: 'foreground', dashed: true, value: (p) => p.targetLevel },
       { id: 'sent', label: 'achieved (sent/s)', axis: 'y', color: 'blue', value: (p) => p.sentRate },
-      { id: 'completed', label: 'completed/s', axis: 'y', color: 'green', value: (p) => p.completedRate },
-      { id: 'inFlight', label: 'in flight', axis: 'y1', color: 'purple', value: (p) => p.inFlight },
-      { id: 'backlog', label: 'backlog', axis: 'y1', color: 'orange', value: (p) => p.backlog },
-      { id: 'dropped', label: 'dropped/s', axis: 'y1', color: 'red', value: (p) => p.dropped },
+      { id: 'completed', label: 'completed/s', axis: 'y', color: 'green', value: completedRate },
+      { id: 'dropped', label: 'dropped/s', axis: 'y', color: 'red', value: (p) => p.dropped },
     ],
     thresholds: [
       { metric: 'requests.rate', axis: 'y', unit: 'number' },
@@ -162,7 +162,7 @@ export const CHARTS: readonly ChartSpec[] = [
   {
     id: 'latency',
     title: 'TTFT and end-to-end latency',
-    axes: [{ id: 'y', unit: 'ms', title: 'ms' }],
+    axes: [{ id: 'y', unit: 'ms', title: 'latency' }],
     series: [
       { id: 'ttft.p50', label: 'TTFT p50', axis: 'y', color: 'green', value: (p) => p.ttft.p50 },
       { id: 'ttft.p95', label: 'TTFT p95', axis: 'y', color: 'blue', value: (p) => p.ttft.p95 },
@@ -177,7 +177,7 @@ export const CHARTS: readonly ChartSpec[] = [
     id: 'itl',
     title: 'Inter-token latency and tokens/s',
     axes: [
-      { id: 'y', unit: 'ms', title: 'ms' },
+      { id: 'y', unit: 'ms', title: 'latency' },
       { id: 'y1', unit: 'tokens_per_second', title: 'tokens/s' },
     ],
     series: [
@@ -196,11 +196,11 @@ export const CHARTS: readonly ChartSpec[] = [
     title: 'Outcomes per second',
     axes: [
       { id: 'y', unit: 'per_second', title: 'requests/s' },
-      { id: 'y1', unit: 'fraction', title: 'error share', max: 1 },
+      { id: 'y1', unit: 'fraction', title: 'error rate', max: 1 },
     ],
     series: [
       ...outcomeSeries,
-      { id: 'errorShare', label: 'error share', axis: 'y1', color: 'red', dashed: true, value: errorShare },
+      { id: 'errorShare', label: 'error rate', axis: 'y1', color: 'red', dashed: true, value: errorShare },
     ],
     thresholds: ['errors.rate', 'rateLimited.rate', 'serverErrors.rate', 'timeouts.rate'].map(
       (metric): ThresholdAxisRule => ({ metric, axis: 'y1', unit: 'fraction' }),
@@ -209,17 +209,22 @@ export const CHARTS: readonly ChartSpec[] = [
   },
   {
     id: 'queue',
-    title: 'Queue depth and KV-cache usage',
+    title: 'Requests waiting: in flight, runner backlog, server queue',
     axes: [
-      { id: 'y', unit: 'count', title: 'waiting' },
+      { id: 'y', unit: 'count', title: 'requests' },
       { id: 'y1', unit: 'fraction', title: 'KV cache', max: 1 },
     ],
     series: [
-      { id: 'queueDepth', label: 'queue depth', axis: 'y', color: 'orange', value: (p) => p.queueDepth },
-      { id: 'kvCacheUsage', label: 'KV-cache usage', axis: 'y1', color: 'purple', value: (p) => p.kvCacheUsage },
+      { id: 'inFlight', label: 'in flight', axis: 'y', color: 'purple', value: (p) => p.inFlight },
+      { id: 'backlog', label: 'runner backlog', axis: 'y', color: 'orange', dashed: true, value: (p) => p.backlog },
+      { id: 'queueDepth', label: 'server queue', axis: 'y', color: 'red', value: (p) => p.queueDepth },
+      { id: 'kvCacheUsage', label: 'KV-cache usage', axis: 'y1', color: 'blue', value: (p) => p.kvCacheUsage },
     ],
-    thresholds: [],
-    emptyNote: 'No monitor data: add a prometheus monitor (the mock provider or vLLM /metrics) to see queue depth and KV-cache usage.',
+    thresholds: [
+      { metric: 'queue.depth.max', axis: 'y', unit: 'number' },
+      { metric: 'kvCache.usage.max', axis: 'y1', unit: 'fraction' },
+    ],
+    emptyNote: 'No ticks yet.',
   },
   {
     id: 'cache',
@@ -228,6 +233,7 @@ export const CHARTS: readonly ChartSpec[] = [
     series: [{ id: 'cacheHitRate', label: 'cache hit rate', axis: 'y', color: 'green', value: (p) => p.cacheHitRate }],
     thresholds: [{ metric: 'cache.hitRate', axis: 'y', unit: 'fraction' }],
     emptyNote: 'The provider reports no cached tokens.',
+    onlyWithData: 'nonzero',
   },
   {
     id: 'cost',

@@ -2,8 +2,10 @@
 // direction is better) and the per-second series overlaid on one clock (seconds since each
 // run's own start). No DOM here, so it is tested in plain Node.
 import type { ComparedRun } from '../src/protocol/panel-messages';
-import type { TickPoint } from '../src/protocol/run-events';
-import { errorShare, errorsIn, finishedIn, type AxisUnit } from './chart-catalog';
+import type { OutcomeCounts, TickPoint } from '../src/protocol/run-events';
+import { errorRate as errorRateOf, statusWord } from '../vocabulary/figures';
+import { formatDuration } from '../vocabulary/format';
+import { errorShare, finishedIn, type AxisUnit } from './chart-catalog';
 import type { PlotPoint } from './series-store';
 
 /** Below this relative change a figure counts as unchanged (noise between two runs). */
@@ -35,12 +37,13 @@ function sum(points: readonly TickPoint[], f: (p: TickPoint) => number): number 
   return total;
 }
 
-/** Whole-run error share: from the summary, else from the series of a run cut short. */
+/** Whole-run error rate: from the summary, else from the series of a run cut short. */
 function errorRate(run: ComparedRun): number | null {
   const fromSummary = run.summary?.metrics['errors.rate'];
   if (typeof fromSummary === 'number') return fromSummary;
-  const finished = sum(run.points, finishedIn);
-  return finished > 0 ? sum(run.points, errorsIn) / finished : null;
+  const outcomes: Partial<OutcomeCounts> = {};
+  for (const p of run.points) for (const [o, n] of Object.entries(p.outcomes) as Array<[keyof OutcomeCounts, number]>) outcomes[o] = (outcomes[o] ?? 0) + n;
+  return errorRateOf(outcomes);
 }
 
 function requests(run: ComparedRun): number | null {
@@ -85,6 +88,48 @@ export function summaryDeltas(baseline: ComparedRun, current: ComparedRun): Delt
   });
 }
 
+/** Runs whose lengths differ by more than this share are not comparable on totals. */
+export const LENGTH_TOLERANCE = 0.1;
+
+function seconds(run: ComparedRun): number {
+  if (run.summary) return run.summary.durationMs / 1000;
+  return run.points[run.points.length - 1]?.t ?? 0;
+}
+
+function multipliers(run: ComparedRun): number[] {
+  return [...new Set(run.points.map((p) => p.multiplier))].filter((m) => m !== 1).sort((a, b) => a - b);
+}
+
+function howEnded(run: ComparedRun): string {
+  return run.summary ? statusWord(run.summary) : 'cut short';
+}
+
+/** Why the table's figures may not compare like for like: runs of different lengths, scenarios
+ * or load models, a load changed by hand, a run that did not complete. Empty when they do. */
+export function comparisonWarnings(baseline: ComparedRun, current: ComparedRun): string[] {
+  const warnings: string[] = [];
+  const [b, c] = [seconds(baseline), seconds(current)];
+  if (Math.abs(b - c) > LENGTH_TOLERANCE * Math.max(b, c)) {
+    warnings.push(`The runs differ in length (baseline ${formatDuration(b)}, current ${formatDuration(c)}): requests, tokens and cost are totals over different times.`);
+  }
+  const names = [baseline.start?.scenario ?? baseline.summary?.scenario, current.start?.scenario ?? current.summary?.scenario];
+  if (names[0] && names[1] && names[0] !== names[1]) warnings.push(`Different scenarios: "${names[0]}" and "${names[1]}".`);
+  if (baseline.start && current.start && baseline.start.loadModel !== current.start.loadModel) {
+    warnings.push(`Different load models: ${baseline.start.loadModel} (baseline) and ${current.start.loadModel} (current).`);
+  }
+  for (const [side, run] of [['baseline', baseline], ['current', current]] as const) {
+    const changed = multipliers(run);
+    if (changed.length) warnings.push(`The ${side} run's load was changed by hand during the run (${changed.map((m) => `×${m}`).join(', ')}).`);
+  }
+  const ended = [howEnded(baseline), howEnded(current)];
+  const incomplete = ended.filter((e) => e !== 'PASS' && e !== 'FAIL' && e !== 'INCONCLUSIVE');
+  if (incomplete.length) warnings.push(`Not both runs completed: baseline ${ended[0]}, current ${ended[1]}.`);
+  ended.forEach((e, i) => {
+    if (e === 'INCONCLUSIVE') warnings.push(`The ${i === 0 ? 'baseline' : 'current'} run is INCONCLUSIVE: a limit of the load tester held, so the target never saw the planned load.`);
+  });
+  return warnings;
+}
+
 export interface OverlayChartSpec {
   id: string;
   title: string;
@@ -96,7 +141,7 @@ export const OVERLAY_CHARTS: readonly OverlayChartSpec[] = [
   { id: 'rate', title: 'Achieved rate (requests sent/s)', unit: 'per_second', value: (p) => p.sentRate },
   { id: 'ttft', title: 'TTFT p95', unit: 'ms', value: (p) => p.ttft.p95 },
   { id: 'e2e', title: 'End-to-end latency p95', unit: 'ms', value: (p) => p.e2e.p95 },
-  { id: 'errors', title: 'Error share per second', unit: 'fraction', value: errorShare },
+  { id: 'errors', title: 'Error rate per second', unit: 'fraction', value: errorShare },
   { id: 'tokens', title: 'Output tokens/s', unit: 'tokens_per_second', value: (p) => p.tokensPerSecond },
   { id: 'cost', title: 'Cost since start', unit: 'usd', value: (p) => p.costCumulative },
 ];

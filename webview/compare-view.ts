@@ -3,8 +3,8 @@
 // instead of the live view while the host has a comparison on; static, so it draws once.
 import { Chart, LinearScale, LineController, LineElement, PointElement, Tooltip, type ChartDataset } from 'chart.js';
 import type { CompareMessage, WebviewMessage } from '../src/protocol/panel-messages';
-import { OVERLAY_CHARTS, overlayPoints, summaryDeltas, type DeltaRow } from './compare-model';
-import { formatByUnit, formatSeconds } from './format';
+import { comparisonWarnings, OVERLAY_CHARTS, overlayPoints, summaryDeltas } from './compare-model';
+import { formatByUnit, formatDelta, formatDuration, formatRelative, formatTick } from '../vocabulary/format';
 import type { PlotPoint } from './series-store';
 import type { Palette } from './theme';
 import { toolkitButton } from './toolkit';
@@ -18,29 +18,14 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, t
   return node;
 }
 
-/** Two significant digits without an exponent: per-request cost deltas are fractions of a cent. */
-function smallUsd(usd: number): string {
-  const digits = Math.min(10, Math.max(2, 1 - Math.floor(Math.log10(usd))));
-  return `$${usd.toFixed(digits)}`;
-}
-
-function signed(row: DeltaRow): string {
-  if (row.delta === null) return '—';
-  const abs = Math.abs(row.delta);
-  const magnitude = row.unit === 'usd' && abs > 0 && abs < 0.01 ? smallUsd(abs) : formatByUnit(abs, row.unit);
-  return `${row.delta > 0 ? '+' : row.delta < 0 ? '−' : '±'}${magnitude}`;
-}
-
-function percent(row: DeltaRow): string {
-  if (row.relative === null) return '—';
-  const pct = row.relative * 100;
-  return `${pct > 0 ? '+' : pct < 0 ? '−' : '±'}${Math.abs(pct) >= 10 ? Math.abs(pct).toFixed(0) : Math.abs(pct).toFixed(1)} %`;
-}
 
 export class CompareView {
   readonly root = el('div', 'compare');
   private readonly title = el('h2', 'compare-title', 'Compare runs');
   private readonly tableBody = el('tbody');
+  /** Why the figures may not compare like for like (runs of different lengths, a hand-changed
+   * load, a stopped run). */
+  private readonly warnings = el('ul', 'compare-warnings');
   private readonly baselineHead = el('th', undefined, 'Baseline');
   private readonly currentHead = el('th', undefined, 'Current');
   private readonly chartsBox = el('section', 'charts compare-charts');
@@ -71,7 +56,8 @@ export class CompareView {
     table.append(head, this.tableBody);
     const tableBox = el('section', 'thresholds');
     tableBox.append(table);
-    this.root.append(header, tableBox, this.chartsBox);
+    this.warnings.setAttribute('role', 'status');
+    this.root.append(header, this.warnings, tableBox, this.chartsBox);
     this.root.hidden = true;
     parent.append(this.root);
   }
@@ -82,16 +68,19 @@ export class CompareView {
     this.title.textContent = `Compare: ${message.baseline.label} → ${message.current.label}`;
     this.baselineHead.textContent = `Baseline (${message.baseline.label})`;
     this.currentHead.textContent = `Current (${message.current.label})`;
+    const warnings = comparisonWarnings(message.baseline, message.current);
+    this.warnings.replaceChildren(...warnings.map((w) => el('li', undefined, `⚠ ${w}`)));
+    this.warnings.hidden = warnings.length === 0;
     const rows = summaryDeltas(message.baseline, message.current).map((d) => {
       const tr = el('tr');
       tr.dataset.metric = d.key;
       if (d.verdict) tr.dataset.verdict = d.verdict;
       tr.append(
         el('td', 'compare-label', d.label),
-        el('td', 'threshold-value', formatByUnit(d.baseline, d.unit)),
-        el('td', 'threshold-value', formatByUnit(d.current, d.unit)),
-        el('td', 'threshold-value compare-delta', signed(d)),
-        el('td', 'threshold-value compare-delta', percent(d)),
+        el('td', 'threshold-value', formatByUnit(d.unit, d.baseline)),
+        el('td', 'threshold-value', formatByUnit(d.unit, d.current)),
+        el('td', 'threshold-value compare-delta', formatDelta(d.unit, d.delta)),
+        el('td', 'threshold-value compare-delta', formatRelative(d.relative)),
       );
       return tr;
     });
@@ -154,7 +143,7 @@ export class CompareView {
         tension: 0,
         spanGaps: true,
       });
-      const tick = (v: number | string) => formatByUnit(Number(v), spec.unit);
+      const tick = (v: number | string) => formatTick(spec.unit, Number(v));
       this.charts.push(
         new Chart<'line', PlotPoint[]>(canvas, {
           type: 'line',
@@ -168,14 +157,14 @@ export class CompareView {
             color: p.foreground,
             font,
             scales: {
-              x: { type: 'linear', min: 0, max: xMax, ticks: { color: p.foreground, font, callback: (v) => formatSeconds(Number(v)), maxTicksLimit: 10 }, grid: { color: p.grid } },
+              x: { type: 'linear', min: 0, max: xMax, ticks: { color: p.foreground, font, callback: (v) => formatDuration(Number(v)), maxTicksLimit: 10 }, grid: { color: p.grid } },
               y: { type: 'linear', beginAtZero: true, ...(spec.unit === 'fraction' ? { max: 1 } : {}), ticks: { color: p.foreground, font, callback: tick, maxTicksLimit: 6 }, grid: { color: p.grid } },
             },
             plugins: {
               tooltip: {
                 callbacks: {
-                  title: (items) => (items[0] ? formatSeconds(items[0].parsed.x ?? 0) : ''),
-                  label: (item) => `${item.datasetIndex === 0 ? 'baseline' : 'current'}: ${formatByUnit((item.raw as PlotPoint).y, spec.unit)}`,
+                  title: (items) => (items[0] ? formatDuration(items[0].parsed.x ?? 0) : ''),
+                  label: (item) => `${item.datasetIndex === 0 ? 'baseline' : 'current'}: ${formatByUnit(spec.unit, (item.raw as PlotPoint).y)}`,
                 },
               },
             },

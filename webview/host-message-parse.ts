@@ -40,6 +40,9 @@ export function isTickPoint(x: unknown): x is TickPoint {
   if (!POINT_NUMBERS.every((k) => isNum(x[k]))) return false;
   if (!POINT_NULLABLE.every((k) => isNumOrNull(x[k]))) return false;
   if (!POINT_PERCENTILES.every((k) => isPercentiles(x[k]))) return false;
+  // The runner's trailing window (absent in older results files).
+  const r = x.recent;
+  if (r !== undefined && !(isObj(r) && isNum(r.seconds) && isNumOrNull(r.ttftP95) && isNumOrNull(r.errorRate))) return false;
   return isCounts(x.outcomes) && Array.isArray(x.thresholds) && x.thresholds.every(isThresholdState);
 }
 

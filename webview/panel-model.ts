@@ -2,20 +2,27 @@
 // thresholds list and the KPI figures. No DOM here, so it is tested in plain Node.
 import type { HostMessage, RunStartInfo } from '../src/protocol/panel-messages';
 import type { RunSummary, TickPoint } from '../src/protocol/run-events';
-import { CHARTS, errorsIn, finishedIn, type ChartSpec } from './chart-catalog';
+import { RECENT_SECONDS, WINDOW, peakTarget, recentFigures, runFigures, type WindowLabel } from '../vocabulary/figures';
+import { CHARTS, type ChartSpec } from './chart-catalog';
 import { SeriesStore } from './series-store';
 import { ThresholdBoard, type ThresholdFlip } from './threshold-board';
 
-/** Seconds the error share KPI is taken over: one second at a low rate is too noisy to read. */
-export const ERROR_WINDOW_S = 10;
-
+/** The tiles' figures, each with the window it is taken over (see vocabulary/figures.ts). */
 export interface Kpis {
   achievedRate: number | null;
+  achievedWindow: WindowLabel;
+  /** The target now, or once the run is over its peak (its last target is 0). */
   targetLevel: number | null;
+  targetIsPeak: boolean;
   ttftP95: number | null;
-  errorShare: number | null;
+  ttftWindow: WindowLabel;
+  errorRate: number | null;
+  errorWindow: WindowLabel;
   tokensPerSecond: number | null;
+  tokensWindow: WindowLabel;
   cost: number | null;
+  costWindow: WindowLabel;
+  costPerRequest: number | null;
   multiplier: number;
 }
 
@@ -37,6 +44,8 @@ export class PanelModel {
   note: string | null = null;
   /** The latest ticks, enough for windowed KPIs. */
   private recent: TickPoint[] = [];
+  /** Highest target of the run so far. */
+  private peak = 0;
 
   constructor(readonly charts: readonly ChartSpec[] = CHARTS) {
     this.store = new SeriesStore(charts);
@@ -62,7 +71,8 @@ export class PanelModel {
       change.flips.push(...this.thresholds.applyPoint(p));
       this.recent.push(p);
     }
-    if (this.recent.length > ERROR_WINDOW_S * 2) this.recent = this.recent.slice(-ERROR_WINDOW_S);
+    this.peak = Math.max(this.peak, peakTarget(this.recent));
+    if (this.recent.length > RECENT_SECONDS * 2) this.recent = this.recent.slice(-RECENT_SECONDS);
     if (message.summary) {
       this.summary = message.summary;
       this.live = false;
@@ -82,37 +92,53 @@ export class PanelModel {
     return Math.max(planned, this.store.lastSecond, 1);
   }
 
+  /** The second of an ended run's last tick when that tick covered less than a second (the
+   * engine's final tick): its per-second rates, and the requests a Stop aborted at once, are
+   * artefacts no axis should be scaled to. */
+  get partialLastSecond(): number | null {
+    const last = this.lastPoint;
+    if (!this.summary || !last) return null;
+    return this.summary.durationMs / 1000 < last.t - 0.001 ? last.t : null;
+  }
+
   kpis(): Kpis {
     const s = this.summary;
     const last = this.lastPoint;
     if (s) {
+      const figures = runFigures(s);
       return {
         achievedRate: s.requests.rate,
-        targetLevel: last?.targetLevel ?? null,
-        ttftP95: s.ttft.p95,
-        errorShare: s.metrics['errors.rate'] ?? null,
+        achievedWindow: WINDOW.wholeRun,
+        targetLevel: this.peak > 0 ? this.peak : null,
+        targetIsPeak: true,
+        ttftP95: figures.ttftP95,
+        ttftWindow: WINDOW.wholeRun,
+        errorRate: figures.errorRate,
+        errorWindow: WINDOW.wholeRun,
         tokensPerSecond: s.tokens.perSecond,
-        cost: s.cost.total,
+        tokensWindow: WINDOW.wholeRun,
+        cost: figures.costTotal,
+        costWindow: WINDOW.wholeRun,
+        costPerRequest: s.cost.perRequest,
         multiplier: last?.multiplier ?? 1,
       };
     }
-    if (!last) {
-      return { achievedRate: null, targetLevel: null, ttftP95: null, errorShare: null, tokensPerSecond: null, cost: null, multiplier: 1 };
-    }
-    let finished = 0;
-    let errors = 0;
-    for (const p of this.recent.slice(-ERROR_WINDOW_S)) {
-      finished += finishedIn(p);
-      errors += errorsIn(p);
-    }
+    const recent = recentFigures(this.recent);
     return {
-      achievedRate: last.achievedRate,
-      targetLevel: last.targetLevel,
-      ttftP95: last.ttft.p95,
-      errorShare: finished > 0 ? errors / finished : null,
-      tokensPerSecond: last.tokensPerSecond,
-      cost: last.costCumulative,
-      multiplier: last.multiplier,
+      achievedRate: last?.achievedRate ?? null,
+      achievedWindow: WINDOW.achieved,
+      targetLevel: last?.targetLevel ?? null,
+      targetIsPeak: false,
+      ttftP95: recent?.ttftP95 ?? null,
+      ttftWindow: recent?.ttftWindow ?? WINDOW.recent,
+      errorRate: recent?.errorRate ?? null,
+      errorWindow: recent?.errorWindow ?? WINDOW.recent,
+      tokensPerSecond: last?.tokensPerSecond ?? null,
+      tokensWindow: WINDOW.second,
+      cost: last?.costCumulative ?? null,
+      costWindow: WINDOW.soFar,
+      costPerRequest: null,
+      multiplier: last?.multiplier ?? 1,
     };
   }
 
@@ -120,6 +146,7 @@ export class PanelModel {
     this.start = start;
     this.summary = null;
     this.recent = [];
+    this.peak = 0;
     this.store.reset();
     this.thresholds.reset(start);
   }

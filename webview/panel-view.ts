@@ -4,7 +4,8 @@
 import type { WebviewMessage } from '../src/protocol/panel-messages';
 import { ChartBoard } from './chart-board';
 import { chartForMetric } from './chart-catalog';
-import { formatMetricValue, formatMs, formatNumber, formatPercent, formatSeconds, formatUsd } from './format';
+import { formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatRate, formatUsd } from '../vocabulary/format';
+import { statusWord, verdictLine, WINDOW } from '../vocabulary/figures';
 import { multiplierFromSlider, sliderFromMultiplier, SLIDER_STEPS } from './multiplier-scale';
 import type { ModelChange, PanelModel } from './panel-model';
 import { readPalette } from './theme';
@@ -64,6 +65,7 @@ export class PanelView {
   private readonly stopButton: HTMLElement;
   private readonly tiles: Record<'rate' | 'ttft' | 'errors' | 'tokens' | 'cost', Tile>;
   private readonly thresholdBody = el('tbody');
+  private readonly valueHead = el('th', undefined, 'Value');
   private readonly thresholdSection = el('section', 'thresholds');
   private readonly verdict = el('section', 'verdict');
   private readonly headline = el('h2', 'verdict-headline');
@@ -135,15 +137,15 @@ export class PanelView {
     this.tiles = {
       rate: tile('Achieved rate'),
       ttft: tile('TTFT p95'),
-      errors: tile('Errors'),
-      tokens: tile('Tokens/s'),
+      errors: tile('Error rate'),
+      tokens: tile('Output tokens/s'),
       cost: tile('Cost'),
     };
 
     const table = el('table', 'threshold-table');
     const head = el('thead');
     const headRow = el('tr');
-    for (const h of ['', 'Threshold', 'Value', 'First broke']) headRow.append(el('th', undefined, h));
+    headRow.append(el('th'), el('th', undefined, 'Threshold'), this.valueHead, el('th', undefined, 'First broke'));
     head.append(headRow);
     table.append(head, this.thresholdBody);
     this.thresholdSection.append(el('h3', undefined, 'Thresholds'), table);
@@ -193,10 +195,12 @@ export class PanelView {
     let status: string;
     let kind: string;
     if (m.summary) {
-      status = m.summary.endReason === 'completed' ? 'finished' : m.summary.endReason;
-      kind = m.summary.verdict.pass ? 'pass' : 'fail';
+      // The same word as the status bar, the notification, the CLI and the reports.
+      const word = statusWord(m.summary);
+      status = word;
+      kind = word === 'PASS' ? 'pass' : word === 'STOPPED' ? 'stopped' : word === 'INCONCLUSIVE' ? 'inconclusive' : 'fail';
     } else if (m.live) {
-      status = this.stopping ? 'stopping…' : `running · ${last ? `${last.stage} · ${formatSeconds(last.t)}` : 'starting'}`;
+      status = this.stopping ? 'stopping…' : `running · ${last ? `${last.stage} · ${formatDuration(last.t)}` : 'starting'}`;
       kind = 'running';
     } else {
       status = m.start ? 'ended' : 'waiting for a run';
@@ -213,17 +217,21 @@ export class PanelView {
     if (this.slider.disabled !== !controlsLive) this.slider.disabled = !controlsLive;
   }
 
+  /** Every tile says the window its figure is taken over, in the words the other surfaces use. */
   private renderKpis(): void {
     const k = this.model.kpis();
-    const unitWord = this.model.start?.loadModel === 'closed' ? ' users' : '/s';
-    setText(this.tiles.rate.value, k.achievedRate === null ? '—' : `${formatNumber(k.achievedRate)}/s`);
-    setText(this.tiles.rate.detail, k.targetLevel === null ? '' : `target ${formatNumber(k.targetLevel)}${unitWord}`);
+    const loadModel = this.model.start?.loadModel;
+    const target = k.targetLevel === null ? '' : ` · ${k.targetIsPeak ? 'peak target' : 'target'} ${formatLevel(k.targetLevel, loadModel)}`;
+    setText(this.tiles.rate.value, formatRate(k.achievedRate));
+    setText(this.tiles.rate.detail, `${k.achievedWindow}${target}`);
     setText(this.tiles.ttft.value, formatMs(k.ttftP95));
-    setText(this.tiles.errors.value, formatPercent(k.errorShare));
-    setText(this.tiles.errors.detail, this.model.summary ? 'whole run' : 'last 10 s');
-    setText(this.tiles.tokens.value, formatNumber(k.tokensPerSecond));
+    setText(this.tiles.ttft.detail, k.ttftWindow);
+    setText(this.tiles.errors.value, formatPercent(k.errorRate));
+    setText(this.tiles.errors.detail, k.errorWindow);
+    setText(this.tiles.tokens.value, formatRate(k.tokensPerSecond, ''));
+    setText(this.tiles.tokens.detail, k.tokensWindow);
     setText(this.tiles.cost.value, formatUsd(k.cost));
-    setText(this.tiles.cost.detail, this.model.summary?.cost.perRequest != null ? `${formatUsd(this.model.summary.cost.perRequest)} per request` : '');
+    setText(this.tiles.cost.detail, k.costPerRequest !== null ? `${k.costWindow} · ${formatUsd(k.costPerRequest)} per request` : k.costWindow);
   }
 
   /** The rows are built when the set of thresholds changes (a new run) and changed in place on
@@ -231,6 +239,9 @@ export class PanelView {
   private renderThresholds(): void {
     const rows = this.model.thresholds.list();
     if (this.thresholdSection.hidden !== (rows.length === 0)) this.thresholdSection.hidden = rows.length === 0;
+    // While the run goes the runner judges on its trailing window (counts and cost since the
+    // start); at the end on the whole run.
+    setText(this.valueHead, this.model.summary ? `Value (${WINDOW.wholeRun})` : `Value (${WINDOW.recent}; counts and cost ${WINDOW.soFar})`);
     const signature = JSON.stringify(rows.map((r) => [r.id, r.source, r.metric]));
     if (signature !== this.thresholdSignature) {
       this.thresholdSignature = signature;
@@ -253,7 +264,7 @@ export class PanelView {
       if (view.tr.dataset.state !== state) view.tr.dataset.state = state;
       setText(view.mark, row.pass === null ? '…' : row.pass ? '✓ pass' : '✗ fail');
       setText(view.value, formatMetricValue(row.metric, row.value));
-      const breach = row.firstBreachT === null ? '' : `${formatSeconds(row.firstBreachT)}${row.firstBreachStage ? ` (${row.firstBreachStage})` : ''}`;
+      const breach = row.firstBreachT === null ? '' : `${formatDuration(row.firstBreachT)}${row.firstBreachStage ? ` (${row.firstBreachStage})` : ''}`;
       if (breach !== view.breach) {
         view.breach = breach;
         if (row.firstBreachT === null) view.when.replaceChildren();
@@ -267,18 +278,28 @@ export class PanelView {
     this.verdict.hidden = !s;
     if (!s || this.verdict.dataset.runId === s.runId) return;
     this.verdict.dataset.runId = s.runId;
-    this.verdict.dataset.pass = String(s.verdict.pass);
-    this.headline.textContent = `${s.verdict.pass ? '✓' : '✗'} ${s.verdict.headline}`;
+    this.verdict.dataset.status = statusWord(s);
+    this.headline.textContent = verdictLine(s);
+    const loadModel = this.model.start?.loadModel;
     const entries = breachTimeline(s);
     const items = entries.map((e) => {
       const li = el('li');
       li.append(
-        this.momentLink(formatSeconds(e.t), e.t, e.metric),
-        el('span', 'timeline-text', ` ${e.source} broke in ${e.stage}${e.trace ? ` (trace ${formatSeconds(e.trace.offsetS)}, recorded ${formatNumber(e.trace.recordedRate)}/s)` : ''}: ${formatMetricValue(e.metric, e.value)} at ${formatNumber(e.achievedRate)}/s achieved (target ${formatNumber(e.targetLevel)})`),
+        this.momentLink(formatDuration(e.t), e.t, e.metric),
+        el(
+          'span',
+          'timeline-text',
+          ` ${e.source} broke in ${e.stage}${e.trace ? ` (trace ${formatDuration(e.trace.offsetS)}, recorded ${formatRate(e.trace.recordedRate)})` : ''}: ${formatMetricValue(e.metric, e.value)} at target ${formatLevel(e.targetLevel, loadModel)}, ${formatRate(e.achievedRate)} achieved`,
+        ),
       );
       return li;
     });
-    if (items.length === 0) items.push(el('li', 'timeline-empty', 'No threshold broke.'));
+    if (items.length === 0) {
+      // Nothing broke is a finding only for a run that went on long enough to judge.
+      const word = statusWord(s);
+      const none = word === 'ERROR' ? `No threshold was judged: the run could not go on${s.endMessage ? ` (${s.endMessage})` : ''}.` : word === 'STOPPED' || word === 'ABORTED' ? `No threshold broke before the run ended (${word.toLowerCase()}).` : 'No threshold broke.';
+      items.push(el('li', 'timeline-empty', none));
+    }
     this.timeline.replaceChildren(...items);
   }
 

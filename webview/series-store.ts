@@ -16,6 +16,8 @@ export class SeriesStore {
   private readonly data = new Map<string, Map<string, PlotPoint[]>>();
   private lastT = Number.NEGATIVE_INFINITY;
   private count = 0;
+  /** Charts with a value above zero so far. */
+  private readonly nonZero = new Set<string>();
 
   constructor(private readonly charts: readonly ChartSpec[]) {
     for (const chart of charts) {
@@ -48,7 +50,13 @@ export class SeriesStore {
     return false;
   }
 
+  /** Whether any series of the chart has had a value above zero. */
+  hasNonZero(chartId: string): boolean {
+    return this.nonZero.has(chartId);
+  }
+
   reset(): void {
+    this.nonZero.clear();
     for (const bySeries of this.data.values()) for (const arr of bySeries.values()) arr.length = 0;
     this.lastT = Number.NEGATIVE_INFINITY;
     this.count = 0;
@@ -68,6 +76,7 @@ export class SeriesStore {
         for (const s of chart.series) {
           const y = s.value(p);
           if (y === null || !Number.isFinite(y)) continue;
+          if (y > 0) this.nonZero.add(chart.id);
           const point: PlotPoint = { x: p.t, y };
           if (s.own) point.own = s.own(p) ?? 0;
           bySeries.get(s.id)!.push(point);

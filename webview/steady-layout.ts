@@ -20,14 +20,19 @@ export interface ShownSeries {
   visible: boolean;
 }
 
-/** The lowest and highest y of the visible series on one axis ([Infinity, -Infinity] if none). */
-export function axisExtent(series: readonly ShownSeries[], axis: 'y' | 'y1'): [number, number] {
+/** The lowest and highest y of the visible series on one axis ([Infinity, -Infinity] if none);
+ * points at `ignoreX` (the last, partial second of an ended run) do not count for the highest. */
+export function axisExtent(series: readonly ShownSeries[], axis: 'y' | 'y1', ignoreX: number | null = null): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   for (const s of series) {
     if (!s.visible || s.axis !== axis) continue;
     for (const p of s.points) {
       const v = p.y;
+      if (p.x === ignoreX) {
+        if (v < lo) lo = v;
+        continue;
+      }
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }

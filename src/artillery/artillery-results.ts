@@ -17,7 +17,7 @@ import {
 } from '../core/artillery-metrics';
 import { evaluateFormula } from '../core/formula';
 import { levelAt, segmentAt } from '../core/load-shape';
-import { allMetrics, findMetric } from '../core/metric-catalog';
+import { allMetrics, findMetric } from '../../vocabulary/metric-catalog';
 import type { ResolvedPlan } from '../core/plan';
 import { thresholdHolds } from '../core/threshold-expression';
 import { OUTCOMES, type Breach, type LogEntry, type OutcomeCounts, type Percentiles, type RunSummary, type StageSummary, type ThresholdState, type TickPoint } from '../protocol/run-events';

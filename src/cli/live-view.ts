@@ -1,8 +1,8 @@
 // The terminal view while a run goes on. On a TTY: a block of lines with a progress bar,
 // redrawn in place every second. Otherwise (CI logs): one plain line per tick for runs of up to
 // two minutes, every 5 s and at each stage change for longer runs, so a log stays readable.
-import { OUTCOMES, type RunEvent, type TickPoint } from '../protocol/run-events';
-import { emptyOutcomes, formatLiveBlock, formatLiveLine, formatLogLine, type LiveState } from '../report/text-progress';
+import type { RunEvent, TickPoint } from '../protocol/run-events';
+import { formatLiveBlock, formatLiveLine, formatLogLine, newLiveState, updateLiveState, type LiveState } from '../report/text-progress';
 import type { Palette } from '../report/text-style';
 import { ansi } from './terminal-style';
 
@@ -29,7 +29,7 @@ function truncate(line: string, width: number): string {
 }
 
 export class LiveView {
-  private readonly state: LiveState = { plannedDurationS: 0, loadModel: 'open', stages: [], totals: emptyOutcomes(), last: null };
+  private readonly state: LiveState = newLiveState();
   private drawnLines = 0;
   private lastPrintedT = -Infinity;
   private lastStage: string | null = null;
@@ -45,9 +45,7 @@ export class LiveView {
   onEvent(event: RunEvent): void {
     switch (event.type) {
       case 'start':
-        this.state.plannedDurationS = event.durationMs / 1000;
-        this.state.loadModel = event.loadModel;
-        this.state.stages = event.stages;
+        updateLiveState(this.state, event);
         if (this.mode === 'tty') {
           this.out.write(ansi.hideCursor);
           this.cursorHidden = true;
@@ -55,8 +53,7 @@ export class LiveView {
         }
         break;
       case 'tick':
-        for (const o of OUTCOMES) this.state.totals[o] += event.point.outcomes[o] ?? 0;
-        this.state.last = event.point;
+        updateLiveState(this.state, event);
         if (this.mode === 'tty') this.redraw();
         else if (this.mode === 'lines' && this.shouldPrintLine(event.point)) {
           this.out.write(this.scrub(formatLiveLine(this.state, this.palette)) + '\n');

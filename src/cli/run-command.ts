@@ -7,6 +7,8 @@ import type { ResolvedPlan } from '../core/plan';
 import { applyOverridesToText, formatOverridePath, parseSetArgument, type SetOverride } from '../core/scenario-overrides';
 import type { RunEvent, RunSummary } from '../protocol/run-events';
 import { startRun } from '../runner/engine';
+import { preflightRun } from '../runner/config-preflight';
+import { referenceLocation } from '../core/interpolation';
 import { estimatePlan } from '../runner/plan-estimate';
 import { RunConfigError } from '../runner/prompt-source';
 import type { RunHandle } from '../runner/run-options';
@@ -17,7 +19,7 @@ import { collectSecretValues, createScrubber, redactPlan, scrubDeep } from '../r
 import { createResultsDocument, serializeResults, type ResultsDocument } from '../report/results-document';
 import { ResultsWriter } from '../report/results-writer';
 import { formatDryRun } from './dry-run';
-import { fileProblemText, readScenarioFile } from '../runner/scenario-file';
+import { readScenarioText } from '../runner/scenario-file';
 import { LiveView, type LiveMode } from './live-view';
 import { parseRunArgs, RUN_COMMAND, type RunArgs } from './run-args';
 import { formatHelp, usageError } from './command-line';
@@ -66,9 +68,9 @@ function secretLookup(kind: 'secret' | 'env', name: string): string | undefined 
   return process.env[`STAMPEDE_SECRET_${name}`] ?? process.env[name];
 }
 
-function analyze(args: RunArgs): { plan: ResolvedPlan } | { code: number } {
-  const read = readScenarioFile(args.file);
-  if (!read.ok) return { code: fail(fileProblemText(args.file, read.message)) };
+function analyze(args: RunArgs): { plan: ResolvedPlan; text: string } | { code: number } {
+  const read = readScenarioText(args.file);
+  if ('error' in read) return { code: fail(read.error) };
   const overrides: SetOverride[] = [];
   for (const raw of args.sets) {
     const parsed = parseSetArgument(raw);
@@ -102,7 +104,21 @@ function analyze(args: RunArgs): { plan: ResolvedPlan } | { code: number } {
     if (!errors.length) process.stderr.write(`stampede run: ${args.file} could not be resolved into a run plan\n`);
     return { code: EXIT_INVALID };
   }
-  return { plan };
+  return { plan, text: applied.text };
+}
+
+/** Configuration errors found before any traffic (a missing ${env:…}, an unreadable prompt
+ * file, no provider reachable): printed at their line, and nothing is started or written. */
+async function preflight(args: RunArgs, plan: ResolvedPlan, text: string): Promise<number | null> {
+  const check = await preflightRun(plan, { env: process.env, secret: (name) => secretLookup('secret', name), baseDir: dirname(resolve(args.file)) });
+  for (const warning of check.warnings) process.stderr.write(`stampede run: warning: ${warning}\n`);
+  if (check.errors.length === 0) return null;
+  for (const problem of check.errors) {
+    const at = problem.reference ? referenceLocation(text, problem.reference.kind, problem.reference.name) : null;
+    process.stderr.write(`${args.file}${at ? `:${at.line}:${at.column}` : ''}: error: ${problem.message}\n`);
+  }
+  process.stderr.write('stampede run: the run was not started: nothing was sent and no results were written\n');
+  return EXIT_INVALID;
 }
 
 /** Writes a report file, or to stdout for `-`. Returns a one-line error, or null. */
@@ -143,6 +159,8 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     }
     return 0;
   }
+  const refused = await preflight(args, plan, analyzed.text);
+  if (refused !== null) return refused;
 
   const now = new Date();
   const { jsonPath, reportPath } = outputPaths(args, plan, now);

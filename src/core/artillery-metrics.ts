@@ -8,7 +8,7 @@
 //
 // Names: `ensure` finds metric names in an expression by plain substring replacement, so no
 // name here is a substring of another one that an expression could use.
-import { LATENCY_STATS } from './metric-catalog';
+import { LATENCY_STATS } from '../../vocabulary/metric-catalog';
 import type { PlanThreshold, ResolvedPlan } from './plan';
 import { ERROR_OUTCOMES, OUTCOMES, type Outcome } from '../protocol/run-events';
 

@@ -160,3 +160,55 @@ export function checkInterpolations(value: unknown, sink: ProblemSink, path: Pat
 function clip(text: string): string {
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
+
+/** A `${env:NAME}` or `${secret:NAME}` in a plan that has no value where the run would read it. */
+export interface UnresolvedReference {
+  kind: 'env' | 'secret';
+  name: string;
+  /** The field as the scenario names it, e.g. `providers[0].baseUrl`. */
+  field: string;
+}
+
+const PLAN_REFERENCE = /\$\{(env|secret):([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Every reference of the plan's providers, monitors and gateway upstreams whose value `lookup`
+ * does not have (or has empty): what the run would stop on at its first second, found before it
+ * starts. */
+export function unresolvedReferences(
+  plan: { providers: readonly unknown[]; monitors?: readonly { url: string }[]; gateway?: { upstreams: readonly { url?: string }[] } },
+  lookup: (kind: 'env' | 'secret', name: string) => string | undefined,
+): UnresolvedReference[] {
+  const out: UnresolvedReference[] = [];
+  const seen = new Set<string>();
+  const visit = (value: unknown, field: string) => {
+    if (typeof value === 'string') {
+      for (const m of value.matchAll(PLAN_REFERENCE)) {
+        const kind = m[1] as 'env' | 'secret';
+        const name = m[2]!;
+        const v = lookup(kind, name);
+        const key = `${kind}:${name}:${field}`;
+        if ((v === undefined || v === '') && !seen.has(key)) {
+          seen.add(key);
+          out.push({ kind, name, field });
+        }
+      }
+    } else if (Array.isArray(value)) value.forEach((item, i) => visit(item, `${field}[${i}]`));
+    else if (value && typeof value === 'object') {
+      // An http provider's target holds what the scenario writes on the provider itself.
+      for (const [key, item] of Object.entries(value)) visit(item, key === 'target' ? field : /^[A-Za-z_]\w*$/.test(key) ? `${field}.${key}` : `${field}[${JSON.stringify(key)}]`);
+    }
+  };
+  plan.providers.forEach((p, i) => visit(p, `providers[${i}]`));
+  plan.monitors?.forEach((m, i) => visit(m.url, `monitors[${i}].url`));
+  plan.gateway?.upstreams.forEach((u, i) => visit(u.url, `gateway.upstreams[${i}].url`));
+  return out;
+}
+
+/** Line and column (1-based) of the first `${kind:name}` in a scenario's text, if written there. */
+export function referenceLocation(text: string, kind: 'env' | 'secret', name: string): { line: number; column: number } | null {
+  const match = new RegExp(`\\$\\{\\s*${kind}\\s*:\\s*${name}\\s*\\}`).exec(text);
+  if (!match) return null;
+  const before = text.slice(0, match.index);
+  const line = before.split('\n').length;
+  return { line, column: match.index - before.lastIndexOf('\n') };
+}

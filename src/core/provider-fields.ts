@@ -27,6 +27,11 @@ const WHY: Partial<Record<ProviderType, string>> = {
   mock: 'the mock runs inside Stampede',
 };
 
+/** The one provider type a field belongs to, if it belongs to one. */
+export function providerFieldOwner(field: string): ProviderType | undefined {
+  return OWNERS[field];
+}
+
 /** Fields of `fields` that belong to another provider type, with a message for each. */
 export function misplacedProviderFields(type: ProviderType, fields: Record<string, unknown>): Array<{ field: string; message: string }> {
   const out: Array<{ field: string; message: string }> = [];

@@ -24,6 +24,21 @@ const FIELDS: Record<FaultKind, { allowed: string[]; required: string[][] }> = {
 };
 const COMMON = ['kind', 'at', 'for'];
 
+/** Whether a fault of `kind` takes `field` (for completion: offer only what validation keeps). */
+export function faultTakesField(kind: string, field: string): boolean {
+  const spec = FIELDS[kind as FaultKind];
+  return !spec || COMMON.includes(field) || spec.allowed.includes(field);
+}
+
+/** Whether a fault with `fields` would be valid as `kind`: every field applies and none it needs is missing. */
+export function faultKindFits(kind: string, fields: ReadonlySet<string>): boolean {
+  const spec = FIELDS[kind as FaultKind];
+  if (!spec) return false;
+  const known = new Set(Object.values(FIELDS).flatMap((s) => s.allowed));
+  for (const field of fields) if (known.has(field) && !spec.allowed.includes(field)) return false;
+  return spec.required.every((alternatives) => alternatives.some((f) => fields.has(f)));
+}
+
 function durationMs(raw: unknown): number | undefined {
   if (typeof raw !== 'string') return undefined;
   const parsed = parseDuration(raw);

@@ -9,7 +9,7 @@ import { asBoolean, asFields, asList, asNumber, asString, has, type Fields } fro
 import { resolveFaults, type RunClock } from './resolve-faults';
 import { hasReference, UPSTREAM_REFERENCE } from './interpolation';
 import { suggestionSuffix } from './did-you-mean';
-import { upstreamOfMetric } from './metric-catalog';
+import { upstreamOfMetric } from '../../vocabulary/metric-catalog';
 
 const HTTP_URL = /^https?:\/\/[^\s/$.?#][^\s]*$/i;
 

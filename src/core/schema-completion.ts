@@ -3,10 +3,12 @@
 // operators and units, and snippets for a provider, a mix entry and a stage. The text being
 // typed is usually not valid YAML yet, so the cursor's path comes from indentation and flow
 // brackets rather than from a parser.
-import { allMetrics, type MetricUnit } from './metric-catalog';
+import { allMetrics, type MetricUnit } from '../../vocabulary/metric-catalog';
 import { scenarioSchema, type SchemaNode } from './scenario-schema';
-import { THRESHOLD_OPERATORS } from './threshold-expression';
+import { parseThresholdExpression, THRESHOLD_OPERATORS } from './threshold-expression';
 import { alternatives, describeField, describeMetric, schemasAtPath, typesOf, type SchemaPathSegment } from './schema-hover';
+import { cursorContext, type CursorContext } from './completion-cursor';
+import { keyFits, valueFits } from './completion-context';
 
 export type CompletionKind = 'property' | 'value' | 'enum' | 'snippet' | 'metric' | 'operator' | 'unit' | 'reference';
 
@@ -26,213 +28,6 @@ export interface CompletionEntry {
   filterText?: string;
 }
 
-/** Where the cursor is, structurally. */
-export interface CursorContext {
-  /** Path of the mapping (kind 'key') or of the value (kind 'value') at the cursor; numbers are array items. */
-  path: SchemaPathSegment[];
-  kind: 'key' | 'value';
-  /** The partial word typed so far and where it starts. */
-  prefix: string;
-  prefixStart: number;
-  /** Keys already present in the mapping (kind 'key'). */
-  siblings: string[];
-  /** True when the cursor is right after `- ` (a new array item) or on an empty line under an array key. */
-  newItem: boolean;
-  /** Block (indentation) or flow (`{ ... }`) context: flow keys are inserted without newlines. */
-  flow: boolean;
-}
-
-interface LineEntry {
-  column: number;
-  kind: 'dash' | 'key';
-  key?: string;
-  /** A key whose value continues on the next lines. */
-  block?: boolean;
-}
-
-const KEY_RE = /^([A-Za-z_$][\w$.-]*|"[^"]*"|'[^']*')\s*:(?:\s+|$)/;
-
-function parseLine(line: string): LineEntry[] | undefined {
-  const stripped = line.replace(/\s+#.*$/, '');
-  if (/^\s*(#.*)?$/.test(stripped)) return undefined;
-  const entries: LineEntry[] = [];
-  let column = /^ */.exec(stripped)![0].length;
-  let rest = stripped.slice(column);
-  while (/^-(\s+|$)/.test(rest)) {
-    entries.push({ column, kind: 'dash' });
-    const advance = /^-\s*/.exec(rest)![0].length;
-    column += advance;
-    rest = rest.slice(advance);
-    if (rest === '') break;
-  }
-  const key = KEY_RE.exec(rest);
-  if (key) {
-    const value = rest.slice(key[0].length).trim();
-    entries.push({ column, kind: 'key', key: key[1].replace(/^["']|["']$/g, ''), block: value === '' || /^[|>][-+0-9]*$/.test(value) || /^&\S+$/.test(value) });
-  } else if (rest !== '') {
-    entries.push({ column, kind: 'key' });
-  }
-  return entries;
-}
-
-/** Walks up from line `lineIndex` to build the path of the node at `column` (a map key or a seq item). */
-function ancestry(lines: readonly string[], lineIndex: number, column: number, kind: 'key' | 'dash'): SchemaPathSegment[] {
-  const path: SchemaPathSegment[] = [];
-  let col = column;
-  let seeking: 'key' | 'dash' = kind;
-  for (let i = lineIndex - 1; i >= 0; i--) {
-    const entries = parseLine(lines[i]);
-    if (!entries || entries.length === 0) continue;
-    if (entries[0].column > col) continue;
-    // A parent: the innermost entry that can hold a node at `col` of the kind sought.
-    let parentIndex = -1;
-    let siblingIndex = -1;
-    for (let e = entries.length - 1; e >= 0; e--) {
-      const entry = entries[e];
-      if (entry.column === col && entry.kind === seeking) {
-        siblingIndex = e;
-        break;
-      }
-      if (seeking === 'key' && entry.column < col && (entry.kind === 'dash' || entry.block)) {
-        parentIndex = e;
-        break;
-      }
-      if (seeking === 'dash' && ((entry.kind === 'key' && entry.block && entry.column <= col) || (entry.kind === 'dash' && entry.column < col))) {
-        parentIndex = e;
-        break;
-      }
-    }
-    if (siblingIndex === -1 && parentIndex === -1) {
-      if (entries[0].column < col) break;
-      continue;
-    }
-    const upTo = siblingIndex !== -1 ? siblingIndex : parentIndex + 1;
-    for (let e = upTo - 1; e >= 0; e--) {
-      const entry = entries[e];
-      path.unshift(entry.kind === 'dash' ? 0 : (entry.key ?? ''));
-    }
-    if (upTo === 0) continue;
-    col = entries[0].column;
-    seeking = entries[0].kind;
-    if (col === 0 && seeking === 'key') break;
-  }
-  return path;
-}
-
-function siblingKeys(lines: readonly string[], lineIndex: number, column: number, startsItem: boolean): string[] {
-  const keys: string[] = [];
-  // Keys at the same column belong to the same mapping until a shallower line or the dash that
-  // starts another item of the same list.
-  const scan = (from: number, step: 1 | -1) => {
-    for (let i = from; i >= 0 && i < lines.length; i += step) {
-      const entries = parseLine(lines[i]);
-      if (!entries || entries.length === 0) continue;
-      const key = entries.find((e) => e.kind === 'key' && e.column === column);
-      const startsAnItem = entries.some((e) => e.kind === 'dash' && e.column === column - 2);
-      if (key?.key) keys.push(key.key);
-      if (startsAnItem || entries[0].column < column) return;
-    }
-  };
-  if (!startsItem) scan(lineIndex - 1, -1);
-  scan(lineIndex + 1, 1);
-  return keys;
-}
-
-/** Flow context (`{ a: 1, b` / `[x, y`) of the text before the cursor on its line, if open. */
-function flowContext(rest: string): { keys: string[]; inSeq: boolean; tail: string; siblings: string[] } | undefined {
-  const stack: Array<{ type: '{' | '['; key?: string; keys: string[]; tailStart: number }> = [];
-  let quote: string | undefined;
-  for (let i = 0; i < rest.length; i++) {
-    const ch = rest[i];
-    if (quote) {
-      if (ch === quote) quote = undefined;
-      continue;
-    }
-    if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '{' || ch === '[') {
-      const parent = stack[stack.length - 1];
-      const before = rest.slice(parent ? parent.tailStart : 0, i);
-      const key = /([\w$.-]+)\s*:\s*$/.exec(before)?.[1];
-      stack.push({ type: ch, key, keys: [], tailStart: i + 1 });
-    } else if (ch === '}' || ch === ']') {
-      stack.pop();
-      const parent = stack[stack.length - 1];
-      if (parent) parent.tailStart = i + 1;
-    } else if (ch === ',') {
-      const top = stack[stack.length - 1];
-      if (top) {
-        const key = /^\s*([\w$.-]+)\s*:/.exec(rest.slice(top.tailStart, i))?.[1];
-        if (key) top.keys.push(key);
-        top.tailStart = i + 1;
-      }
-    }
-  }
-  if (stack.length === 0) return undefined;
-  const keys: string[] = [];
-  // The first bracket hangs off the block key before it (if any); inner brackets off their keys.
-  for (let s = 0; s < stack.length; s++) {
-    const frame = stack[s];
-    if (frame.key) keys.push(frame.key);
-    if (s < stack.length - 1 && frame.type === '[') keys.push('[]');
-  }
-  const top = stack[stack.length - 1];
-  return { keys, inSeq: top.type === '[', tail: rest.slice(top.tailStart), siblings: top.keys };
-}
-
-/** Analyzes the text around `offset`: path, key or value position, the partial word. */
-export function cursorContext(text: string, offset: number): CursorContext {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  const before = text.slice(lineStart, offset);
-  const lines = text.slice(0, lineStart).split('\n');
-  lines.pop();
-  const allLines = text.split('\n');
-  const lineIndex = lines.length;
-
-  let column = /^ */.exec(before)![0].length;
-  let rest = before.slice(column);
-  const dashes: number[] = [];
-  while (/^-(\s+|$)/.test(rest) && rest.length > 1) {
-    dashes.push(column);
-    const advance = /^-\s*/.exec(rest)![0].length;
-    column += advance;
-    rest = rest.slice(advance);
-  }
-  const contentColumn = column;
-  const outer = dashes.length ? dashes[0] : contentColumn;
-  const base = ancestry(lines, lineIndex, outer, dashes.length ? 'dash' : 'key');
-  const path: SchemaPathSegment[] = [...base, ...dashes.map(() => 0)];
-
-  const flow = flowContext(rest);
-  if (flow) {
-    const flowPath = [...path, ...flow.keys.map((k) => (k === '[]' ? 0 : k))];
-    const tail = flow.tail.replace(/^\s+/, '');
-    const tailStart = offset - tail.length;
-    if (flow.inSeq) return { path: [...flowPath, 0], kind: 'value', prefix: tail, prefixStart: tailStart, siblings: [], newItem: false, flow: true };
-    const kv = /^([\w$.-]+)\s*:\s*(.*)$/.exec(tail);
-    if (kv) {
-      const value = kv[2];
-      return { path: [...flowPath, kv[1]], kind: 'value', prefix: value, prefixStart: offset - value.length, siblings: [], newItem: false, flow: true };
-    }
-    return { path: flowPath, kind: 'key', prefix: tail, prefixStart: tailStart, siblings: flow.siblings, newItem: false, flow: true };
-  }
-
-  const kv = KEY_RE.exec(rest) ?? /^([A-Za-z_$][\w$.-]*)\s*:$/.exec(rest);
-  if (kv) {
-    const value = rest.slice(kv[0].length);
-    return { path: [...path, kv[1]], kind: 'value', prefix: value, prefixStart: offset - value.length, siblings: [], newItem: false, flow: false };
-  }
-  const siblings = siblingKeys(allLines, lineIndex, contentColumn, dashes.length > 0);
-  return {
-    path,
-    kind: 'key',
-    prefix: rest,
-    prefixStart: offset - rest.length,
-    siblings,
-    newItem: dashes.length > 0 && rest.trim() === '',
-    flow: false,
-  };
-}
-
 interface ItemSnippet {
   label: string;
   description: string;
@@ -243,14 +38,14 @@ interface ItemSnippet {
 const ITEM_SNIPPETS: Record<string, readonly ItemSnippet[]> = {
   providers: [
     {
-      label: 'provider: OpenAI-compatible',
-      description: 'An OpenAI-compatible endpoint, with the key kept in secret storage.',
-      body: 'id: ${1:primary}\ntype: openai\nbaseUrl: ${2:\\${env:OPENAI_BASE_URL\\}}\napiKey: ${3:\\${secret:OPENAI_API_KEY\\}}\nmodel: ${4:gpt-4o-mini}\npricing: { input: ${5:0.15}, cachedInput: ${6:0.075}, output: ${7:0.60} }',
-    },
-    {
       label: 'provider: mock',
       description: 'The embedded mock provider (costs nothing).',
       body: 'id: ${1:mock}\ntype: mock\nprofile: ${2|small-gpu,instant,h100-8b,rate-limited-api|}',
+    },
+    {
+      label: 'provider: OpenAI-compatible',
+      description: 'An OpenAI-compatible endpoint, with the key kept in secret storage.',
+      body: 'id: ${1:primary}\ntype: openai\nbaseUrl: ${2:\\${env:OPENAI_BASE_URL\\}}\napiKey: ${3:\\${secret:OPENAI_API_KEY\\}}\nmodel: ${4:gpt-4o-mini}\npricing: { input: ${5:0.15}, cachedInput: ${6:0.075}, output: ${7:0.60} }',
     },
   ],
   'workload.mix': [
@@ -258,6 +53,18 @@ const ITEM_SNIPPETS: Record<string, readonly ItemSnippet[]> = {
       label: 'mix entry',
       description: 'A request type with a log-normal prompt size.',
       body: 'name: ${1:faq}\nweight: ${2:1}\npromptTokens: { median: ${3:400}, p95: ${4:1500} }\nmaxTokens: ${5:256}',
+    },
+  ],
+  'gateway.upstreams': [
+    {
+      label: 'upstream: embedded mock',
+      description: 'A fault proxy in front of an embedded mock provider, on the run\'s clock.',
+      body: 'name: ${1:primary}\nmock: { profile: ${2|instant,small-gpu,h100-8b,rate-limited-api|} }',
+    },
+    {
+      label: 'upstream: real URL',
+      description: 'A fault proxy in front of a real upstream (the gateway is pointed at ${upstream:NAME}).',
+      body: 'name: ${1:primary}\nurl: ${2:\\${env:UPSTREAM_URL\\}}',
     },
   ],
   'load.stages': [
@@ -279,19 +86,105 @@ const schemaPathKey = (path: readonly SchemaPathSegment[]) => path.filter((s) =>
 
 const esc = (text: string) => text.replace(/[$}\\]/g, '\\$&');
 
-function keyInsertText(key: string, nodes: readonly SchemaNode[], flow: boolean): { text: string; snippet: boolean } {
-  if (flow) return { text: `${key}: `, snippet: false };
+/** A string as a YAML plain scalar when it reads back as the same string, else double-quoted. */
+export function yamlScalar(value: string): string {
+  const plain = value !== '' && !/^[\s\-?:,[\]{}#&*!|>'"%@`]|: |\s#|\s$|:$/.test(value) && !/^(true|false|null|~|yes|no|on|off)$/i.test(value);
+  return plain ? value : JSON.stringify(value);
+}
+
+/** A scalar the schema offers for a field (its default, first example, or first enum value), as
+ * YAML that reads back as that value. */
+function scalarExample(nodes: readonly SchemaNode[]): string | undefined {
+  for (const n of nodes) {
+    const value = n.default ?? n.examples?.[0] ?? n.enum?.[0] ?? n.const;
+    if (typeof value === 'string') return yamlScalar(value);
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  }
+  return undefined;
+}
+
+/** A value the schema offers, as YAML text: a scalar, or a map or list example as JSON (which
+ * YAML reads as a flow collection). */
+function exampleText(nodes: readonly SchemaNode[]): string | undefined {
+  const scalar = scalarExample(nodes);
+  if (scalar !== undefined) return scalar;
+  const example = nodes.flatMap((n) => n.examples ?? []).find((e): e is Record<string, unknown> => e !== null && typeof e === 'object' && !Array.isArray(e));
+  const first = example ? Object.entries(example)[0] : undefined;
+  return first ? `{ ${first[0]}: ${typeof first[1] === 'string' ? JSON.stringify(first[1]) : String(first[1])} }` : undefined;
+}
+
+/** The required fields of an object, each with a value the schema offers (or undefined when one
+ * has none), as `key: ${n:value}` lines. */
+function requiredLines(nodes: readonly SchemaNode[], root: SchemaNode): string[] | undefined {
+  const required = [...new Set(nodes.flatMap((n) => n.required ?? []))];
+  const lines: string[] = [];
+  for (const [i, key] of required.entries()) {
+    const child = nodes.map((n) => n.properties?.[key]).find((c): c is SchemaNode => c !== undefined);
+    const value = child ? exampleText(alternatives(child, root)) : undefined;
+    if (value === undefined) return undefined;
+    lines.push(`${key}: \${${i + 1}:${esc(value)}}`);
+  }
+  return lines;
+}
+
+/** For an object without required fields: its first field that has an example, nested as
+ * deep as needed (`resilience:` → `retries:` → `max: 2`), as block lines. */
+function firstFieldLines(nodes: readonly SchemaNode[], root: SchemaNode, depth = 0, path = ''): string[] | undefined {
+  if (depth > 3) return undefined;
+  // A list of whole items first (`workload:` → its mix, `load:` → its stages): what the block is for.
+  for (const node of nodes) {
+    for (const key of Object.keys(node.properties ?? {})) {
+      const snippet = itemSnippets(path ? `${path}.${key}` : key)[0];
+      if (snippet) return [`${key}:`, `  - ${snippet.body.replace(/\n/g, '\n    ')}`];
+    }
+  }
+  for (const node of nodes) {
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      const resolved = alternatives(child, root);
+      const types = new Set(resolved.flatMap(typesOf));
+      if (types.has('array')) continue;
+      const value = scalarExample(resolved);
+      if (value !== undefined && !types.has('object')) return [`${key}: \${1:${esc(value)}}`];
+      if (types.has('object')) {
+        const required = requiredLines(resolved, root);
+        const inner = required?.length ? required : firstFieldLines(resolved, root, depth + 1, path ? `${path}.${key}` : key);
+        if (inner?.length) return [`${key}:`, ...inner.map((l) => `  ${l.replace(/\n/g, '\n  ')}`)];
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The text a key is inserted with: the key and a value that validates where the schema offers
+ * one (a default, an example, an enum choice, an object's required fields, an array's first
+ * item), so accepting it leaves no error behind; otherwise the cursor where the value goes. */
+function keyInsertText(key: string, nodes: readonly SchemaNode[], flow: boolean, root: SchemaNode, arrayPath: string): { text: string; snippet: boolean } {
   const types = new Set(nodes.flatMap(typesOf));
   const enums = [...new Set(nodes.flatMap((n) => n.enum ?? []))].filter((v) => typeof v === 'string') as string[];
-  if (types.has('array') && !types.has('string')) return { text: `${key}:\n  - $0`, snippet: true };
-  if (types.has('object') && types.size === 1) return { text: `${key}:\n  $0`, snippet: true };
-  if (enums.length) return { text: `${key}: \${1|${enums.map((v) => v.replace(/[,|\\$}]/g, '\\$&')).join(',')}|}`, snippet: true };
-  if (types.has('boolean') && types.size === 1) {
-    const dflt = nodes[0]?.default === false ? 'false,true' : 'true,false';
-    return { text: `${key}: \${1|${dflt}|}`, snippet: true };
+  const choice = (values: string[]) => `\${1|${values.map((v) => v.replace(/[,|\\$}]/g, '\\$&')).join(',')}|}`;
+  if (types.has('array') && !types.has('string')) {
+    const items = nodes.flatMap((n) => (n.items ? alternatives(n.items, root) : []));
+    const snippet = itemSnippets(arrayPath)[0];
+    if (snippet) return flow ? { text: `${key}: [{ ${snippet.body.replace(/\n/g, ', ')} }]`, snippet: true } : { text: `${key}:\n  - ${snippet.body.replace(/\n/g, '\n    ')}`, snippet: true };
+    const item = scalarExample(items);
+    if (item !== undefined) return flow ? { text: `${key}: [\${1:${esc(item)}}]`, snippet: true } : { text: `${key}:\n  - \${1:${esc(item)}}`, snippet: true };
+    const fields = requiredLines(items, root);
+    if (fields?.length) return flow ? { text: `${key}: [{ ${fields.join(', ')} }]`, snippet: true } : { text: `${key}:\n  - ${fields.join('\n    ')}`, snippet: true };
+    return flow ? { text: `${key}: `, snippet: false } : { text: `${key}:\n  - $0`, snippet: true };
   }
-  const example = nodes[0]?.default ?? nodes.flatMap((n) => n.examples ?? [])[0];
-  if (example !== undefined && (typeof example === 'string' || typeof example === 'number')) return { text: `${key}: \${1:${esc(String(example))}}`, snippet: true };
+  if (types.has('object') && types.size === 1) {
+    const fields = requiredLines(nodes, root);
+    if (fields?.length) return flow ? { text: `${key}: { ${fields.join(', ')} }`, snippet: true } : { text: `${key}:\n  ${fields.join('\n  ')}`, snippet: true };
+    const first = flow ? undefined : firstFieldLines(nodes, root, 0, arrayPath);
+    if (first) return { text: `${key}:\n  ${first.map((l) => l.replace(/\n/g, '\n  ')).join('\n  ')}`, snippet: true };
+    return flow ? { text: `${key}: `, snippet: false } : { text: `${key}:\n  $0`, snippet: true };
+  }
+  if (enums.length) return { text: `${key}: ${choice(enums)}`, snippet: true };
+  if (types.has('boolean') && types.size === 1) return { text: `${key}: ${choice(nodes[0]?.default === false ? ['false', 'true'] : ['true', 'false'])}`, snippet: true };
+  const example = scalarExample(nodes);
+  if (example !== undefined) return { text: `${key}: \${1:${esc(example)}}`, snippet: true };
+  // Free text: the field's name as the placeholder to type over.
+  if (types.has('string') && types.size === 1) return { text: `${key}: \${1:${key}}`, snippet: true };
   return { text: `${key}: `, snippet: false };
 }
 
@@ -322,22 +215,30 @@ const METRIC_UNITS: Record<MetricUnit, string[]> = {
   tokens_per_second: [],
 };
 
-function thresholdCompletions(prefix: string, prefixStart: number): CompletionEntry[] {
+/** Threshold expressions: the metric, then the operator, then units for the number. Each part
+ * is replaced whole, also when the cursor is in its middle (`after` is the rest of the line). */
+function thresholdCompletions(prefix: string, prefixStart: number, after: string): CompletionEntry[] {
   const text = prefix.replace(/^["']/, '');
   const textStart = prefixStart + (prefix.length - text.length);
   const metricMatch = /^([A-Za-z][\w.]*)(\s+)?(\S*)?(\s+)?(\S*)?$/.exec(text);
   const entries: CompletionEntry[] = [];
   if (!metricMatch || (!metricMatch[2] && !/\s$/.test(text))) {
-    // Typing the metric.
-    const word = /^[\w.]*$/.test(text) ? text : '';
+    // Typing the metric (nothing to offer in the middle of other text).
+    if (!/^[\w.]*$/.test(text)) return entries;
+    const word = text;
+    const rest = word === text ? (/^[\w.]*/.exec(after)?.[0].length ?? 0) : 0;
+    // In a written threshold, only metrics its operator and value suit (`ttft.p95 < 2s` → times).
+    const tail = after.slice(rest).split(/[,}"'#]/)[0]!.trimEnd();
+    const fits = (key: string) => tail.trim() === '' || parseThresholdExpression(`${key}${tail}`).ok;
     for (const metric of allMetrics()) {
+      if (!fits(metric.key)) continue;
       entries.push({
         label: metric.key,
         kind: 'metric',
         insertText: metric.key,
         snippet: false,
         start: textStart,
-        end: textStart + word.length,
+        end: textStart + word.length + rest,
         detail: metric.unit,
         documentation: describeMetric(metric.key),
         sortText: metric.key.includes('.p95') || !metric.key.includes('.p') ? `0${metric.key}` : `1${metric.key}`,
@@ -350,20 +251,25 @@ function thresholdCompletions(prefix: string, prefixStart: number): CompletionEn
   const afterMetric = textStart + metric.length + (metricMatch[2]?.length ?? 0);
   const op = metricMatch[3] ?? '';
   if (!metricMatch[4]) {
+    const opRest = /^[<>=!]*/.exec(after)?.[0].length ?? 0;
+    // The space after the operator is kept when one is already there.
+    const spaced = /^[<>=!]*\s/.test(after);
     for (const candidate of THRESHOLD_OPERATORS) {
-      entries.push({ label: candidate, kind: 'operator', insertText: `${candidate} `, snippet: false, start: afterMetric, end: afterMetric + op.length, sortText: String(THRESHOLD_OPERATORS.indexOf(candidate)) });
+      entries.push({ label: candidate, kind: 'operator', insertText: spaced ? candidate : `${candidate} `, snippet: false, start: afterMetric, end: afterMetric + op.length + opRest, sortText: String(THRESHOLD_OPERATORS.indexOf(candidate)) });
     }
     return entries;
   }
   const value = metricMatch[5] ?? '';
+  const valueRest = /^[\w.%$]*/.exec(after)?.[0] ?? '';
   const valueStart = afterMetric + op.length + metricMatch[4].length;
-  const number = /^\d+(?:\.\d+)?/.exec(value)?.[0];
+  const whole = value + valueRest;
+  const number = /^\d+(?:\.\d+)?/.exec(whole)?.[0];
   if (unit && number !== undefined) {
     for (const suffix of METRIC_UNITS[unit]) {
-      entries.push({ label: `${number}${suffix}`, kind: 'unit', insertText: `${number}${suffix}`, snippet: false, start: valueStart, end: valueStart + value.length });
+      entries.push({ label: `${number}${suffix}`, kind: 'unit', insertText: `${number}${suffix}`, snippet: false, start: valueStart, end: valueStart + whole.length });
     }
   }
-  if (unit === 'usd' && value === '') entries.push({ label: '$', kind: 'unit', insertText: '\\$${1:5}', snippet: true, start: valueStart, end: valueStart });
+  if (unit === 'usd' && whole === '') entries.push({ label: '$', kind: 'unit', insertText: '\\$${1:5}', snippet: true, start: valueStart, end: valueStart });
   return entries;
 }
 
@@ -371,17 +277,20 @@ function thresholdCompletions(prefix: string, prefixStart: number): CompletionEn
 function scalarValueCompletions(nodes: readonly SchemaNode[], prefix: string, start: number, end: number): CompletionEntry[] {
   const entries: CompletionEntry[] = [];
   const seen = new Set<string>();
-  const push = (label: string, kind: CompletionKind, detail?: string) => {
+  // Strings are written so they read back as strings (quoted when YAML would read them as
+  // something else); booleans and numbers as they are.
+  const push = (value: unknown, kind: CompletionKind, detail?: string) => {
+    const label = String(value);
     if (seen.has(label)) return;
     seen.add(label);
-    entries.push({ label, kind, insertText: label, snippet: false, start, end, detail });
+    entries.push({ label, kind, insertText: typeof value === 'string' ? yamlScalar(label) : label, snippet: false, start, end, detail, filterText: label });
   };
   for (const node of nodes) {
-    for (const value of node.enum ?? []) push(String(value), 'enum');
-    if (node.const !== undefined) push(String(node.const), 'enum');
+    for (const value of node.enum ?? []) push(value, 'enum');
+    if (node.const !== undefined) push(node.const, 'enum');
     if (typesOf(node).includes('boolean')) {
-      push('true', 'value');
-      push('false', 'value');
+      push(true, 'value');
+      push(false, 'value');
     }
   }
   const number = /^\d+(?:\.\d+)?$/.exec(prefix)?.[0];
@@ -397,33 +306,77 @@ function scalarValueCompletions(nodes: readonly SchemaNode[], prefix: string, st
     for (const suffix of suffixes) push(`${number}${suffix}`, 'unit');
   } else {
     const dflt = nodes.find((n) => n.default !== undefined && typeof n.default !== 'object')?.default;
-    if (dflt !== undefined) push(String(dflt), 'value', 'default');
-    for (const example of examples) push(String(example), 'value', 'example');
+    if (dflt !== undefined) push(dflt, 'value', 'default');
+    for (const example of examples) push(example, 'value', 'example');
   }
   return entries;
 }
 
-/** Completion entries for `offset` in a scenario's text. */
+/** Whether anything can be inserted at the cursor: not inside a comment, not in the indentation
+ * before a line's content, not on a key that already has its colon (an insertion there would
+ * leave the old value behind the new key). */
+function offersCompletion(before: string, after: string): boolean {
+  const unquoted = before.replace(/"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'/g, '""');
+  if (/(^|\s)#/.test(unquoted)) return false;
+  if (before.trim() === '' && after.trim() !== '') return false;
+  if ((/^[\w$.-]*\s*:(\s|$)/.test(after) || /^\s+[\w$.-]+\s*:(\s|$)/.test(after)) && !/:\s*$/.test(before)) return false;
+  return true;
+}
+
+/** Entries are inserted as they are (the extension sets keepWhitespace): lines after the first
+ * are indented to the column where the insertion starts. */
+function indentedAt(text: string, entry: CompletionEntry): CompletionEntry {
+  if (!entry.insertText.includes('\n')) return entry;
+  const column = entry.start - (text.lastIndexOf('\n', entry.start - 1) + 1);
+  return { ...entry, insertText: entry.insertText.replace(/\n/g, `\n${' '.repeat(column)}`) };
+}
+
+/** Completion entries for `offset` in a scenario's text, each inserted as is (whitespace kept)
+ * over [start, end). */
 export function completeAt(text: string, offset: number, root: SchemaNode = scenarioSchema): CompletionEntry[] {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineEnd = text.indexOf('\n', offset);
+  if (!offersCompletion(text.slice(lineStart, offset), text.slice(offset, lineEnd === -1 ? text.length : lineEnd))) return [];
+  return entriesAt(text, offset, root).map((e) => indentedAt(text, e));
+}
+
+function entriesAt(text: string, offset: number, root: SchemaNode): CompletionEntry[] {
   const ctx = cursorContext(text, offset);
-  const end = offset + (/^[\w$.-]*/.exec(text.slice(offset))?.[0].length ?? 0);
+  const lineEnd = text.indexOf('\n', offset);
+  const after = text.slice(offset, lineEnd === -1 ? text.length : lineEnd);
+  const wordRest = /^[\w$.-]*/.exec(after)![0];
+  const end = offset + wordRest.length;
   const entries: CompletionEntry[] = [];
 
   if (ctx.path[0] === 'thresholds' && typeof ctx.path[1] === 'number' && (ctx.path.length === 2 ? ctx.kind === 'key' || ctx.kind === 'value' : ctx.path[2] === 'expr' && ctx.kind === 'value')) {
     const expression = ctx.kind === 'value' || ctx.path.length === 3 || /\s/.test(ctx.prefix);
-    if (expression || ctx.kind === 'key') entries.push(...thresholdCompletions(ctx.prefix, ctx.prefixStart));
+    if (expression || ctx.kind === 'key') entries.push(...thresholdCompletions(ctx.prefix, ctx.prefixStart, after));
     if (expression && (ctx.kind === 'value' || /\s/.test(ctx.prefix))) return entries;
   }
 
   if (ctx.kind === 'value') {
+    // The whole value written after the cursor is replaced (to the comment, or in a flow
+    // collection to the next separator), and a value typed right after the colon gets its space.
+    const written = ctx.flow ? /^[^,}\]]*/.exec(after)![0] : after.replace(/\s+#.*$/, '');
+    const valueEnd = Math.max(end, offset + written.trimEnd().length);
+    const space = text[ctx.prefixStart - 1] === ':' ? ' ' : '';
     const nodes = schemasAtPath(ctx.path, root);
     const last = ctx.path[ctx.path.length - 1];
+    const values: CompletionEntry[] = [];
     if (last === 'provider' && typeof ctx.path[ctx.path.length - 2] === 'number') {
-      for (const id of providerIds(text)) entries.push({ label: id, kind: 'reference', insertText: id, snippet: false, start: ctx.prefixStart, end, detail: 'provider id' });
+      for (const id of providerIds(text)) values.push({ label: id, kind: 'reference', insertText: id, snippet: false, start: ctx.prefixStart, end: valueEnd, detail: 'provider id' });
     }
-    entries.push(...scalarValueCompletions(nodes, ctx.prefix.trim(), ctx.prefixStart, end));
+    values.push(...scalarValueCompletions(nodes, ctx.prefix.trim(), ctx.prefixStart, valueEnd).filter((v) => valueFits(ctx.path, v.label, text, offset)));
+    for (const v of values) entries.push(space ? { ...v, insertText: `${space}${v.insertText}`, filterText: v.filterText ?? v.label } : v);
     return entries;
   }
+
+  // A key goes where nothing but the word being typed stands before the end of the line (or the
+  // next separator of a flow mapping): elsewhere it would run into what is written there.
+  const tail = after.slice(wordRest.length);
+  if (!(ctx.flow ? /^\s*([,}\]]|$)/.test(tail) : /^\s*(#.*)?$/.test(tail))) return entries;
+  // In a flow mapping a key starts an entry: right after `{` or `,`; in a block, the word typed.
+  if (ctx.flow ? !/[{,]\s*$/.test(text.slice(0, ctx.prefixStart)) : !/^[\w$.-]*$/.test(ctx.prefix)) return entries;
 
   // Key position: the mapping at ctx.path, or a new item of the array at ctx.path.
   let mapPath = ctx.path;
@@ -437,7 +390,7 @@ export function completeAt(text: string, offset: number, root: SchemaNode = scen
     }
     mapPath = [...ctx.path, 0];
     nodes = schemasAtPath(mapPath, root);
-    entries.push(...propertyEntries(nodes, ctx, end, '- ', root));
+    entries.push(...propertyEntries(nodes, ctx, end, '- ', root).filter((e) => keyFits(mapPath, e.label, [], text, offset)));
     return entries;
   }
   if (ctx.newItem || (typeof ctx.path[ctx.path.length - 1] === 'number' && ctx.siblings.length === 0 && ctx.prefix === '')) {
@@ -449,7 +402,7 @@ export function completeAt(text: string, offset: number, root: SchemaNode = scen
   if (ctx.path.length === 0 && text.trim() === ctx.prefix.trim()) {
     entries.push({ label: 'scenario', kind: 'snippet', insertText: SCENARIO_SNIPPET, snippet: true, start: ctx.prefixStart, end, documentation: 'A complete scenario against the embedded mock provider.', sortText: '0scenario' });
   }
-  entries.push(...propertyEntries(nodes, ctx, end, '', root));
+  entries.push(...propertyEntries(nodes, ctx, end, '', root).filter((e) => keyFits(mapPath, e.label, ctx.siblings, text, offset)));
   return entries;
 }
 
@@ -457,16 +410,19 @@ function propertyEntries(nodes: readonly SchemaNode[], ctx: CursorContext, end: 
   const entries: CompletionEntry[] = [];
   const seen = new Set(ctx.siblings);
   const required = new Set(nodes.flatMap((n) => n.required ?? []));
+  // The first key of a new list item is one it needs: any other would leave it invalid.
+  const firstOfItem = (lead !== '' || typeof ctx.path[ctx.path.length - 1] === 'number') && ctx.siblings.length === 0 && required.size > 0;
   for (const node of nodes) {
     for (const [key, child] of Object.entries(node.properties ?? {})) {
-      if (seen.has(key)) continue;
+      if (seen.has(key) || (firstOfItem && !required.has(key))) continue;
       seen.add(key);
       const resolved = alternatives(child, root);
-      const insert = keyInsertText(key, resolved, ctx.flow);
+      const insert = keyInsertText(key, resolved, ctx.flow, root, schemaPathKey([...ctx.path, key]));
       entries.push({
         label: key,
         kind: 'property',
-        insertText: lead + insert.text,
+        // Lines after the first sit under the key, past the dash of a new item.
+        insertText: lead + insert.text.replace(/\n/g, `\n${' '.repeat(lead.length)}`),
         snippet: insert.snippet,
         start: ctx.prefixStart,
         end,

@@ -2,7 +2,7 @@
 // field under the cursor means, its type, default and an example; on a threshold, what its
 // metric measures. Editors only adapt the result, so a new schema field needs no editor code.
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { findMetric, LATENCY_METRICS, LATENCY_STATS, type MetricUnit } from './metric-catalog';
+import { findMetric, LATENCY_METRICS, LATENCY_STATS, type MetricUnit } from '../../vocabulary/metric-catalog';
 import { scenarioSchema, type SchemaNode } from './scenario-schema';
 
 export type SchemaPathSegment = string | number;

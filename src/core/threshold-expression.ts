@@ -2,7 +2,7 @@
 // `errors.rate < 1%`, `cost.total < $5`. Errors carry the offsets of the offending part so the
 // editor can underline exactly that part of the string.
 import type { ThresholdOperator } from './plan';
-import { allMetrics, findMetric, LATENCY_METRICS, type MetricUnit } from './metric-catalog';
+import { allMetrics, findMetric, LATENCY_METRICS, type MetricUnit } from '../../vocabulary/metric-catalog';
 import { suggestionSuffix } from './did-you-mean';
 
 export const THRESHOLD_OPERATORS: readonly ThresholdOperator[] = ['<', '<=', '>', '>=', '==', '!='];

@@ -80,7 +80,14 @@ export function activate(context: vscode.ExtensionContext): void {
     showReport: (path) => showReport(path),
   });
   const tests = new ScenarioTests((uri) => controller.run(uri, { againstMock: false }));
-  context.subscriptions.push(statusBar, history, ...history.register(), tests, vscode.tasks.registerTaskProvider(TASK_TYPE, new ScenarioTasks(controller)));
+  context.subscriptions.push(
+    statusBar,
+    history,
+    ...history.register(),
+    tests,
+    controller.onDidFinishRun((finished) => void tests.recordRun(finished)),
+    vscode.tasks.registerTaskProvider(TASK_TYPE, new ScenarioTasks(controller)),
+  );
   // Diagnostics of the scenarios already open were published above, so the language features are ready.
   log.info(formatActivationTimes(bundleEvaluatedAt, activateStartedAt, performance.now()));
 }

@@ -33,6 +33,9 @@ export class ScenarioCompletions implements vscode.CompletionItemProvider {
     return completeAt(text, offset).map((entry, index) => {
       const item = new vscode.CompletionItem(entry.label, KINDS[entry.kind]);
       item.insertText = entry.snippet ? new vscode.SnippetString(entry.insertText) : entry.insertText;
+      // src/core lays out every line of the insertion at its column: the editor must not indent
+      // it again (after "- " that put a stage's fields at the dash's column).
+      item.keepWhitespace = true;
       item.range = new vscode.Range(document.positionAt(entry.start), document.positionAt(Math.max(entry.start, entry.end)));
       if (entry.detail) item.detail = entry.detail;
       if (entry.documentation) item.documentation = new vscode.MarkdownString(entry.documentation);

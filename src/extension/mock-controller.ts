@@ -29,7 +29,7 @@ export class MockController implements vscode.Disposable {
       void vscode.window.showInformationMessage(`Stampede: the mock provider is already running at ${this.server.url}/v1.`);
       return;
     }
-    const picked = await vscode.window.showQuickPick(PROFILES, { title: 'Stampede: mock provider profile', placeHolder: 'How should the mock behave?' });
+    const picked = await vscode.window.showQuickPick(PROFILES, { title: 'Stampede: mock provider profile', placeHolder: 'How should the mock behave?', ignoreFocusOut: true });
     if (!picked) return;
     const port = vscode.workspace.getConfiguration('stampede').get<number>('mock.port', 0);
     try {

@@ -8,7 +8,9 @@ const FILE_NAME_RE = /^[^\\:*?"<>|]+\.stampede\.ya?ml$/;
 export async function newScenario(): Promise<vscode.Uri | undefined> {
   const template = await vscode.window.showQuickPick(
     SCENARIO_TEMPLATES.map((t) => ({ label: t.label, description: t.description, template: t })),
-    { title: 'Stampede: New Scenario', placeHolder: 'Which failure mode should the scenario probe?', matchOnDescription: true },
+    // ignoreFocusOut: a walkthrough or a view that redraws as the extension activates takes the
+    // focus back, which would close the picker before the user saw it.
+    { title: 'Stampede: New Scenario', placeHolder: 'Which failure mode should the scenario probe?', matchOnDescription: true, ignoreFocusOut: true },
   );
   if (!template) return undefined;
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -29,6 +31,7 @@ export async function newScenario(): Promise<vscode.Uri | undefined> {
   for (let n = 2; await exists(suggested); n++) suggested = `${template.template.id}-${n}.stampede.yaml`;
   const name = await vscode.window.showInputBox({
     title: 'Stampede: New Scenario',
+    ignoreFocusOut: true,
     prompt: `File name, relative to ${folder.name}`,
     value: suggested,
     valueSelection: [0, suggested.indexOf('.stampede.yaml')],

@@ -24,4 +24,6 @@ export async function showReport(path: string): Promise<void> {
     localResourceRoots: [],
   });
   panel.webview.html = withReportCsp(html);
+  // Ticks the walkthrough's "Read the verdict" step, however the report was opened.
+  await vscode.commands.executeCommand('setContext', 'stampede.hasOpenedReport', true);
 }

@@ -1,7 +1,10 @@
 // Runs from the editor: checks the scenario, resolves secrets, asks before a costly run against
-// real providers, runs the engine in a worker thread (so the extension host never blocks), shows
-// progress with Cancel, writes live lines and the verdict to the Stampede output channel, and
-// writes results.json + report.html into the results folder as the CLI does.
+// real providers, checks what the run needs before it sends anything (preflight: a missing
+// ${env:…} refuses the run and leaves nothing behind), runs the engine in a worker thread (so
+// the extension host never blocks), shows progress with Cancel, writes live lines and the
+// verdict to the Stampede output channel (shown by itself only when a run ends in an error, so
+// the live panel keeps its space), and writes results.json + report.html into the results
+// folder as the CLI does.
 import * as vscode from 'vscode';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -14,10 +17,13 @@ import { renderHtmlReport } from '../report/html-report';
 import { collectSecretValues, createScrubber, redactPlan } from '../report/redact';
 import { createResultsDocument } from '../report/results-document';
 import { ResultsWriter } from '../report/results-writer';
-import { formatLiveLine, formatLogLine, emptyOutcomes, type LiveState } from '../report/text-progress';
+import { addTick, formatLiveLine, formatLogLine, newLiveState } from '../report/text-progress';
 import { formatVerdict } from '../report/text-verdict';
 import { plainPalette } from '../report/text-style';
 import { formatEstimate, type RunEstimate } from '../core/run-estimate';
+import { verdictLine } from '../../vocabulary/figures';
+import { referenceLocation } from '../core/interpolation';
+import { preflightRun, type PreflightProblem } from '../runner/config-preflight';
 import { planAgainstMock } from './mock-plan';
 import { newestReport, resultsRoot } from './results-location';
 import { newRunFolder } from '../report/run-folder';
@@ -42,9 +48,19 @@ interface ActiveRun {
   writer: ResultsWriter;
 }
 
+/** A run that ended, for whoever records runs (Test Explorer). */
+export interface FinishedRun {
+  uri: vscode.Uri;
+  summary: RunSummary;
+  durationMs: number;
+}
+
 export class RunController implements vscode.Disposable {
   private active: ActiveRun | undefined;
   private readonly sinks: RunEventSink[] = [];
+  private readonly finished = new vscode.EventEmitter<FinishedRun>();
+  /** Every run that ended, whichever way it was started (CodeLens, palette, Test Explorer). */
+  readonly onDidFinishRun = this.finished.event;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -130,6 +146,12 @@ export class RunController implements vscode.Disposable {
       }
       secretValues.set(name, value);
     }
+    const check = await preflightRun(plan, { env: process.env, secret: (name) => secretValues.get(name), baseDir: scenarioFolder(document) });
+    if (check.errors.length) {
+      this.refuse(document, plan, check.errors);
+      return undefined;
+    }
+    for (const warning of check.warnings) this.log.warn(`${plan.name}: ${warning}`);
     // Swapped to the mock: the same requests at no cost.
     const final = plan === asked ? estimate : await this.estimate(plan, document);
     return final && this.start(document, plan, secretValues, final);
@@ -146,10 +168,29 @@ export class RunController implements vscode.Disposable {
     }
   }
 
+  /** A configuration error found before the run: said once, at its line, and nothing started. */
+  private refuse(document: vscode.TextDocument, plan: ResolvedPlan, problems: PreflightProblem[]): void {
+    const file = vscode.workspace.asRelativePath(document.uri);
+    const located = problems.map((p) => ({ problem: p, at: p.reference ? referenceLocation(document.getText(), p.reference.kind, p.reference.name) : null }));
+    for (const { problem, at } of located) this.log.error(`${file}${at ? `:${at.line}:${at.column}` : ''}: ${plan.name} was not run: ${problem.message}`);
+    const first = located[0]!;
+    const where = first.at ? ` (${file} line ${first.at.line})` : ` (${file})`;
+    const more = located.length > 1 ? ` (+${located.length - 1} more in the Stampede output)` : '';
+    const actions = first.at ? ['Go to Line', 'Show Output'] : ['Show Output'];
+    void vscode.window.showErrorMessage(`Stampede: "${plan.name}" was not run: ${first.problem.message}${where}${more}. Nothing was sent and no run was recorded.`, ...actions).then(async (choice) => {
+      if (choice === 'Show Output') this.log.show(true);
+      if (choice === 'Go to Line' && first.at) {
+        const position = new vscode.Position(first.at.line - 1, first.at.column - 1);
+        await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position) });
+      }
+    });
+  }
+
   private async start(document: vscode.TextDocument, plan: ResolvedPlan, secretValues: Map<string, string>, estimate: RunEstimate): Promise<RunSummary | undefined> {
     const workspaceFolder = vscode.workspace.getWorkspaceFolder(document.uri) ?? vscode.workspace.workspaceFolders?.[0];
     const fileName = document.uri.scheme === 'file' ? document.uri.fsPath : undefined;
     const baseDir = workspaceFolder?.uri.fsPath ?? (fileName ? dirname(fileName) : tmpdir());
+    const began = Date.now();
     const now = new Date();
     const { folder, runId } = newRunFolder(resultsRoot(this.setting<string>('resultsFolder'), baseDir), plan.name, fileName, now);
     const jsonPath = join(folder, 'results.json');
@@ -174,7 +215,7 @@ export class RunController implements vscode.Disposable {
       return undefined;
     }
 
-    const live: LiveState = { plannedDurationS: plan.load.durationMs / 1000, loadModel: plan.load.model, stages: [], totals: emptyOutcomes(), last: null };
+    const live = { ...newLiveState(), plannedDurationS: plan.load.durationMs / 1000, loadModel: plan.load.model };
     const line = (text: string) => this.log.info(scrub(text));
     let progress: vscode.Progress<{ message?: string; increment?: number }> | undefined;
     let reported = 0;
@@ -203,8 +244,7 @@ export class RunController implements vscode.Disposable {
         live.plannedDurationS = event.durationMs / 1000;
         line(`started ${event.runId}: ${event.stages.length} stage${event.stages.length === 1 ? '' : 's'}, ${Math.round(event.durationMs / 1000)} s, providers ${event.providers.map((p) => `${p.id} (${p.type})`).join(', ')}`);
       } else if (event.type === 'tick') {
-        live.last = event.point;
-        for (const key of Object.keys(live.totals) as Array<keyof typeof live.totals>) live.totals[key] += event.point.outcomes[key] ?? 0;
+        addTick(live, event.point);
         line(formatLiveLine(live, plainPalette));
         const fraction = live.plannedDurationS > 0 ? Math.min(1, event.point.t / live.plannedDurationS) : 0;
         const increment = fraction * 100 - reported;
@@ -235,8 +275,10 @@ export class RunController implements vscode.Disposable {
     }
     this.active = { handle, name: plan.name, writer };
     await vscode.commands.executeCommand('setContext', 'stampede.running', true);
+    // Ticks the walkthrough's run step however the run was started (a CodeLens passes its
+    // command through a delegate, which the walkthrough's onCommand event never sees).
+    await vscode.commands.executeCommand('setContext', 'stampede.hasRun', true);
     this.log.info(`▶ ${plan.name} — ${formatEstimate(estimate)}; results: ${folder}`);
-    this.log.show(true);
 
     const summary = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Stampede: ${plan.name}`, cancellable: true },
@@ -251,6 +293,7 @@ export class RunController implements vscode.Disposable {
     if (!sawDone) tellSinks({ type: 'done', summary });
     await vscode.commands.executeCommand('setContext', 'stampede.running', false);
     await this.finish(summary, { writer, scrub, reportPath, jsonPath, plan, doc });
+    this.finished.fire({ uri: document.uri, summary, durationMs: Date.now() - began });
     return summary;
   }
 
@@ -270,19 +313,20 @@ export class RunController implements vscode.Disposable {
       this.log.error(`could not write the report ${ctx.reportPath}: ${(error as Error).message}`);
     }
     // The one-line verdict goes last, where the output channel's view stays scrolled.
-    const [verdictLine, ...details] = formatVerdict(summary, { palette: plainPalette, thresholds: ctx.plan.thresholds, loadModel: ctx.plan.load.model });
+    const [verdictText, ...details] = formatVerdict(summary, { palette: plainPalette, thresholds: ctx.plan.thresholds, loadModel: ctx.plan.load.model });
     for (const text of details) this.log.info(ctx.scrub(text));
     this.log.info(`results: ${ctx.jsonPath}${reportWritten ? `; report: ${ctx.reportPath}` : ''}`);
-    if (verdictLine) this.log.info(ctx.scrub(verdictLine));
+    if (verdictText) this.log.info(ctx.scrub(verdictText));
 
-    // The runner's headline may already start with its verdict word; the prefix below says it.
-    const headline = ctx.scrub(summary.verdict.headline).replace(/^(PASS|FAIL)\s*[—-]\s*/, '');
-    const actions = reportWritten ? ['Open Report', 'Open Results'] : ['Open Results'];
+    // The status word once, as the panel, the status bar and the reports say it.
+    const actions = [...(reportWritten ? ['Open Report'] : []), 'Open Results', 'Show Output'];
     const show = summary.endReason === 'completed' && summary.verdict.pass ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-    const prefix = summary.endReason === 'completed' ? (summary.verdict.pass ? '✔ PASS' : summary.verdict.inconclusive ? '⚠ INCONCLUSIVE' : '✘ FAIL') : summary.endReason.toUpperCase();
-    void show(`Stampede: ${prefix} — ${headline}`, ...actions).then(async (choice) => {
+    // The output channel comes forward by itself only when the run could not go on.
+    if (summary.endReason === 'error') this.log.show(true);
+    void show(`Stampede: ${ctx.scrub(verdictLine(summary))}`, ...actions).then(async (choice) => {
       if (choice === 'Open Report') await vscode.commands.executeCommand('stampede.showLastReport', ctx.reportPath);
       if (choice === 'Open Results') await vscode.window.showTextDocument(vscode.Uri.file(ctx.jsonPath));
+      if (choice === 'Show Output') this.log.show(true);
     });
   }
 
@@ -313,7 +357,7 @@ export class RunController implements vscode.Disposable {
     }
     const picked = await vscode.window.showQuickPick(
       files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })),
-      { title: 'Stampede: which scenario?' },
+      { title: 'Stampede: which scenario?', ignoreFocusOut: true },
     );
     return picked ? vscode.workspace.openTextDocument(picked.uri) : undefined;
   }
@@ -323,6 +367,7 @@ export class RunController implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.finished.dispose();
     this.active?.handle.stop('stopped', 'the editor is closing');
     // The extension host may exit before the worker's `done` arrives (a window reload): the
     // results file gets every second received so far, which the restored panel shows.

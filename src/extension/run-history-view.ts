@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { rm } from 'node:fs/promises';
 import type { CompareMessage } from '../protocol/panel-messages';
-import { comparedRun, listRuns, readResults, shortTime, storedRun, type RunRecord, type StoredRun } from './run-records';
+import { comparedRun, listRuns, readResults, recordDescription, shortTime, storedRun, type RunRecord, type StoredRun } from './run-records';
 import { DEFAULT_RESULTS_FOLDER, resultsRoot } from './results-location';
 
 export const HISTORY_VIEW_ID = 'stampede.runHistory';
@@ -19,7 +19,7 @@ class RunItem extends vscode.TreeItem {
   constructor(readonly record: RunRecord) {
     super(record.scenario, vscode.TreeItemCollapsibleState.None);
     this.id = record.folder;
-    this.description = shortTime(record.startedAt);
+    this.description = recordDescription(record);
     this.contextValue = record.reportPath ? 'stampedeRun.withReport' : 'stampedeRun';
     this.iconPath = verdictIcon(record);
     const tooltip = new vscode.MarkdownString();
@@ -38,16 +38,24 @@ function escapeMd(text: string): string {
 }
 
 function verdictWord(r: RunRecord): string {
-  if (r.status === 'running') return 'running or cut short';
-  if (r.pass === null) return r.status;
-  const word = r.pass ? 'PASS' : 'FAIL';
-  return r.status === 'completed' ? word : `${word} (${r.status})`;
+  return `${r.word ?? (r.status === 'running' ? 'running or cut short' : r.status)}${r.mock ? ' (against the mock provider)' : ''}`;
 }
 
 function verdictIcon(r: RunRecord): vscode.ThemeIcon {
-  if (r.status === 'running' || r.pass === null) return new vscode.ThemeIcon('circle-large-outline', new vscode.ThemeColor('disabledForeground'));
-  if (r.status === 'error') return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconErrored'));
-  return r.pass ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')) : new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+  switch (r.word) {
+    case null:
+      return new vscode.ThemeIcon('circle-large-outline', new vscode.ThemeColor('disabledForeground'));
+    case 'PASS':
+      return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+    case 'STOPPED':
+      return new vscode.ThemeIcon('debug-stop', new vscode.ThemeColor('testing.iconSkipped'));
+    case 'INCONCLUSIVE':
+      return new vscode.ThemeIcon('warning', new vscode.ThemeColor('testing.iconSkipped'));
+    case 'ERROR':
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconErrored'));
+    default:
+      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
+  }
 }
 
 /** The results root of each workspace folder (one folder when the setting is absolute). */
@@ -151,8 +159,8 @@ export class RunHistoryView implements vscode.TreeDataProvider<RunItem>, vscode.
       return undefined;
     }
     const picked = await vscode.window.showQuickPick(
-      runs.map((r) => ({ label: r.scenario, description: shortTime(r.startedAt), detail: r.headline ?? r.status, record: r })),
-      { title },
+      runs.map((r) => ({ label: r.scenario, description: recordDescription(r), detail: r.headline ?? r.status, record: r })),
+      { title, ignoreFocusOut: true },
     );
     return picked?.record;
   }
@@ -217,8 +225,8 @@ export class RunHistoryView implements vscode.TreeDataProvider<RunItem>, vscode.
       return;
     }
     const picked = await vscode.window.showQuickPick(
-      others.map((r) => ({ label: r.scenario, description: shortTime(r.startedAt), detail: r.headline ?? r.status, record: r })),
-      { title: `Stampede: compare ${current.scenario} (${shortTime(current.startedAt)}) with… (the baseline)` },
+      others.map((r) => ({ label: r.scenario, description: recordDescription(r), detail: r.headline ?? r.status, record: r })),
+      { title: `Stampede: compare ${current.scenario} (${shortTime(current.startedAt)}) with… (the baseline)`, ignoreFocusOut: true },
     );
     if (!picked) return;
     const baselineDoc = readResults(picked.record.jsonPath);

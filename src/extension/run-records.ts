@@ -5,6 +5,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComparedRun, RunStartInfo } from '../protocol/panel-messages';
 import type { RunSummary, TickPoint } from '../protocol/run-events';
+import { runFigures, statusWord, type StatusWord } from '../../vocabulary/figures';
+import { formatDuration, formatPercent } from '../../vocabulary/format';
 import { parseResults, type ResultsDocument, type RunStatus } from '../report/results-document';
 
 export interface RunRecord {
@@ -23,6 +25,23 @@ export interface RunRecord {
   headline: string | null;
   /** Milliseconds since the epoch, for ordering. */
   time: number;
+  /** How it ended, in the word every surface uses; null while running or cut short. */
+  word: StatusWord | null;
+  /** Every provider was the embedded mock (as written, or through "Run against mock"). */
+  mock: boolean;
+  /** Seconds measured: the summary's length, else the last tick's. */
+  seconds: number;
+  /** Whole-run error rate, when the run has a summary. */
+  errorRate: number | null;
+}
+
+/** What tells one history row from the next: time, status word, length, error rate, and
+ * whether it ran against the mock. */
+export function recordDescription(r: RunRecord): string {
+  const parts = [shortTime(r.startedAt), r.word ?? (r.status === 'running' ? 'running or cut short' : r.status), formatDuration(r.seconds)];
+  if (r.errorRate !== null) parts.push(`err ${formatPercent(r.errorRate)}`);
+  if (r.mock) parts.push('mock');
+  return parts.join(' · ');
 }
 
 /** The note the panel shows with a run that has no summary: no runner in this window ended it. */
@@ -44,7 +63,16 @@ export function recordOf(folder: string, doc: ResultsDocument): RunRecord {
     pass: doc.summary ? doc.summary.verdict.pass : null,
     headline: doc.summary ? doc.summary.verdict.headline : null,
     time: Number.isFinite(time) ? time : 0,
+    word: doc.summary ? statusWord(doc.summary) : null,
+    mock: isMockRun(doc),
+    seconds: doc.summary ? doc.summary.durationMs / 1000 : (doc.series[doc.series.length - 1]?.t ?? 0),
+    errorRate: doc.summary ? runFigures(doc.summary).errorRate : null,
   };
+}
+
+function isMockRun(doc: ResultsDocument): boolean {
+  const providers = doc.run?.providers ?? doc.scenario?.plan?.providers ?? [];
+  return providers.length > 0 && providers.every((p) => p.type === 'mock');
 }
 
 /** Reads one run folder; undefined when it holds no readable results file. */

@@ -1,36 +1,46 @@
-// The status bar's text while a run goes, from the latest ticks. No VS Code here (tested in Node).
-import { ERROR_OUTCOMES, type TickPoint } from '../protocol/run-events';
-
-/** Seconds the error share is taken over: one second at a low rate is too noisy to read. */
-export const ERROR_WINDOW_S = 10;
+// The status bar's text: while a run goes, the stage and the figures of its latest seconds; once
+// it ended, its status word and whole-run figures, in the words and formats of every other
+// surface (vocabulary/figures.ts, vocabulary/format.ts). No VS Code here (tested in Node).
+import type { RunSummary, TickPoint } from '../protocol/run-events';
+import { recentFigures, runFigures, WINDOW, type StatusWord, type WindowLabel } from '../../vocabulary/figures';
+import { formatMs, formatPercent, formatRate, formatUsd } from '../../vocabulary/format';
 
 export interface StatusFigures {
   stage: string;
   rate: number;
-  errorShare: number | null;
+  errorRate: number | null;
   ttftP95: number | null;
+  /** The window of the error rate and TTFT p95. */
+  window: WindowLabel;
 }
 
 /** The figures shown for the latest ticks (oldest first). */
 export function statusFigures(recent: readonly TickPoint[]): StatusFigures | null {
   const last = recent[recent.length - 1];
-  if (!last) return null;
-  let finished = 0;
-  let errors = 0;
-  for (const p of recent.slice(-ERROR_WINDOW_S)) {
-    for (const [outcome, n] of Object.entries(p.outcomes)) {
-      if (outcome === 'aborted') continue;
-      finished += n;
-      if ((ERROR_OUTCOMES as readonly string[]).includes(outcome)) errors += n;
-    }
-  }
-  return { stage: last.stage, rate: last.achievedRate, errorShare: finished > 0 ? errors / finished : null, ttftP95: last.ttft.p95 };
+  const figures = recentFigures(recent);
+  if (!last || !figures) return null;
+  return { stage: last.stage, rate: last.achievedRate, errorRate: figures.errorRate, ttftP95: figures.ttftP95, window: figures.ttftWindow };
 }
 
 export function statusText(f: StatusFigures): string {
-  const rate = f.rate >= 100 ? f.rate.toFixed(0) : f.rate.toFixed(1);
-  const errors = f.errorShare === null ? '—' : `${(f.errorShare * 100).toFixed(f.errorShare < 0.1 ? 1 : 0)}%`;
-  const ttft = f.ttftP95 === null ? '—' : f.ttftP95 >= 1000 ? `${(f.ttftP95 / 1000).toFixed(2)} s` : `${Math.round(f.ttftP95)} ms`;
-  return `$(pulse) ${f.stage} · ${rate}/s · err ${errors} · TTFT p95 ${ttft}`;
+  return `$(pulse) ${f.stage} · ${formatRate(f.rate)} · err ${formatPercent(f.errorRate)} · TTFT p95 ${formatMs(f.ttftP95)} (${f.window})`;
 }
 
+export function statusTooltip(f: StatusFigures): string {
+  return `Achieved rate over the ${WINDOW.achieved}; error rate and TTFT p95 over the ${f.window}. Click to open the live panel.`;
+}
+
+const ICONS: Record<StatusWord, string> = {
+  PASS: '$(pass)',
+  FAIL: '$(error)',
+  INCONCLUSIVE: '$(warning)',
+  STOPPED: '$(debug-stop)',
+  ABORTED: '$(circle-slash)',
+  ERROR: '$(error)',
+};
+
+/** After the run: how it ended and its whole-run figures. */
+export function finishedText(summary: RunSummary): string {
+  const f = runFigures(summary);
+  return `${ICONS[f.status]} ${f.status} · err ${formatPercent(f.errorRate)} · TTFT p95 ${formatMs(f.ttftP95)} · ${formatUsd(f.costTotal)} (${WINDOW.wholeRun})`;
+}

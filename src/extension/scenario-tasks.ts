@@ -11,7 +11,7 @@ import { EXIT_INVALID, exitCodeFor } from '../core/exit-codes';
 import type { ResolvedPlan } from '../core/plan';
 import { formatProblemLine } from '../core/problem';
 import type { RunEvent, RunSummary } from '../protocol/run-events';
-import { emptyOutcomes, formatLiveLine, formatLogLine, updateLiveState, type LiveState } from '../report/text-progress';
+import { formatLiveLine, formatLogLine, newLiveState, updateLiveState, type LiveState } from '../report/text-progress';
 import { colorPalette } from '../report/text-style';
 import { formatVerdict } from '../report/text-verdict';
 import type { RunController } from './run-controller';
@@ -157,7 +157,7 @@ class ScenarioTaskTerminal implements vscode.Pseudoterminal {
   }
 
   private async runScenario(uri: vscode.Uri, plan: ResolvedPlan): Promise<number> {
-    const live: LiveState = { plannedDurationS: 0, loadModel: plan.load.model, stages: [], totals: emptyOutcomes(), last: null };
+    const live: LiveState = { ...newLiveState(), loadModel: plan.load.model };
     const sink = this.runs.addSink({
       onRunEvent: (event: RunEvent, scrub: (text: string) => string) => {
         updateLiveState(live, event);

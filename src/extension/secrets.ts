@@ -12,6 +12,12 @@ export class ScenarioSecrets {
     return this.storage.get(KEY_PREFIX + name);
   }
 
+  /** Stores a value; the walkthrough's "Point it at your endpoint" step ticks on the first. */
+  private async store(name: string, value: string): Promise<void> {
+    await this.storage.store(KEY_PREFIX + name, value);
+    await vscode.commands.executeCommand('setContext', 'stampede.hasSecret', true);
+  }
+
   /** The stored value, or asks for it (once) and stores it; undefined if the user cancels. */
   async getOrAsk(name: string): Promise<string | undefined> {
     const stored = await this.get(name);
@@ -23,7 +29,7 @@ export class ScenarioSecrets {
       ignoreFocusOut: true,
     });
     if (!value) return undefined;
-    await this.storage.store(KEY_PREFIX + name, value);
+    await this.store(name, value);
     return value;
   }
 
@@ -48,7 +54,7 @@ export class ScenarioSecrets {
       await this.storage.delete(KEY_PREFIX + name);
       void vscode.window.showInformationMessage(`Stampede: secret ${name} deleted.`);
     } else {
-      await this.storage.store(KEY_PREFIX + name, value);
+      await this.store(name, value);
       void vscode.window.showInformationMessage(`Stampede: secret ${name} stored.`);
     }
   }

@@ -1,9 +1,14 @@
 // Test Explorer: each scenario file in the workspace is a test item, its thresholds are the
 // children. Running an item runs the whole scenario through the run controller (the thresholds
-// of one run are judged together) and marks each threshold passed or failed with its value.
+// of one run are judged together) and marks each threshold passed or failed with its value. A
+// run started elsewhere (the CodeLens, the palette, the history) is recorded in Test Explorer's
+// results too.
 import * as vscode from 'vscode';
 import { analyzeScenario } from '../core/analyze-scenario';
+import type { ResolvedPlan } from '../core/plan';
+import { statusWord, verdictLine } from '../../vocabulary/figures';
 import type { RunSummary } from '../protocol/run-events';
+import type { FinishedRun } from './run-controller';
 import { thresholdOutcome } from './threshold-outcome';
 
 const SCENARIO_GLOB = '**/*.stampede.{yaml,yml}';
@@ -19,6 +24,8 @@ function thresholdItemId(uri: vscode.Uri, id: string): string {
 export class ScenarioTests implements vscode.Disposable {
   private readonly controller = vscode.tests.createTestController('stampede', 'Stampede');
   private readonly disposables: vscode.Disposable[] = [this.controller];
+  /** Scenarios Test Explorer itself is running: their results are reported by execute(). */
+  private readonly running = new Set<string>();
 
   constructor(private readonly runScenario: RunScenario) {
     this.controller.resolveHandler = async (item) => {
@@ -119,9 +126,11 @@ export class ScenarioTests implements vscode.Disposable {
     const stopOnCancel = token.onCancellationRequested(() => void vscode.commands.executeCommand('stampede.stopRun'));
     const began = Date.now();
     let summary: RunSummary | undefined;
+    this.running.add(scenario.uri.toString());
     try {
       summary = await this.runScenario(scenario.uri);
     } finally {
+      this.running.delete(scenario.uri.toString());
       stopOnCancel.dispose();
     }
     const duration = Date.now() - began;
@@ -130,12 +139,36 @@ export class ScenarioTests implements vscode.Disposable {
       run.skipped(fresh);
       return;
     }
-    run.appendOutput(`${summary.scenario}: ${summary.verdict.headline}\r\n`, undefined, fresh);
+    this.report(run, fresh, plan, summary, duration);
+  }
+
+  /** Records a run started outside Test Explorer (CodeLens, palette, history) in its results. */
+  async recordRun(finished: FinishedRun): Promise<void> {
+    if (this.running.has(finished.uri.toString())) return;
+    const item = await this.refreshFile(finished.uri);
+    if (!item?.uri) return;
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(item.uri));
+    const plan = analyzeScenario(text, { fileName: item.uri.fsPath }).plan;
+    if (!plan) return;
+    const run = this.controller.createTestRun(new vscode.TestRunRequest([item]), `${finished.summary.scenario} (run from the editor)`, false);
+    try {
+      run.started(item);
+      item.children.forEach((c) => run.started(c));
+      this.report(run, item, plan, finished.summary, finished.durationMs);
+    } finally {
+      run.end();
+    }
+  }
+
+  /** Marks the scenario and each threshold of one finished run. */
+  private report(run: vscode.TestRun, scenario: vscode.TestItem, plan: ResolvedPlan, summary: RunSummary, duration: number): void {
+    if (!scenario.uri) return;
+    run.appendOutput(`${summary.scenario}: ${verdictLine(summary)}\r\n`, undefined, scenario);
     let anyFailed = false;
     for (const t of plan.thresholds) {
-      const child = fresh.children.get(thresholdItemId(scenario.uri, t.id));
+      const child = scenario.children.get(thresholdItemId(scenario.uri, t.id));
       if (!child) continue;
-      const outcome = thresholdOutcome(t, summary.thresholds.find((s) => s.id === t.id));
+      const outcome = thresholdOutcome(t, summary.thresholds.find((s) => s.id === t.id), plan.load.model);
       if (outcome.passed === true) run.passed(child, duration);
       else if (outcome.passed === false) {
         anyFailed = true;
@@ -147,12 +180,17 @@ export class ScenarioTests implements vscode.Disposable {
         run.appendOutput(`${outcome.message}\r\n`, undefined, child);
       }
     }
-    if (summary.endReason === 'error') {
-      run.errored(fresh, new vscode.TestMessage(`the run could not go on: ${summary.endMessage ?? summary.verdict.headline}`), duration);
+    const word = statusWord(summary);
+    if (word === 'ERROR') {
+      run.errored(scenario, new vscode.TestMessage(`the run could not go on: ${summary.endMessage ?? verdictLine(summary)}`), duration);
+    } else if (word === 'STOPPED' || word === 'ABORTED' || word === 'INCONCLUSIVE') {
+      // Not a verdict on the system: the run did not go as planned (or, INCONCLUSIVE, the load
+      // tester could not deliver the planned load).
+      run.errored(scenario, new vscode.TestMessage(verdictLine(summary)), duration);
     } else if (anyFailed || !summary.verdict.pass) {
-      run.failed(fresh, new vscode.TestMessage(summary.verdict.headline), duration);
+      run.failed(scenario, new vscode.TestMessage(verdictLine(summary)), duration);
     } else {
-      run.passed(fresh, duration);
+      run.passed(scenario, duration);
     }
   }
 

@@ -153,6 +153,10 @@ export interface TickPoint {
   /** Prometheus monitor series by name (gauges as values, counters as per-second rates), the
    * latest scrape at the end of the window; null when a scrape found no matching sample. */
   monitors?: Record<string, number | null>;
+  /** Over the trailing window live thresholds are judged on (this second and up to nine before
+   * it): what the status bar, the panel and the CLI show as "last 10 s". Absent in results files
+   * written before it existed. */
+  recent?: { seconds: number; ttftP95: number | null; errorRate: number | null };
   /** Issue 12, the gateway's upstreams as their proxies counted them in this second (attempts
    * that ended in it); absent without a `gateway` section. */
   upstreams?: Record<string, UpstreamSecond>;

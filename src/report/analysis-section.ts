@@ -3,7 +3,7 @@
 // experiments. Pure.
 import { describeAnalysis } from '../core/analysis';
 import type { RunSummary } from '../protocol/run-events';
-import { formatMs } from '../core/format';
+import { formatMs } from '../../vocabulary/format';
 import { escapeHtml as e } from './html-escape';
 
 const pct = (v: number | null) => (v === null ? 'n/a' : `${Math.round(v * 1000) / 10}%`);

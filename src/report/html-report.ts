@@ -1,9 +1,10 @@
 // The HTML report: one self-contained file (inline CSS and SVG, no script, no network) that a
 // person reads top-down — verdict, figures, thresholds, charts, stages, then the details.
 // A pure function of the results document.
-import { findMetric } from '../core/metric-catalog';
+import { findMetric } from '../../vocabulary/metric-catalog';
 import { ERROR_OUTCOMES, OUTCOMES, type Outcome, type OutcomeCounts, type Percentiles, type RunSummary, type TickPoint } from '../protocol/run-events';
-import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatRate, formatUsd, headlineBody } from '../core/format';
+import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatRate, formatUsd } from '../../vocabulary/format';
+import { errorRate, headlineBody, runFigures, statusWord, WINDOW } from '../../vocabulary/figures';
 import { analysisHtml } from './analysis-section';
 import { escapeHtml as e } from './html-escape';
 import { sourceNote, type ResultsDocument } from './results-document';
@@ -23,15 +24,24 @@ const OUTCOME_CLASS: Record<string, string> = {
   aborted: 'c-muted2',
 };
 
-const STYLE = `
-:root { color-scheme: light dark; --bg:#ffffff; --fg:#1f2328; --muted:#59636e; --line:#d1d9e0; --card:#f6f8fa;
+const LIGHT_COLORS = `--bg:#ffffff; --fg:#1f2328; --muted:#59636e; --line:#d1d9e0; --card:#f6f8fa;
   --pass:#1a7f37; --pass-bg:#dafbe1; --fail:#cf222e; --fail-bg:#ffebe9; --warn:#9a6700; --warn-bg:#fff8c5;
   --band0:rgba(84,174,255,.07); --band1:rgba(84,174,255,.15);
-  --c0:#0969da; --c1:#bf3989; --c2:#8250df; --c3:#d4a72c; --c4:#cf222e; --c5:#fb8500; --c6:#6e7781; --c7:#953800; --ok:#2da44e; --muted-c:#afb8c1; --muted-c2:#57606a; }
-@media (prefers-color-scheme: dark) { :root { --bg:#0d1117; --fg:#e6edf3; --muted:#9198a1; --line:#3d444d; --card:#151b23;
+  --c0:#0969da; --c1:#bf3989; --c2:#8250df; --c3:#d4a72c; --c4:#cf222e; --c5:#fb8500; --c6:#6e7781; --c7:#953800; --ok:#2da44e; --muted-c:#afb8c1; --muted-c2:#57606a;`;
+
+const DARK_COLORS = `--bg:#0d1117; --fg:#e6edf3; --muted:#9198a1; --line:#3d444d; --card:#151b23;
   --pass:#3fb950; --pass-bg:#12261e; --fail:#f85149; --fail-bg:#2d1517; --warn:#d29922; --warn-bg:#2e2614;
   --band0:rgba(56,139,253,.08); --band1:rgba(56,139,253,.16);
-  --c0:#4493f8; --c1:#db61a2; --c2:#ab7df8; --c3:#e3b341; --c4:#f85149; --c5:#ffa657; --c6:#8b949e; --c7:#f0883e; --ok:#3fb950; --muted-c:#656c76; --muted-c2:#b7bdc8; } }
+  --c0:#4493f8; --c1:#db61a2; --c2:#ab7df8; --c3:#e3b341; --c4:#f85149; --c5:#ffa657; --c6:#8b949e; --c7:#f0883e; --ok:#3fb950; --muted-c:#656c76; --muted-c2:#b7bdc8;`;
+
+// A browser follows the system's colour scheme; inside VS Code (Show Report) the webview's body
+// carries the editor theme's class instead, which wins over the system setting.
+const STYLE = `
+:root { color-scheme: light dark; ${LIGHT_COLORS} }
+@media (prefers-color-scheme: dark) { :root { ${DARK_COLORS} } }
+body.vscode-light { color-scheme: light; ${LIGHT_COLORS} }
+body.vscode-dark, body.vscode-high-contrast:not(.vscode-high-contrast-light) { color-scheme: dark; ${DARK_COLORS} }
+body.vscode-high-contrast-light { color-scheme: light; ${LIGHT_COLORS} }
 * { box-sizing: border-box; }
 body { margin:0; background:var(--bg); color:var(--fg); font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; }
 main { max-width: 1180px; margin: 0 auto; padding: 24px; }
@@ -86,8 +96,7 @@ function banner(doc: ResultsDocument): string {
     const t = seriesTotals(doc.series);
     return `<div class="banner other"><span class="state">INCOMPLETE</span><span class="headline">The run did not finish (status "${e(doc.status)}"): ${e(formatDuration(t.seconds))} were measured; figures below come from the per-second series.</span></div>`;
   }
-  const state =
-    s.endReason === 'aborted' ? 'ABORTED' : s.endReason === 'stopped' ? 'STOPPED' : s.endReason === 'error' ? 'ERROR' : s.verdict.pass ? 'PASS' : s.verdict.inconclusive ? 'INCONCLUSIVE' : 'FAIL';
+  const state = statusWord(s);
   const cls = state === 'PASS' ? 'pass' : state === 'FAIL' || state === 'ABORTED' || state === 'ERROR' ? 'fail' : 'other';
   const b = s.verdict.firstBreach;
   const metric = b ? s.thresholds.find((t) => t.id === b.thresholdId)?.metric ?? '' : '';
@@ -107,17 +116,20 @@ function summaryCards(doc: ResultsDocument): string {
       card('Requests finished', formatCount(t.finished)),
       card('OK', formatCount(t.outcomes.ok)),
       card('Errors', formatCount(errors)),
+      card('Error rate', formatPercent(errorRate(t.outcomes))),
       card('Dropped arrivals', formatCount(t.dropped)),
       card('Output tokens', formatCount(t.outputTokens)),
       card('Cost', formatUsd(t.cost)),
     ].join('')}</div>`;
   }
   const errors = ERROR_OUTCOMES.reduce((sum, o) => sum + s.outcomes[o], 0);
+  const figures = runFigures(s);
   return `<div class="cards">${[
     card('Requests', formatCount(s.requests.total)),
     card('Achieved rate', formatRate(s.requests.rate)),
     card('OK', formatCount(s.outcomes.ok)),
-    card('Errors', `${formatCount(errors)} (${formatPercent(s.requests.total ? errors / s.requests.total : null)})`),
+    card('Errors', formatCount(errors)),
+    card('Error rate', formatPercent(figures.errorRate)),
     card('Dropped arrivals', formatCount(s.requests.dropped)),
     card('TTFT p50', formatMs(s.ttft.p50)),
     card('TTFT p95', formatMs(s.ttft.p95)),
@@ -408,7 +420,8 @@ ${sourceNote(doc) ? `<p class="sub">${e(sourceNote(doc))}</p>` : ''}
 ${analysisHtml(s, doc.run?.loadModel ?? 'open')}
 <h2>Thresholds</h2>
 ${thresholdsTable(doc)}
-<h2>Summary</h2>
+<h2>Summary (${s ? WINDOW.wholeRun : 'what was measured'})</h2>
+<p class="sub">Error rate: errors over finished requests, leaving out those the run's own end aborted (as the threshold <code>errors.rate</code> counts them).</p>
 ${summaryCards(doc)}
 <h2>Over time</h2>
 ${charts(doc)}

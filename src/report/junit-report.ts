@@ -1,7 +1,8 @@
 // JUnit XML for CI test reporters: one test case per threshold, failed when breached, skipped
 // when there was no data to judge it. Pure.
 import type { ThresholdState } from '../protocol/run-events';
-import { formatDuration, formatLevel, formatMetricValue } from '../core/format';
+import { formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatUsd } from '../../vocabulary/format';
+import { runFigures, statusWord, verdictLine, WINDOW } from '../../vocabulary/figures';
 import { sourceNote, type ResultsDocument } from './results-document';
 
 export function escapeXml(text: unknown): string {
@@ -30,6 +31,26 @@ function testcase(t: ThresholdState, doc: ResultsDocument, seconds: number): str
   return `${head}>\n      <failure message="${escapeXml(message)}" type="threshold">${escapeXml(`${message}\n${detail}`)}</failure>\n    </testcase>`;
 }
 
+/** The run's headline figures, as every other surface shows them, for CI pages that list a
+ * suite's properties; and where the figures came from when that was not Stampede's own run. */
+function properties(doc: ResultsDocument): string {
+  const s = doc.summary;
+  const note = sourceNote(doc);
+  const source: Array<[string, string]> = note ? [['source', note]] : [];
+  const f = s ? runFigures(s) : null;
+  const props: Array<[string, string]> = f
+    ? [
+        ['status', f.status],
+        ['window', WINDOW.wholeRun],
+        ['errors.rate', formatPercent(f.errorRate)],
+        ['ttft.p95', formatMs(f.ttftP95)],
+        ['cost.total', formatUsd(f.costTotal)],
+        ...source,
+      ]
+    : [['status', 'INCOMPLETE'], ...source];
+  return `    <properties>\n${props.map(([k, v]) => `      <property name="${escapeXml(k)}" value="${escapeXml(v)}"/>`).join('\n')}\n    </properties>\n`;
+}
+
 export function renderJunitReport(doc: ResultsDocument): string {
   const s = doc.summary;
   const thresholds = s?.thresholds ?? doc.series[doc.series.length - 1]?.thresholds ?? [];
@@ -41,18 +62,16 @@ export function renderJunitReport(doc: ResultsDocument): string {
   // mistake partial data for a pass.
   const incomplete = !s || s.endReason !== 'completed';
   if (incomplete) {
-    const why = s ? `${s.endReason}${s.endMessage ? `: ${s.endMessage}` : ''}` : `no summary (status ${doc.status})`;
+    const why = s ? `${verdictLine(s)}${s.endMessage && !s.verdict.headline.includes(s.endMessage) ? `: ${s.endMessage}` : ''}` : `no summary (status ${doc.status})`;
     cases.push(
-      `    <testcase classname="${escapeXml(`stampede.${doc.scenario.name}`)}" name="run completed" time="${seconds.toFixed(3)}">\n      <error message="${escapeXml(`run did not complete: ${why}`)}" type="${escapeXml(s?.endReason ?? doc.status)}"/>\n    </testcase>`,
+      `    <testcase classname="${escapeXml(`stampede.${doc.scenario.name}`)}" name="run completed" time="${seconds.toFixed(3)}">\n      <error message="${escapeXml(`run did not complete: ${why}`)}" type="${escapeXml(s ? statusWord(s) : doc.status)}"/>\n    </testcase>`,
     );
   }
   const name = escapeXml(doc.scenario.name);
-  const note = sourceNote(doc);
-  const properties = note ? `    <properties>\n      <property name="source" value="${escapeXml(note)}"/>\n    </properties>\n` : '';
   return `<?xml version="1.0" encoding="UTF-8"?>
 <testsuites name="stampede" tests="${cases.length}" failures="${failures}" errors="${incomplete ? 1 : 0}" skipped="${skipped}" time="${seconds.toFixed(3)}">
   <testsuite name="${name}" tests="${cases.length}" failures="${failures}" errors="${incomplete ? 1 : 0}" skipped="${skipped}" time="${seconds.toFixed(3)}" timestamp="${escapeXml(doc.run?.startedAt ?? doc.createdAt)}">
-${properties}${cases.join('\n')}
+${properties(doc)}${cases.join('\n')}
   </testsuite>
 </testsuites>
 `;

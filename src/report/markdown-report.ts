@@ -1,7 +1,8 @@
 // A short Markdown summary for CI job pages (e.g. `--md "$GITHUB_STEP_SUMMARY"`). Pure.
 import { analysisMarkdown } from './analysis-section';
 import { ERROR_OUTCOMES, type ThresholdState } from '../protocol/run-events';
-import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatRate, formatUsd, headlineBody } from '../core/format';
+import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatRate, formatUsd } from '../../vocabulary/format';
+import { headlineBody, runFigures, statusWord, WINDOW, type StatusWord } from '../../vocabulary/figures';
 import { sourceNote, type ResultsDocument } from './results-document';
 import { seriesTotals } from './series-totals';
 
@@ -12,6 +13,8 @@ export function escapeMarkdown(text: string): string {
     .replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`)
     .replace(/\r?\n/g, ' ');
 }
+
+const MARK: Record<StatusWord, string> = { PASS: '✅', FAIL: '❌', INCONCLUSIVE: '⚠️', STOPPED: '⏹', ABORTED: '⛔', ERROR: '⛔' };
 
 function thresholdRow(t: ThresholdState, loadModel: 'open' | 'closed' | undefined): string {
   const mark = t.pass === false ? '❌ fail' : t.pass ? '✅ pass' : '– no data';
@@ -33,8 +36,8 @@ export function renderMarkdownReport(doc: ResultsDocument): string {
     lines.push('');
     return lines.join('\n') + '\n';
   }
-  const state = s.endReason === 'aborted' ? '⛔ ABORTED' : s.endReason === 'stopped' ? '⏹ STOPPED' : s.endReason === 'error' ? '⛔ ERROR' : s.verdict.pass ? '✅ PASS' : s.verdict.inconclusive ? '⚠️ INCONCLUSIVE' : '❌ FAIL';
-  lines.push(`**${state}** — ${escapeMarkdown(headlineBody(s.verdict.headline))}`);
+  const word = statusWord(s);
+  lines.push(`**${MARK[word]} ${word}** — ${escapeMarkdown(headlineBody(s.verdict.headline))}`);
   if (s.endMessage && !s.verdict.headline.includes(s.endMessage)) lines.push(`\n${escapeMarkdown(s.endMessage)}`);
   const note = sourceNote(doc);
   if (note) lines.push(`\n<sub>${escapeMarkdown(note)}</sub>`);
@@ -47,10 +50,13 @@ export function renderMarkdownReport(doc: ResultsDocument): string {
     lines.push('');
   }
   const errors = ERROR_OUTCOMES.reduce((sum, o) => sum + s.outcomes[o], 0);
-  lines.push('| Requests | OK | Errors | Rate | TTFT p50 | TTFT p95 | E2E p95 | Tokens/s | Cost |');
-  lines.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const figures = runFigures(s);
+  lines.push(`Figures over the ${WINDOW.wholeRun}:`);
+  lines.push('');
+  lines.push('| Requests | OK | Errors | Error rate | Rate | TTFT p50 | TTFT p95 | E2E p95 | Tokens/s | Cost |');
+  lines.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   lines.push(
-    `| ${formatCount(s.requests.total)} | ${formatCount(s.outcomes.ok)} | ${formatCount(errors)} | ${formatRate(s.requests.rate)} | ${formatMs(s.ttft.p50)} | ${formatMs(s.ttft.p95)} | ${formatMs(s.e2e.p95)} | ${formatRate(s.tokens.perSecond, '')} | ${formatUsd(s.cost.total)} |`,
+    `| ${formatCount(s.requests.total)} | ${formatCount(s.outcomes.ok)} | ${formatCount(errors)} | ${formatPercent(figures.errorRate)} | ${formatRate(s.requests.rate)} | ${formatMs(s.ttft.p50)} | ${formatMs(figures.ttftP95)} | ${formatMs(s.e2e.p95)} | ${formatRate(s.tokens.perSecond, '')} | ${formatUsd(figures.costTotal)} |`,
   );
   lines.push('');
   lines.push(`<sub>Run ${escapeMarkdown(doc.runId)} · ${formatDuration(s.durationMs / 1000)} · ${escapeMarkdown(s.endReason)}</sub>`);

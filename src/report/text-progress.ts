@@ -1,7 +1,8 @@
 // One-second progress of a run as plain text: the block a terminal redraws in place, the single
 // line CI logs and the editor's output channel print, and log lines. Pure.
 import { ERROR_OUTCOMES, OUTCOMES, type LogEntry, type Outcome, type OutcomeCounts, type RunEvent, type StageInfo, type TickPoint } from '../protocol/run-events';
-import { formatCount, formatDuration, formatLevel, formatMs, formatRate, formatUsd } from '../core/format';
+import { formatCount, formatDuration, formatLevel, formatMs, formatPercent, formatRate, formatUsd } from '../../vocabulary/format';
+import { RECENT_SECONDS, recentFigures, WINDOW } from '../../vocabulary/figures';
 import type { Palette } from './text-style';
 
 export interface LiveState {
@@ -10,23 +11,45 @@ export interface LiveState {
   stages: StageInfo[];
   totals: OutcomeCounts;
   last: TickPoint | null;
+  /** The latest ticks (at most a trailing window), for recent figures. */
+  recent: TickPoint[];
 }
 
 export function emptyOutcomes(): OutcomeCounts {
   return Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as OutcomeCounts;
 }
 
-/** Folds a run event into the state: the shape from `start`, the totals and the last second from
- * each `tick`. */
+export function newLiveState(): LiveState {
+  return { plannedDurationS: 0, loadModel: 'open', stages: [], totals: emptyOutcomes(), last: null, recent: [] };
+}
+
+/** Takes one tick into the state: totals so far, the latest tick, the trailing window. */
+export function addTick(state: LiveState, point: TickPoint): void {
+  for (const o of OUTCOMES) state.totals[o] += point.outcomes[o] ?? 0;
+  state.last = point;
+  state.recent.push(point);
+  if (state.recent.length > RECENT_SECONDS) state.recent.shift();
+}
+
+/** Folds a run event into the state: the shape from `start`, the totals, the latest tick and the
+ * trailing window from each `tick`. */
 export function updateLiveState(state: LiveState, event: RunEvent): void {
   if (event.type === 'start') {
     state.plannedDurationS = event.durationMs / 1000;
     state.loadModel = event.loadModel;
     state.stages = event.stages;
   } else if (event.type === 'tick') {
-    for (const o of OUTCOMES) state.totals[o] += event.point.outcomes[o] ?? 0;
-    state.last = event.point;
+    addTick(state, event.point);
   }
+}
+
+/** "last 10 s: TTFT p95 200 ms, error rate 0.0%" — the figures the status bar and the panel show. */
+function recentText(state: LiveState): string {
+  const f = recentFigures(state.recent.length ? state.recent : state.last ? [state.last] : []);
+  if (!f) return '';
+  return f.ttftWindow === f.errorWindow
+    ? `${f.ttftWindow}: TTFT p95 ${formatMs(f.ttftP95)}, error rate ${formatPercent(f.errorRate)}`
+    : `${f.ttftWindow}: TTFT p95 ${formatMs(f.ttftP95)} · ${f.errorWindow}: error rate ${formatPercent(f.errorRate)}`;
 }
 
 function errorsText(counts: OutcomeCounts): string {
@@ -71,9 +94,9 @@ export function formatLiveBlock(state: LiveState, p: Palette, width: number): st
   const multiplier = point.multiplier !== 1 ? ` (×${point.multiplier})` : '';
   return [
     `${p.cyan(progressBar(fraction, barWidth))} ${formatDuration(point.t)} / ${formatDuration(state.plannedDurationS)}  ${p.bold(stageLabel(state, point))}`,
-    `target ${level}${multiplier} · achieved ${formatRate(point.achievedRate)} · in-flight ${point.inFlight} · backlog ${point.backlog} · dropped ${point.dropped}`,
-    `TTFT p50 ${formatMs(point.ttft.p50)} p95 ${formatMs(point.ttft.p95)} · ${formatRate(point.tokensPerSecond, ' tok/s')} · cost ${formatUsd(point.costCumulative)}${point.queueDepth !== null ? ` · queue ${point.queueDepth}` : ''}`,
-    `ok ${formatCount(state.totals.ok)} · errors ${errorsText(state.totals)}${sideOutcomes(state.totals)}`,
+    `target ${level}${multiplier} · achieved ${formatRate(point.achievedRate)} (${WINDOW.achieved}) · in-flight ${point.inFlight} · backlog ${point.backlog} · dropped ${point.dropped}${point.queueDepth !== null ? ` · queue ${point.queueDepth}` : ''}`,
+    `${recentText(state)} · ${formatRate(point.tokensPerSecond, ' tok/s')} (${WINDOW.second})`,
+    `${WINDOW.soFar}: ok ${formatCount(state.totals.ok)} · errors ${errorsText(state.totals)}${sideOutcomes(state.totals)} · cost ${formatUsd(point.costCumulative)}`,
     ...(point.thresholds.length ? [`thresholds ${thresholdMarks(point, p)}`] : []),
   ];
 }
@@ -86,16 +109,14 @@ export function formatLiveLine(state: LiveState, p: Palette): string {
   return [
     `[${formatDuration(point.t)}/${formatDuration(state.plannedDurationS)}] ${point.stage}${draining(state, point) ? ' (draining)' : ''}`,
     `target ${formatLevel(point.targetLevel, state.loadModel)}`,
-    `achieved ${formatRate(point.achievedRate)}`,
+    `achieved ${formatRate(point.achievedRate)} (${WINDOW.achieved})`,
     `in-flight ${point.inFlight}`,
     // The server's own queue and KV-cache use show a GPU filling up before latency does.
     ...(point.queueDepth !== null ? [`queue ${point.queueDepth}`] : []),
     ...(point.kvCacheUsage !== null ? [`kv ${Math.round(point.kvCacheUsage * 100)}%`] : []),
-    `ttft p50 ${formatMs(point.ttft.p50)} p95 ${formatMs(point.ttft.p95)}`,
-    formatRate(point.tokensPerSecond, ' tok/s'),
-    formatUsd(point.costCumulative),
-    `ok ${formatCount(state.totals.ok)}`,
-    `errors ${errorsText(state.totals)}${sideOutcomes(state.totals)}`,
+    recentText(state),
+    `${formatRate(point.tokensPerSecond, ' tok/s')} (${WINDOW.second})`,
+    `${WINDOW.soFar}: ok ${formatCount(state.totals.ok)}, errors ${errorsText(state.totals)}${sideOutcomes(state.totals).replace(/ · /g, ', ')}, cost ${formatUsd(point.costCumulative)}`,
     ...(failing.length ? [p.red(`failing ${failing.join(', ')}`)] : []),
   ].join(' · ');
 }

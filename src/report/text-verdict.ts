@@ -3,7 +3,8 @@
 import type { PlanThreshold } from '../core/plan';
 import { describeAnalysis } from '../core/analysis';
 import { ERROR_OUTCOMES, type RunSummary, type ThresholdState } from '../protocol/run-events';
-import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatRate, formatUsd, headlineBody } from '../core/format';
+import { formatCount, formatDuration, formatLevel, formatMetricValue, formatMs, formatPercent, formatRate, formatUsd } from '../../vocabulary/format';
+import { headlineBody, runFigures, statusWord, WINDOW } from '../../vocabulary/figures';
 import type { Palette } from './text-style';
 
 function thresholdLine(t: ThresholdState, plan: PlanThreshold | undefined, loadModel: 'open' | 'closed' | undefined, p: Palette, sourceWidth: number): string {
@@ -22,21 +23,11 @@ export function formatVerdict(
 ): string[] {
   const p = options.palette;
   const lines: string[] = [];
-  const ended =
-    options.stoppedBy != null
-      ? p.yellow(`STOPPED (${options.stoppedBy}) after ${formatDuration(summary.durationMs / 1000)}`)
-      : summary.endReason === 'aborted'
-        ? p.red(`ABORTED after ${formatDuration(summary.durationMs / 1000)}`)
-        : summary.endReason === 'error'
-          ? p.red('ERROR')
-          : summary.endReason === 'stopped'
-            ? p.yellow(`STOPPED after ${formatDuration(summary.durationMs / 1000)}`)
-            : summary.verdict.pass
-              ? p.green('PASS')
-              : summary.verdict.inconclusive
-                ? p.yellow('INCONCLUSIVE')
-                : p.red('FAIL');
-  lines.push(`${p.bold('Verdict:')} ${p.bold(ended)} — ${headlineBody(summary.verdict.headline)}`);
+  // The status word every surface uses; a signal is how the run was stopped, not another word.
+  const word = options.stoppedBy != null ? 'STOPPED' : statusWord(summary);
+  const colour = word === 'PASS' ? p.green : word === 'STOPPED' || word === 'INCONCLUSIVE' ? p.yellow : p.red;
+  const after = word === 'STOPPED' || word === 'ABORTED' ? ` (${options.stoppedBy ? `${options.stoppedBy}, ` : ''}after ${formatDuration(summary.durationMs / 1000)})` : '';
+  lines.push(`${p.bold('Verdict:')} ${p.bold(colour(word))}${after} — ${headlineBody(summary.verdict.headline)}`);
   if (summary.endMessage && !summary.verdict.headline.includes(summary.endMessage)) lines.push(`  ${summary.endMessage}`);
   if (summary.analysis) {
     lines.push(p.bold('What broke first:'));
@@ -61,12 +52,14 @@ export function formatVerdict(
   }
   if (summary.thresholds.length) {
     const width = Math.max(...summary.thresholds.map((t) => t.source.length));
-    lines.push('Thresholds (whole run):');
+    lines.push(`Thresholds (${WINDOW.wholeRun}):`);
     for (const t of summary.thresholds) {
       lines.push(thresholdLine(t, options.thresholds?.find((x) => x.id === t.id), options.loadModel, p, width));
     }
   } else lines.push(p.dim('No thresholds in the scenario.'));
   const errors = ERROR_OUTCOMES.filter((o) => summary.outcomes[o] > 0).map((o) => `${o} ${formatCount(summary.outcomes[o])}`);
+  const figures = runFigures(summary);
+  lines.push(`${p.bold(`Whole run:`)} error rate ${formatPercent(figures.errorRate)} · TTFT p95 ${formatMs(figures.ttftP95)} · cost ${formatUsd(figures.costTotal)}`);
   lines.push(
     `Requests ${formatCount(summary.requests.total)} (ok ${formatCount(summary.outcomes.ok)}${summary.outcomes.unacceptable ? `, unacceptable answers ${formatCount(summary.outcomes.unacceptable)}` : ''}${errors.length ? `, ${errors.join(', ')}` : ''}${summary.outcomes.canceled ? `, canceled ${formatCount(summary.outcomes.canceled)}` : ''}${summary.outcomes.aborted ? `, ${formatCount(summary.outcomes.aborted)} unfinished (still in flight when the run ended)` : ''}${summary.requests.dropped ? `, dropped ${formatCount(summary.requests.dropped)}` : ''}) at ${formatRate(summary.requests.rate)}`,
   );

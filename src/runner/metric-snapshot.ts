@@ -1,5 +1,5 @@
 // Turns a RunStats span into values for every metric key of the catalog.
-import { LATENCY_STATS, METRIC_KEYS } from '../core/metric-catalog';
+import { LATENCY_STATS, METRIC_KEYS } from '../../vocabulary/metric-catalog';
 import { OUTCOME_INDEX, LATENCY_NAMES, type RunStats } from './run-stats';
 import { percentilesOf } from './latency-histogram';
 import { pathMetricValues } from './request-path-stats';

@@ -2,7 +2,7 @@
 // statistics, the thresholds' states (final pass/fail judged on the whole run, first breaches
 // kept from the live evaluation) and the request path's own fields.
 import type { ResolvedPlan } from '../core/plan';
-import { METRIC_KEYS } from '../core/metric-catalog';
+import { METRIC_KEYS } from '../../vocabulary/metric-catalog';
 import type { RunSummary, StageInfo, StageSummary, ThresholdState } from '../protocol/run-events';
 import { percentilesOf } from './latency-histogram';
 import { metricValues } from './metric-snapshot';

@@ -13,8 +13,11 @@ import type { RunResources } from './run-setup';
 import { LAT_CLIENT_WAIT, LAT_E2E, LAT_E2E_INTENDED, LAT_ITL, LAT_SCHEDULE_LAG, LAT_TTFT, LAT_TTFT_INTENDED, RunStats } from './run-stats';
 import type { StatsSink } from './stats-sink';
 import { isCumulativeMetric, judge, newThresholdStates } from './verdict';
+import { formatMetricValue } from '../../vocabulary/format';
+import { RECENT_SECONDS, WINDOW } from '../../vocabulary/figures';
 
-export const TRAILING_WINDOWS = 10;
+/** The trailing window live thresholds are judged on: every surface's "last 10 s". */
+export const TRAILING_WINDOWS = RECENT_SECONDS;
 
 /** What a tick reads beyond the statistics, and where its point goes. */
 export interface WindowSources {
@@ -133,7 +136,7 @@ export class RunWindows {
     this.ring[this.ringNext] = w;
     this.ringNext = (this.ringNext + 1) % TRAILING_WINDOWS;
     const trace = inShape ? this.sources.tracePosition?.(at) : undefined;
-    this.evaluateLive(t, stage?.name ?? '', targetLevel, achievedRate, Math.min(t, TRAILING_WINDOWS), trace);
+    const recent = this.evaluateLive(t, stage?.name ?? '', targetLevel, achievedRate, Math.min(t, TRAILING_WINDOWS), trace);
 
     const scraped = scraper?.latest ?? { queueDepth: null, kvCacheUsage: null };
     scraper?.scrape();
@@ -171,6 +174,7 @@ export class RunWindows {
       queueDepth: gauges.queueDepth,
       kvCacheUsage: gauges.kvCacheUsage,
       thresholds: this.thresholdStates.map((s) => ({ ...s, firstBreach: s.firstBreach ? { ...s.firstBreach } : null })),
+      recent,
     };
     if (monitors) point.monitors = monitors;
     if (trace) point.trace = trace;
@@ -184,15 +188,21 @@ export class RunWindows {
     else if (!final) this.checkBudget();
   }
 
-  private evaluateLive(t: number, stage: string, targetLevel: number, achievedRate: number, windows: number, trace: TracePosition | undefined): void {
+  /** Judges the thresholds on the trailing window and returns its figures for the tick: the
+   * status bar, the panel and the CLI show them as "last 10 s", the window the thresholds'
+   * live values are taken over. */
+  private evaluateLive(t: number, stage: string, targetLevel: number, achievedRate: number, windows: number, trace: TracePosition | undefined): NonNullable<TickPoint['recent']> {
     const plan = this.run.plan;
-    if (plan.thresholds.length === 0) return;
     const tr = this.trailing;
     tr.reset();
     for (let i = 0; i < TRAILING_WINDOWS; i++) {
       tr.addCounters(this.ring[i]);
-      for (const li of this.latencyWanted) tr.addLatency(this.ring[i], li);
+      tr.addLatency(this.ring[i], LAT_TTFT);
+      for (const li of this.latencyWanted) if (li !== LAT_TTFT) tr.addLatency(this.ring[i], li);
     }
+    const judged = tr.judged();
+    const recent = { seconds: windows, ttftP95: percentilesOf(tr.latency[LAT_TTFT]!).p95, errorRate: judged > 0 ? tr.errors() / judged : null };
+    if (plan.thresholds.length === 0) return recent;
     const live = metricValues(tr, windows, this.latencyWanted);
     const total = metricValues(this.stats.whole, Math.max(0.001, this.run.now() / 1000), new Set<number>());
     const newly = judge(
@@ -202,12 +212,13 @@ export class RunWindows {
       (value): Breach => (trace ? { t, stage, targetLevel, achievedRate, value, trace } : { t, stage, targetLevel, achievedRate, value }),
     );
     for (const th of newly) this.onBreach(th);
+    return recent;
   }
 
   private onBreach(th: PlanThreshold): void {
     const run = this.run;
     const s = this.thresholdStates.find((x) => x.id === th.id)!;
-    run.log('warn', `threshold ${th.source} breached at ${s.firstBreach!.t}s: ${s.value}`);
+    run.log('warn', `threshold ${th.source} breached at ${s.firstBreach!.t}s: ${formatMetricValue(th.metric, s.value)} (${isCumulativeMetric(th.metric) ? WINDOW.soFar : WINDOW.recent})`);
     if (th.abortOnFail && run.phase === 'running') this.abortAfterTick ??= `threshold ${th.source} failed (abortOnFail)`;
     else if (run.plan.breakingPoint && run.phase === 'running') {
       this.sources.breakingPointFound(`breaking point found: ${th.source} broke at ${Math.round(s.firstBreach!.targetLevel * 100) / 100}/s`);

@@ -7,7 +7,7 @@ import { thresholdHolds } from '../core/threshold-expression';
 import type { ClientLimitFinding, NetworkErrorSummary, RunSummary, TickPoint, Verdict } from '../protocol/run-events';
 import { breakingPointHeadline, breakingPointResult } from './breaking-point';
 import { buildVerdict } from './verdict';
-import { formatMs } from '../core/format';
+import { formatMs } from '../../vocabulary/format';
 import { faultWindowsOf, longestOf, withUserView } from '../core/gateway-analysis';
 
 /** What the runner found about its own side: network errors by code and phase, client limits. */

@@ -7,8 +7,8 @@
 // A verdict needs evidence: a threshold whose metric got no value in the whole run fails as
 // "no data" (a latency threshold with no sample held nothing), and a run in which no request
 // finished cannot pass, thresholds or not. Both are FAIL, exit code 1.
-import { formatDuration, formatLevel, formatMetricValue } from '../core/format';
-import { findMetric } from '../core/metric-catalog';
+import { formatDuration, formatLevel, formatMetricValue } from '../../vocabulary/format';
+import { findMetric } from '../../vocabulary/metric-catalog';
 import type { PlanThreshold } from '../core/plan';
 import { ERROR_OUTCOMES, type Breach, type OutcomeCounts, type ThresholdState, type TracePosition, type Verdict } from '../protocol/run-events';
 import { thresholdHolds } from '../core/threshold-expression';
@@ -116,7 +116,8 @@ export function buildVerdict(states: readonly ThresholdState[], ctx: VerdictCont
       : 'failed on the whole run';
     return { pass: false, headline: `FAIL — ${f.source} ${where}: ${headlineValue(f.metric, b ? b.value : f.value)}${more}`, firstBreach };
   }
-  const peak = `peak ${formatLevel(ctx.peakTarget, ctx.model)} achieved ${formatLevel(ctx.peakAchieved, 'open')}`;
+  // Both are peaks, of different seconds: Poisson arrivals can send more than the target.
+  const peak = `peak target ${formatLevel(ctx.peakTarget, ctx.model)}, achieved up to ${formatLevel(ctx.peakAchieved, 'open')}`;
   const aborted = ctx.endReason === 'aborted' ? ` (run aborted: ${ctx.endMessage ?? 'aborted'})` : ctx.endReason === 'stopped' ? ' (run stopped early)' : '';
   if (ctx.endReason === 'aborted') {
     return { pass: false, headline: `ABORTED — ${ctx.endMessage ?? 'the run was aborted'}; ${peak}`, firstBreach };

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { RunEvent, RunSummary } from '../protocol/run-events';
-import { METRIC_KEYS } from '../core/metric-catalog';
+import { METRIC_KEYS } from '../../vocabulary/metric-catalog';
 import { secretNamesIn } from './plan-templates';
 import type { RunHandle, RunOptions } from './run-options';
 import type { RunWorkerData, RunWorkerMessage } from './worker';

@@ -147,7 +147,15 @@ describe('Stampede in code-server', { skip: missing }, () => {
       // code-server's open and save dialogs are quick inputs that take a path.
       const input = page.locator('.quick-input-widget input');
       await waitFor(() => input.isVisible(), 'the open dialog');
-      await input.fill(join(editor.workspace, 'examples/data/support-bot.mooncake.jsonl'));
+      // The simple file dialog writes its starting folder into the input once it has listed it;
+      // a path typed before that is overwritten (seen at load 19), so type until it sticks and the
+      // dialog lists the file, then accept.
+      const trace = join(editor.workspace, 'examples/data/support-bot.mooncake.jsonl');
+      await waitFor(async () => {
+        if ((await input.inputValue()) !== trace) await input.fill(trace);
+        const listed = await page.locator('.quick-input-list .monaco-list-row', { hasText: 'support-bot.mooncake.jsonl' }).count();
+        return (await input.inputValue()) === trace && listed > 0;
+      }, 'the open dialog to take the trace path and list the file');
       await page.keyboard.press('Enter');
       const path = join(editor.workspace, 'support-bot.mooncake.stampede.yaml');
       await waitFor(async () => (await input.isVisible()) && (await input.inputValue()).endsWith('support-bot.mooncake.stampede.yaml'), 'the save dialog with the scenario\'s name', 60_000);
@@ -179,7 +187,11 @@ describe('Stampede in code-server', { skip: missing }, () => {
       }, 'the estimate CodeLens');
       assert.ok(!titles.includes('Run against mock'), 'a mock-only scenario offers Run against mock');
       await lens.click();
-      await waitFor(async () => /Verdict:/.test(await editor.outputText()), 'the verdict in the Stampede output', 60_000);
+      // The output channel stays closed; the verdict notification opens it on request.
+      const show = editor.page.locator('.notifications-toasts .notification-list-item', { hasText: 'PASS' }).locator('.monaco-button', { hasText: 'Show Output' });
+      await waitFor(() => show.first().isVisible(), 'the verdict notification', 60_000);
+      await show.first().click();
+      await waitFor(async () => /Verdict:/.test(await editor.outputText()), 'the verdict in the Stampede output', 30_000);
       const output = await editor.outputText();
       assert.match(output, /Verdict: PASS/);
       const runs = join(editor.workspace, '.stampede/runs');

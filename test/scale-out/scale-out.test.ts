@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { COUNTERS, HISTOGRAMS, requestOutcomeCounter } from '../../src/core/artillery-metrics';
 import { evaluateFormula } from '../../src/core/formula';
-import { formatMetricValue } from '../../src/core/format';
+import { formatMetricValue } from '../../vocabulary/format';
 import { estimateRun } from '../../src/core/run-estimate';
 import { loadScenario } from '../../src/artillery/scenario-load';
 import { startMockServer } from '../../src/mock/mock-server';

@@ -107,7 +107,11 @@ export class LivePanel implements vscode.Disposable {
       post: (message: HostMessage) => void panel.webview.postMessage(message),
     });
     this.panelDisposables.push(
-      panel.webview.onDidReceiveMessage((raw: unknown) => this.session.onWebviewMessage(raw)),
+      panel.webview.onDidReceiveMessage((raw: unknown) => {
+        this.session.onWebviewMessage(raw);
+        // "Back to the run" leaves the comparison: the tab is the run's again.
+        if (!this.session.comparing) panel.title = this.title();
+      }),
       panel.onDidChangeViewState((e) => {
         // Hidden without retainContextWhenHidden: the document is destroyed; it posts `ready`
         // again when shown and gets the whole run replayed.

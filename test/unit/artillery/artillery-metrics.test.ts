@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { allCounterNames, artilleryExpression, formatNumber, translateThresholds } from '../../../src/core/artillery-metrics';
 import { evaluateFormula } from '../../../src/core/formula';
-import { allMetrics } from '../../../src/core/metric-catalog';
+import { allMetrics } from '../../../vocabulary/metric-catalog';
 import { analyzeScenario } from '../../../src/core/analyze-scenario';
 
 function planWith(thresholds: string[], extra = ''): NonNullable<ReturnType<typeof analyzeScenario>['plan']> {

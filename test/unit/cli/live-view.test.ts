@@ -18,10 +18,19 @@ test('not a TTY: one plain line per tick for short runs, logs between them, no e
   for (const e of sampleEvents()) view.onEvent(e);
   const lines = c.text().trimEnd().split('\n');
   assert.equal(lines.filter((l) => /^\[\d+s\/8s\]/.test(l)).length, 8);
-  assert.match(lines[0], /^\[1s\/8s\] baseline · target 2\/s · achieved 2\.0\/s · in-flight 1 · queue 0 · kv 10% · ttft p50 120 ms p95 200 ms · 100 tok\/s · \$0\.0010 · ok 2 · errors none$/);
+  // Every figure says its window: the achieved rate's, the recent one (as many seconds as the
+  // run has had, up to ten, when the runner reports no trailing window), one second, so far.
+  assert.match(lines[0], /^\[1s\/8s\] baseline · target 2\/s · achieved 2\.0\/s \(last 5 s\) · in-flight 1 · queue 0 · kv 10% · last 1 s: TTFT p95 200 ms, error rate 0\.0% · 100 tok\/s \(last 1 s\) · so far: ok 2, errors none, cost \$0\.0010$/);
   assert.match(c.text(), /\[5s\] warn first 429 from primary/);
-  assert.match(lines[lines.length - 1], /^\[8s\/8s\] spike .* errors rate_limited 4 · failing ttft\.p95$/);
+  assert.match(lines[lines.length - 1], /^\[8s\/8s\] spike .* · last 1 s: TTFT p95 2\.30 s · last 8 s: error rate 7\.1% .* so far: ok \d+, errors rate_limited 4, cost \$[\d.]+ · failing ttft\.p95$/);
   assert.doesNotMatch(c.text(), /\u001b/);
+});
+
+test('with the runner\'s trailing window, the recent figures are the last 10 s', () => {
+  const c = capture();
+  const view = new LiveView(c.out, 'lines', plainPalette);
+  for (const e of sampleEvents()) view.onEvent(e.type === 'tick' ? { ...e, point: { ...e.point, recent: { seconds: 10, ttftP95: 1509.375, errorRate: 0.333333 } } } : e);
+  assert.match(c.text(), /last 10 s: TTFT p95 1\.51 s, error rate 33\.3%/);
 });
 
 test('not a TTY, long run: a line every 5 s and at each stage change', () => {

@@ -163,7 +163,7 @@ test('SIGINT mid-run stops within a couple of seconds, writes results and report
     const took = Date.now() - sentAt;
     assert.equal(code, 130, run.stdout() + run.stderr());
     assert.ok(took < 8000, `stopped in ${took} ms`);
-    assert.match(run.stdout(), /Verdict: STOPPED \(SIGINT\)/);
+    assert.match(run.stdout(), /Verdict: STOPPED \(SIGINT, after \d+s\)/);
     const doc = parseResults(readFileSync(join(tmp.dir, 'r.json'), 'utf8'));
     assert.equal(doc.status, 'stopped');
     assert.ok(doc.summary && doc.series.length >= 2);

@@ -27,11 +27,12 @@ test('verdict: state, headline, first breach with load, each threshold with valu
   assert.match(lines[0], /^Verdict: FAIL — ttft\.p95 < 1\.5s broke first$/);
   assert.match(text, /First breach: ttft\.p95 < 1\.5s at 5s in stage spike \(target 20\/s, achieved 18\.5\/s\), value 2\.10 s/);
   assert.match(text, /✘ ttft\.p95 < 1\.5s +2\.30 s \(limit < 1\.50 s\) +first breached at 5s in spike/);
-  assert.match(text, /✔ errors\.rate < 1% +0\.00% \(limit < 1\.00%\)/);
+  assert.match(text, /✔ errors\.rate < 1% +0\.0% \(limit < 1\.0%\)/);
+  assert.match(text, /Whole run: error rate \d+\.\d+% · TTFT p95 [\d.]+ (ms|s) · cost \$/);
   assert.match(text, /Requests 52 \(ok 48, rate_limited 4\) at 6\.5\/s/);
 });
 
 test('a stopped run says so instead of pass or fail', () => {
   const [first] = formatVerdict(sampleSummary({ endReason: 'stopped' }), { palette: plainPalette, stoppedBy: 'SIGINT' });
-  assert.match(first, /^Verdict: STOPPED \(SIGINT\) after 8s/);
+  assert.match(first, /^Verdict: STOPPED \(SIGINT, after 8s\)/);
 });

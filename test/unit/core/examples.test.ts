@@ -6,7 +6,7 @@ import { parse } from 'yaml';
 import Ajv from 'ajv';
 import { analyzeScenario } from '../../../src/core/analyze-scenario';
 import { levelAt } from '../../../src/core/load-shape';
-import { findMetric } from '../../../src/core/metric-catalog';
+import { findMetric } from '../../../vocabulary/metric-catalog';
 
 const examplesDir = join(import.meta.dirname, '../../../examples');
 const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../../../media/stampede.schema.json'), 'utf8'));

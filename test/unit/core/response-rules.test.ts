@@ -4,7 +4,7 @@ import { evaluateJsonPointer, parseJsonPointer } from '../../../src/core/json-po
 import { parseExtractRule } from '../../../src/core/extract-rule';
 import { parseMetricSelector, selectorMatches } from '../../../src/core/metric-selector';
 import { parseThresholdExpression } from '../../../src/core/threshold-expression';
-import { findMetric } from '../../../src/core/metric-catalog';
+import { findMetric } from '../../../vocabulary/metric-catalog';
 
 test('JSON Pointers: escapes decoded, bad escapes and missing slash located', () => {
   assert.deepEqual(parseJsonPointer(''), { ok: true, tokens: [] });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderScenarioDocs, schemaFieldPaths } from '../../../src/core/scenario-docs';
-import { allMetrics, LATENCY_METRICS, SCALAR_METRICS } from '../../../src/core/metric-catalog';
+import { allMetrics, LATENCY_METRICS, SCALAR_METRICS } from '../../../vocabulary/metric-catalog';
 
 const docs = readFileSync(join(import.meta.dirname, '../../../docs/scenario.md'), 'utf8');
 

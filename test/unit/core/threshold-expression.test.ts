@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseThresholdExpression, thresholdHolds } from '../../../src/core/threshold-expression';
-import { allMetrics } from '../../../src/core/metric-catalog';
+import { allMetrics } from '../../../vocabulary/metric-catalog';
 
 function good(text: string) {
   const result = parseThresholdExpression(text);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyRunEvent, createResultsDocument, serializeResults, type ResultsDocument } from '../../../src/report/results-document';
 import type { ResolvedPlan } from '../../../src/core/plan';
-import { CUT_SHORT_NOTE, comparedRun, listRuns, readResults, storedRun } from '../../../src/extension/run-records';
+import { CUT_SHORT_NOTE, comparedRun, listRuns, readResults, recordDescription, storedRun } from '../../../src/extension/run-records';
 import { syntheticRun } from '../../browser/fixtures/synthetic-run';
 
 function writeRun(root: string, runId: string, startedAt: string, opts: { ticks: number; finished: boolean; report?: boolean }): ResultsDocument {
@@ -81,6 +81,23 @@ test('a stored run replays its start, every tick and its summary; a cut-short on
     const compared = comparedRun(record!, readResults(record!.jsonPath)!);
     assert.match(compared.label, /^scenario cut · 2026-11-28 02:00:00$/);
     assert.equal(compared.points.length, 12);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('history rows tell runs apart: status word, length, error rate, and whether they ran against the mock', () => {
+  const root = mkdtempSync(join(tmpdir(), 'stampede-history-'));
+  try {
+    writeRun(root, '20261128-010000-a', '2026-11-28T01:00:00.000Z', { ticks: 20, finished: true });
+    writeRun(root, '20261128-020000-b', '2026-11-28T02:00:00.000Z', { ticks: 5, finished: false });
+    const [cut, done] = listRuns(root);
+    assert.equal(done!.word, 'FAIL');
+    // The synthetic run's providers are all the embedded mock.
+    assert.equal(done!.mock, true);
+    assert.match(recordDescription(done!), /^2026-11-28 01:00:00 · FAIL · 20s · err \d+\.\d+% · mock$/);
+    assert.equal(recordDescription({ ...cut!, mock: false }), '2026-11-28 02:00:00 · running or cut short · 5s');
+    assert.doesNotMatch(recordDescription({ ...done!, mock: false }), /mock/);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

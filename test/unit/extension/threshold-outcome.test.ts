@@ -17,14 +17,14 @@ test('a failed threshold reports its value and when it first broke', () => {
   });
   assert.equal(o.passed, false);
   assert.equal(o.expected, 'ttft.p95 < 1.5s');
-  assert.equal(o.actual, 'ttft.p95 = 2310.5');
-  assert.match(o.message, /failed, ttft\.p95 = 2310\.5 — first broke at 34 s in spike/);
+  assert.equal(o.actual, 'ttft.p95 = 2.31 s');
+  assert.match(o.message, /failed, ttft\.p95 = 2\.31 s \(whole run\) — first broke at 34s in spike \(target 6\/s, achieved 5\.8\/s\): 1\.90 s/);
 });
 
 test('a passing threshold and one without data', () => {
   const ok = thresholdOutcome(planned, { id: 't0', source: planned.source, metric: planned.metric, pass: true, value: 420, firstBreach: null });
   assert.equal(ok.passed, true);
-  assert.match(ok.message, /held \(ttft\.p95 = 420\)/);
+  assert.match(ok.message, /held \(ttft\.p95 = 420 ms, whole run\)/);
   const none = thresholdOutcome(planned, { id: 't0', source: planned.source, metric: planned.metric, pass: null, value: null, firstBreach: null });
   assert.equal(none.passed, null);
   assert.equal(thresholdOutcome(planned, undefined).passed, null);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ComparedRun } from '../../../src/protocol/panel-messages';
-import { OVERLAY_CHARTS, overlayPoints, summaryDeltas } from '../../../webview/compare-model';
+import { comparisonWarnings, OVERLAY_CHARTS, overlayPoints, summaryDeltas } from '../../../webview/compare-model';
 import { parseHostMessage } from '../../../webview/host-message-parse';
 import { syntheticRun } from '../../browser/fixtures/synthetic-run';
 
@@ -73,4 +73,23 @@ test('compare messages are validated on receipt', () => {
   const replay = JSON.parse(JSON.stringify({ type: 'replay', start: run.start, points: [], summary: null, live: false, note: 'n' }));
   assert.equal((parseHostMessage(replay) as { note?: string }).note, 'n');
   assert.equal(parseHostMessage({ ...replay, note: 5 }), null);
+});
+
+test('comparing runs of different length, load, scenario or ending says so above the figures', () => {
+  const full = compared('full', 60, () => {});
+  assert.deepEqual(comparisonWarnings(full, compared('same', 60, () => {})), []);
+  // A run stopped at 40 s at 2× against a full one (the table read "+1194 %" without a word).
+  const short = compared('short', 40, (s) => {
+    s.endReason = 'stopped';
+    s.durationMs = 40_000;
+  });
+  short.points = short.points.map((p) => (p.t > 10 ? { ...p, multiplier: 2 } : p));
+  const warnings = comparisonWarnings(full, short);
+  assert.equal(warnings.length, 3, warnings.join('\n'));
+  assert.match(warnings[0]!, /differ in length \(baseline 1m00s, current 40s\)/);
+  assert.match(warnings[1]!, /current run's load was changed by hand during the run \(×2\)/);
+  assert.match(warnings[2]!, /Not both runs completed: baseline (PASS|FAIL), current STOPPED/);
+  const other = compared('other', 60, () => {});
+  other.start = { ...other.start!, scenario: 'Another scenario', loadModel: 'closed' };
+  assert.deepEqual(comparisonWarnings(full, other).map((w) => w.split(':')[0]), ['Different scenarios', 'Different load models']);
 });

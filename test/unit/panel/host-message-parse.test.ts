@@ -48,14 +48,23 @@ test('threshold limits are read in their metric unit', () => {
   assert.equal(parseThresholdBound('ttft.p95 < 1.5s abortOnFail', 'ms'), null);
 });
 
-test('threshold values are shown in their metric unit', async () => {
-  const { formatMetricValue } = await import('../../../webview/format');
+test('threshold values are shown in their metric unit, by the formatter the reports use', async () => {
+  const { formatMetricValue } = await import('../../../vocabulary/format');
   assert.equal(formatMetricValue('ttft.p95', 1620), '1.62 s');
-  assert.equal(formatMetricValue('itl.p50', 35.4), '35 ms');
-  assert.equal(formatMetricValue('errors.rate', 0.063), '6.3 %');
-  assert.equal(formatMetricValue('cache.hitRate', 0.4), '40 %');
-  assert.equal(formatMetricValue('cost.total', 0.48), '$0.48');
+  assert.equal(formatMetricValue('itl.p50', 35.4), '35.4 ms');
+  assert.equal(formatMetricValue('errors.rate', 0.063), '6.3%');
+  assert.equal(formatMetricValue('errors.rate', 0.004), '0.40%');
+  assert.equal(formatMetricValue('cache.hitRate', 0.4), '40.0%');
+  assert.equal(formatMetricValue('cost.total', 0.48), '$0.480');
   assert.equal(formatMetricValue('cost.perRequest.growth', 1.234), '1.23');
-  assert.equal(formatMetricValue('requests.rate', 12), '12');
-  assert.equal(formatMetricValue('ttft.p95', null), '—');
+  assert.equal(formatMetricValue('requests.rate', 12), '12.0/s');
+  assert.equal(formatMetricValue('ttft.p95', null), '–');
+});
+
+test('a tick\'s trailing window is checked too; a point without one (an older file) passes', () => {
+  const point = JSON.parse(JSON.stringify(syntheticRun(3).ticks[0]));
+  const update = (p: unknown) => parseHostMessage({ type: 'update', points: [p] });
+  assert.ok(update(point));
+  assert.ok(update({ ...point, recent: { seconds: 10, ttftP95: 320, errorRate: null } }));
+  assert.equal(update({ ...point, recent: { seconds: 10, ttftP95: 'x', errorRate: 0 } }), null);
 });

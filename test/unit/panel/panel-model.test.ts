@@ -111,7 +111,7 @@ test('a new run empties the series in place (the charts keep their arrays)', () 
   assert.equal(arr.length, 3);
 });
 
-test('KPIs: the latest tick, with the error share over the last 10 s', () => {
+test('KPIs: the latest tick, with the error rate over the last 10 s', () => {
   const model = new PanelModel();
   const run = syntheticRun(80);
   assert.equal(model.kpis().achievedRate, null);
@@ -120,7 +120,9 @@ test('KPIs: the latest tick, with the error share over the last 10 s', () => {
   const last = run.ticks[run.breachAt['th-1']! + 8]!;
   assert.equal(k.achievedRate, last.achievedRate);
   assert.equal(k.ttftP95, last.ttft.p95);
-  assert.ok(k.errorShare! > 0.2 && k.errorShare! < 0.4, String(k.errorShare));
+  assert.ok(k.errorRate! > 0.2 && k.errorRate! < 0.4, String(k.errorRate));
+  assert.equal(k.errorWindow, 'last 10 s');
+  assert.equal(k.achievedWindow, 'last 5 s');
 });
 
 test('the stacked outcomes chart stacks in order and keeps each kind for the tooltip', () => {
@@ -145,4 +147,42 @@ test('threshold metrics map to the chart that plots them', () => {
   assert.equal(chartForMetric('cost.perRequest')?.rule.axis, 'y1');
   assert.equal(chartForMetric('cost.perRequest.growth'), null);
   assert.equal(chartForMetric('cancellations.leaked'), null);
+});
+
+test('after a Stop: the rate tile shows the peak target (not the last, 0), its window is the whole run, and the last partial second is marked', () => {
+  const model = new PanelModel();
+  const run = syntheticRun(30);
+  const last = run.ticks[run.ticks.length - 1]!;
+  // The engine's final tick covers what is left of its second: 0.2 s here, in which a Stop
+  // aborted every request in flight.
+  const partial = { ...last, t: last.t + 1, targetLevel: 0, completedRate: 500, outcomes: { ...last.outcomes, aborted: 100 } };
+  model.apply({ type: 'update', start: run.start, points: [...run.ticks, partial] });
+  model.apply({ type: 'update', points: [], summary: { ...run.summary, endReason: 'stopped', durationMs: (last.t + 0.2) * 1000 } });
+  const k = model.kpis();
+  assert.equal(k.targetIsPeak, true);
+  assert.equal(k.targetLevel, Math.max(...run.ticks.map((p) => p.targetLevel)));
+  assert.equal(k.achievedWindow, 'whole run');
+  assert.equal(model.partialLastSecond, partial.t);
+  // Completed per second leaves out what the Stop aborted: no 500/s spike.
+  const completed = model.store.points('rate', 'completed');
+  const byStop = completed.find((p) => p.x === partial.t)!;
+  const finished = Object.values(partial.outcomes).reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(byStop.y - (500 * (finished - 100)) / finished) < 1e-9, String(byStop.y));
+});
+
+test('a run that ended on a whole second has no partial last second', () => {
+  const model = new PanelModel();
+  const run = syntheticRun(20);
+  model.apply({ type: 'update', start: run.start, points: run.ticks, summary: { ...run.summary, durationMs: 20_030 } });
+  assert.equal(model.partialLastSecond, null);
+});
+
+test('the Load chart plots rates only; counts of requests waiting have their own chart', () => {
+  const rate = CHARTS.find((c) => c.id === 'rate')!;
+  assert.deepEqual(rate.axes.map((a) => a.unit), ['per_second']);
+  assert.ok(rate.series.every((s) => s.axis === 'y'));
+  const queue = CHARTS.find((c) => c.id === 'queue')!;
+  assert.deepEqual(queue.series.filter((s) => s.axis === 'y').map((s) => s.id), ['inFlight', 'backlog', 'queueDepth']);
+  // A cache that never hit is a feature the scenario does not use: that chart waits for a hit.
+  assert.equal(CHARTS.find((c) => c.id === 'cache')!.onlyWithData, 'nonzero');
 });

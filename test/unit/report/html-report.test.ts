@@ -69,3 +69,12 @@ test('the plan shown in the report carries no credentials', () => {
   assert.ok(!html.includes('sk-literal-should-go'));
   assert.ok(html.includes('${secret:OPENAI_API_KEY}'), 'reference text is kept');
 });
+
+test('inside VS Code the report follows the editor theme (the webview body\'s class), in a browser the system\'s', () => {
+  const html = renderHtmlReport(sampleDocument());
+  const dark = /@media \(prefers-color-scheme: dark\) \{ :root \{ ([^}]+) \} \}/.exec(html)?.[1];
+  assert.ok(dark, 'a dark palette for the system setting');
+  const inEditor = /body\.vscode-dark, body\.vscode-high-contrast:not\(\.vscode-high-contrast-light\) \{ color-scheme: dark; ([^}]+) \}/.exec(html)?.[1];
+  assert.equal(inEditor, dark, 'the same dark palette for a dark editor theme');
+  assert.match(html, /body\.vscode-light \{ color-scheme: light; --bg:#ffffff/);
+});

@@ -28,5 +28,7 @@ test('junit: one test case per threshold, failure with first breach, escaped', (
 test('junit: an aborted run adds an error case so CI never reads it as a pass', () => {
   const xml = renderJunitReport(sampleDocument({ summary: { endReason: 'aborted', endMessage: 'budget exceeded' } }));
   assert.match(xml, /errors="1"/);
-  assert.match(xml, /<error message="run did not complete: aborted: budget exceeded"/);
+  // The status word every surface uses, and the reason.
+  assert.match(xml, /<error message="run did not complete: ABORTED — [^"]*: budget exceeded" type="ABORTED"/);
+  assert.match(xml, /<property name="status" value="ABORTED"\/>/);
 });

@@ -110,7 +110,7 @@ test('a threshold breach is recorded with time, stage and load; abortOnFail stop
         { id: 't1', source: 'ttft.p95 < 100ms', metric: 'ttft.p95', op: '<', value: 100, abortOnFail: true },
       ],
     });
-    const { summary, ticks } = await runPlan(plan);
+    const { summary, ticks, events } = await runPlan(plan);
     assert.equal(summary.endReason, 'aborted');
     assert.ok(summary.durationMs < 3000);
     assert.equal(summary.verdict.pass, false);
@@ -122,6 +122,14 @@ test('a threshold breach is recorded with time, stage and load; abortOnFail stop
     assert.match(summary.verdict.headline, /^FAIL — ttft\.p95 < 100ms broke first at 1s \(stage warm, target 5\/s, achieved 5\/s\): 1\d\d ms/);
     assert.equal(summary.thresholds[0].pass, true);
     assert.equal(ticks[0].thresholds[1].pass, false);
+    // The tick's trailing-window figures are the ones the live thresholds are judged on, so the
+    // panel's "TTFT p95 · last 10 s" and the threshold row show the same number.
+    assert.equal(ticks[0].recent?.ttftP95, ticks[0].thresholds[1].value);
+    assert.equal(ticks[0].recent?.errorRate, ticks[0].thresholds[0].value);
+    assert.equal(ticks[0].recent?.seconds, 1);
+    // The breach is logged as the reports write values, with its window (was "breached at 1s: 123.456").
+    const logged = events.flatMap((e) => (e.type === 'log' ? [e.entry.message] : [])).find((m) => m.includes('breached'));
+    assert.match(logged ?? '', /^threshold ttft\.p95 < 100ms breached at 1s: 1\d\d ms \(last 10 s\)$/);
   } finally {
     await server.close();
   }
@@ -132,7 +140,7 @@ test('a passing run says PASS with the peak load; the budget aborts when exceede
   try {
     const ok = await runPlan(makePlan({ baseUrl: server.url, mix: [{ stream: false }], segments: [{ from: 10, ms: 1000 }], thresholds: [{ id: 't0', source: 'errors.rate < 1%', metric: 'errors.rate', op: '<', value: 0.01, abortOnFail: false }] }));
     assert.equal(ok.summary.verdict.pass, true);
-    assert.match(ok.summary.verdict.headline, /^PASS — all 1 threshold held; peak 10\/s achieved 10\/s/);
+    assert.match(ok.summary.verdict.headline, /^PASS — all 1 threshold held; peak target 10\/s, achieved up to 10\/s/);
     // each request costs (20 x $1 + 3 x $2) / 1e6 = $0.000026
     const budget = await runPlan(makePlan({ baseUrl: server.url, mix: [{ stream: false }], segments: [{ from: 50, ms: 5000 }], budget: { maxCostUsd: 0.0001, onExceed: 'abort' } }));
     assert.equal(budget.summary.endReason, 'aborted');

@@ -126,7 +126,10 @@ test('live thresholds read the trailing 10 windows: a breach is recorded once, w
   assert.deepEqual(state.firstBreach, { t: 14, stage: 's', targetLevel: 10, achievedRate: 10, value: 0.12 });
   assert.deepEqual(run.stops, [{ reason: 'aborted', message: 'threshold errors.rate < 10% failed (abortOnFail)' }]);
   assert.equal(points()[13].thresholds[0].pass, false);
-  assert.match(run.logs.map((l) => l.message).join('\n'), /threshold errors\.rate < 10% breached at 14s: 0\.12/);
+  assert.match(run.logs.map((l) => l.message).join('\n'), /threshold errors\.rate < 10% breached at 14s: 12\.0% \(last 10 s\)/);
+  // The tick carries the window's figures: the value the threshold row and the tiles show.
+  assert.equal(points()[13].recent?.errorRate, 0.12);
+  assert.equal(points()[13].recent?.seconds, 10);
   second(0);
   assert.equal(windows.thresholdStates[0].firstBreach!.t, 14, 'the first breach is kept');
 });

@@ -1,9 +1,11 @@
-// Number formatting shared by the verdict, the terminal view and the reports, so a value reads
-// the same everywhere. Pure.
+// The one number formatter: the verdict, the terminal view, the reports, the status bar, Test
+// Explorer and the live panel (which bundles this file; see the layering test) print a value
+// the same way. Pure.
 import { findMetric, type MetricUnit } from './metric-catalog';
 
 export function formatMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
+  if (ms === 0) return '0 ms';
   if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
   if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
   if (ms >= 100) return `${Math.round(ms)} ms`;
@@ -21,9 +23,12 @@ export function formatUsd(usd: number | null | undefined): string {
   return `$${usd.toPrecision(2)}`;
 }
 
-export function formatPercent(fraction: number | null | undefined, digits = 1): string {
+/** A fraction as a percentage: one decimal, two below 1 % (so 0.5 % limits keep their digit). */
+export function formatPercent(fraction: number | null | undefined, digits?: number): string {
   if (fraction === null || fraction === undefined || !Number.isFinite(fraction)) return '–';
-  return `${(fraction * 100).toFixed(digits)}%`;
+  const pct = fraction * 100;
+  const shown = digits ?? (pct !== 0 && Math.abs(pct) < 1 ? 2 : 1);
+  return `${pct.toFixed(shown)}%`;
 }
 
 export function formatCount(n: number | null | undefined): string {
@@ -52,7 +57,7 @@ export function formatByUnit(unit: MetricUnit, value: number | null | undefined)
     case 'ms':
       return formatMs(value);
     case 'fraction':
-      return formatPercent(value, 2);
+      return formatPercent(value);
     case 'usd':
       return formatUsd(value);
     case 'count':
@@ -79,8 +84,44 @@ export function formatLevel(level: number, loadModel: 'open' | 'closed' | undefi
   return loadModel === 'closed' ? `${n} users` : `${n}/s`;
 }
 
-/** The runner's headline starts with its own PASS/FAIL word; reports show that word in their
- * own banner, so they print the rest. */
-export function headlineBody(headline: string): string {
-  return headline.replace(/^(PASS|FAIL|INCONCLUSIVE|ABORTED|ERROR|STOPPED)\s+[—-]\s+/, '');
+/** Three significant digits, no trailing zeros: tick labels. */
+function short(v: number): string {
+  return Number(v.toPrecision(3)).toLocaleString('en-US', { maximumFractionDigits: 6 });
+}
+
+/** A chart axis tick: as short as a tick allows (250 ms, 1.5 s, 20%, 10/s, 1,000). */
+export function formatTick(unit: MetricUnit, value: number): string {
+  if (!Number.isFinite(value)) return '';
+  if (value === 0) return unit === 'usd' ? '$0' : '0';
+  switch (unit) {
+    case 'ms':
+      return Math.abs(value) >= 1000 ? `${short(value / 1000)} s` : `${short(value)} ms`;
+    case 'fraction':
+      return `${short(value * 100)}%`;
+    case 'usd':
+      return `$${short(value)}`;
+    case 'per_second':
+      return `${short(value)}/s`;
+    case 'count':
+    case 'ratio':
+    case 'tokens_per_second':
+      return short(value);
+  }
+}
+
+/** A change between two values of a unit, signed (+12 ms, −1.5%, ±0). */
+export function formatDelta(unit: MetricUnit, delta: number | null): string {
+  if (delta === null || !Number.isFinite(delta)) return '–';
+  const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
+  const abs = Math.abs(delta);
+  // Per-request costs differ by fractions of a cent: two significant digits, no exponent.
+  const magnitude = unit === 'usd' && abs > 0 && abs < 0.01 ? `$${abs.toFixed(Math.min(10, 1 - Math.floor(Math.log10(abs))))}` : formatByUnit(unit, abs);
+  return `${sign}${magnitude}`;
+}
+
+/** A relative change as a signed percentage (+12%, −0.5%). */
+export function formatRelative(relative: number | null): string {
+  if (relative === null || !Number.isFinite(relative)) return '–';
+  const sign = relative > 0 ? '+' : relative < 0 ? '−' : '±';
+  return `${sign}${formatPercent(Math.abs(relative))}`;
 }
