@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Ajv from 'ajv';
+import Ajv, { _ } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 
 const SCHEMA = fileURLToPath(new URL('../media/stampede.schema.json', import.meta.url));
@@ -30,10 +30,41 @@ export const AJV_OPTIONS = {
 // Annotation-only keywords: markdownDescription is read by VS Code, x-expected by our messages.
 export const ANNOTATION_KEYWORDS = ['markdownDescription', 'x-expected'];
 
-export function newAjv(extra = {}) {
+// Bounds on values written with a unit, which `maximum` cannot express: the longest duration (or
+// range end) in ms, the highest absolute rate per second. Other validators ignore these keywords.
+// Ajv's standalone code takes only keywords that generate code, so each keyword emits a call to a
+// function of src/core/units.ts, which the generated module requires (as ajv-formats does for its
+// formats): the same parsers the runner uses decide the bound.
+export const BOUND_KEYWORDS = [
+  { keyword: 'x-maxMs', check: 'rangeWithinMaxMs' },
+  { keyword: 'x-maxPerSecond', check: 'rateWithinMaxPerSecond' },
+];
+
+function generationOnly(name) {
+  return () => {
+    throw new Error(`${name} is only referenced while generating the validator: pass src/core/units.ts's functions to newAjv to run it`);
+  };
+}
+
+/** An ajv instance with the scenario keywords. `checks` holds the bound functions by name (the
+ * exports of src/core/units.ts) for a validator that runs in this process; generating code needs
+ * none. */
+export function newAjv(extra = {}, checks = {}) {
   const AjvClass = Ajv.default ?? Ajv;
   const ajv = new AjvClass({ ...AJV_OPTIONS, ...extra });
   ajv.addVocabulary(ANNOTATION_KEYWORDS);
+  for (const { keyword, check } of BOUND_KEYWORDS) {
+    const ref = checks[check] ?? generationOnly(check);
+    ajv.addKeyword({
+      keyword,
+      type: 'string',
+      schemaType: 'number',
+      code(cxt) {
+        const fn = cxt.gen.scopeValue('func', { key: check, ref, code: _`require("../units")[${check}]` });
+        cxt.pass(_`${fn}(${cxt.data}, ${cxt.schemaCode})`);
+      },
+    });
+  }
   return ajv;
 }
 

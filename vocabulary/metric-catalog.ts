@@ -47,6 +47,7 @@ export function statMetricUnit(metric: LatencyMetricInfo): MetricUnit {
 /** Metrics compared as a single value. */
 export const SCALAR_METRICS: readonly MetricInfo[] = [
   { key: 'requests.total', unit: 'count', description: 'Requests that finished (any outcome, after retries), not counting dropped arrivals.' },
+  { key: 'requests.unfinished', unit: 'count', description: 'Requests still in flight when the run ended (outcome `aborted`: stopped, aborted, or past the drain), so never judged: neither ok nor an error. `requests.unfinished == 0` fails a run that left answers unmeasured.' },
   { key: 'requests.rate', unit: 'per_second', description: 'Achieved request rate over the run: requests sent per second.' },
   { key: 'errors.rate', unit: 'fraction', description: 'Share of finished requests whose user-visible outcome is an error (rate_limited, overloaded, server_error, client_error, timeout, network). Cancellations and aborts are not errors.' },
   { key: 'errors.count', unit: 'count', description: 'Finished requests whose user-visible outcome is an error.' },

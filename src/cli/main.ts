@@ -8,6 +8,7 @@ import { didYouMean } from '../core/did-you-mean';
 import type { CommandSpec } from './command-line';
 import { EXIT_CODES_HELP, EXIT_INTERNAL, EXIT_INVALID } from '../core/exit-codes';
 import { toolVersion } from './version';
+import { guardTerminalOutput } from './terminal-style';
 import { EXPORT_COMMAND, runExportCommand } from './export-command';
 import { FIT_COMMAND, runFitCommand } from './fit-command';
 
@@ -95,6 +96,8 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// Control characters from a server, a trace or a scenario never reach the terminal as escapes.
+guardTerminalOutput();
 main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 }, internalError);

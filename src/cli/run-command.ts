@@ -1,5 +1,5 @@
 // `stampede run FILE`: validate, run with a live view, write results and reports, print the
-// verdict, exit with a code CI can act on (see RUN_USAGE).
+// verdict, exit with a code CI can act on (see RUN_COMMAND).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { analyzeScenario } from '../core/analyze-scenario';
@@ -11,20 +11,20 @@ import { preflightRun } from '../runner/config-preflight';
 import { referenceLocation } from '../core/interpolation';
 import { estimatePlan } from '../runner/plan-estimate';
 import { RunConfigError } from '../runner/prompt-source';
-import { readScenarioText } from '../runner/scenario-file';
 import type { RunHandle } from '../runner/run-options';
 import { renderHtmlReport } from '../report/html-report';
 import { renderJunitReport } from '../report/junit-report';
 import { renderMarkdownReport } from '../report/markdown-report';
-import { collectSecretValues, createScrubber, redactPlan } from '../report/redact';
+import { collectSecretValues, createScrubber, redactPlan, scrubDeep } from '../report/redact';
 import { createResultsDocument, serializeResults, type ResultsDocument } from '../report/results-document';
 import { ResultsWriter } from '../report/results-writer';
 import { formatDryRun } from './dry-run';
+import { readScenarioText } from '../runner/scenario-file';
 import { LiveView, type LiveMode } from './live-view';
 import { parseRunArgs, RUN_COMMAND, type RunArgs } from './run-args';
 import { formatHelp, usageError } from './command-line';
 import { toolVersion } from './version';
-import { useColor } from './terminal-style';
+import { allowOwnSequences, useColor } from './terminal-style';
 import { colorPalette, plainPalette } from '../report/text-style';
 import { EXIT_INVALID, exitCodeFor } from '../core/exit-codes';
 import { formatVerdict } from '../report/text-verdict';
@@ -170,6 +170,7 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   const isTTY = Boolean(human.isTTY);
   const palette = useColor(isTTY, process.env, args.color) ? colorPalette : plainPalette;
   const mode: LiveMode = args.quiet ? 'quiet' : isTTY ? 'tty' : 'lines';
+  allowOwnSequences(palette === colorPalette || mode === 'tty');
   const live = new LiveView(human, mode, palette, scrub);
 
   const doc: ResultsDocument = createResultsDocument({
@@ -213,13 +214,16 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   // The load shape's length, from the plan — or for a replay from the start event, once the
   // engine has read its trace.
   let shapeMs: number | null = plan.load.replay ? null : plan.load.durationMs;
-  const onEvent = (event: RunEvent) => {
-    if (event.type === 'start' && shapeMs === null) shapeMs = event.durationMs;
+  const onEvent = (raw: RunEvent) => {
+    if (raw.type === 'start' && shapeMs === null) shapeMs = raw.durationMs;
+    // Scrubbed once, before anything is rendered from it: no output format can then show a
+    // secret that a server echoed into a message.
+    const event = scrubDeep(raw, scrub);
     try {
       writer.handle(event);
       live.onEvent(event);
     } catch (error) {
-      process.stderr.write(scrub(`stampede run: could not record a ${event.type} event: ${(error as Error).message}\n`));
+      process.stderr.write(scrub(`stampede run: could not record a ${raw.type} event: ${(error as Error).message}\n`));
     }
   };
 
@@ -235,7 +239,8 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     });
     handle = started;
     if (stoppedBy) started.stop('stopped', `stopped by ${stoppedBy}`);
-    summary = await waitForSummary(started, plan, () => stoppedBy !== null, () => shapeMs);
+    const ended = await waitForSummary(started, plan, () => stoppedBy !== null, () => shapeMs);
+    summary = ended && scrubDeep(ended, scrub);
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigterm);

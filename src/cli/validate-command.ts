@@ -1,11 +1,13 @@
 // `stampede validate FILE… [--json PATH]`: checks scenario files and prints one line per problem
 // in the `file:line:col: severity: message` form that CI logs and VS Code problem matchers
-// (`$stampede`) read.
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+// (`$stampede`) read. A file is read by the one rule of runner/scenario-file.ts (size, binary,
+// BOM), as `stampede run` and the editor read it.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { analyzeScenario } from '../core/analyze-scenario';
 import type { ResolvedPlan } from '../core/plan';
 import { formatProblemLine, type Problem } from '../core/problem';
+import { readScenarioFile } from '../runner/scenario-file';
 import { parseScenarioSource } from '../core/yaml-source';
 import { estimatePlan } from '../runner/plan-estimate';
 import { parseOrExit, usageError, type CommandSpec } from './command-line';
@@ -19,8 +21,6 @@ export const VALIDATE_COMMAND: CommandSpec = {
   },
   epilog: 'Exit codes: 0 no errors (warnings allowed), 2 an error in any file or bad usage, 70 internal error.',
 };
-// Larger than any hand-written scenario; keeps a mistaken argument (a log, a dump) from being parsed.
-const MAX_BYTES = 5 * 1024 * 1024;
 
 interface FileProblem extends Problem {
   file: string;
@@ -28,17 +28,6 @@ interface FileProblem extends Problem {
 
 function fileProblem(file: string, code: string, message: string): FileProblem {
   return { file, severity: 'error', code, message, path: '', range: { line: 1, column: 1, endLine: 1, endColumn: 1 } };
-}
-
-function looksBinary(bytes: Buffer): boolean {
-  const sample = bytes.subarray(0, 8192);
-  if (sample.includes(0)) return true;
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return false;
-  } catch {
-    return true;
-  }
 }
 
 /** A replay's trace is read as a run reads it, so CI's validate step fails on a trace the run
@@ -56,19 +45,10 @@ async function checkTrace(file: string, text: string, plan: ResolvedPlan): Promi
 }
 
 async function checkFile(file: string): Promise<FileProblem[]> {
-  let bytes: Buffer;
-  try {
-    const stat = statSync(file);
-    if (stat.isDirectory()) return [fileProblem(file, 'not-a-file', 'is a directory, not a scenario file')];
-    if (stat.size > MAX_BYTES) return [fileProblem(file, 'too-large', `is ${Math.round(stat.size / 1024 / 1024)} MB: too large for a scenario file`)];
-    bytes = readFileSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : `cannot read the file (${code ?? (error as Error).message})`;
-    return [fileProblem(file, 'unreadable', reason)];
-  }
-  if (looksBinary(bytes)) return [fileProblem(file, 'binary-file', 'is a binary file, not a YAML scenario')];
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const read = readScenarioFile(file);
+  // An empty file gets the same problem the editor shows for one.
+  if (!read.ok && read.code !== 'empty') return [fileProblem(file, read.code, read.message)];
+  const text = read.ok ? read.text : '';
   const { problems, plan } = analyzeScenario(text, { fileName: file });
   if (plan?.load.replay) return [...problems.map((p) => ({ ...p, file })), ...(await checkTrace(file, text, plan))];
   const syntax = problems.filter((p) => p.code === 'yaml-syntax');
@@ -80,7 +60,6 @@ async function checkFile(file: string): Promise<FileProblem[]> {
   }
   return problems.map((p) => ({ ...p, file }));
 }
-
 
 export async function runValidateCommand(argv: string[]): Promise<number> {
   const parsed = parseOrExit(VALIDATE_COMMAND, argv);

@@ -34,11 +34,23 @@ export function analyzeScenario(text: string, options: { fileName?: string } = {
   if (root && typeof root === 'object' && !Array.isArray(root)) {
     const resolved = resolveScenario(root, { locator: source.locator, sourcePath: options.fileName });
     const at = (p: Problem) => `${p.path}@${p.range.line}:${p.range.column}`;
+    // Where each schema problem sits, by position and by path: one lookup per semantic problem
+    // (a search through every problem for each made a file of many warnings take minutes).
+    const byPlace = new Map<string, number>();
+    const byPath = new Map<string, number>();
+    problems.forEach((p, i) => {
+      if (!byPlace.has(at(p))) byPlace.set(at(p), i);
+      if (!byPath.has(p.path)) byPath.set(p.path, i);
+    });
     for (const problem of resolved.problems) {
-      const clash = problems.findIndex((p) => at(p) === at(problem) || (REFERENCE_CODES.has(problem.code) && p.path === problem.path));
+      const reference = REFERENCE_CODES.has(problem.code);
+      const clash = byPlace.get(at(problem)) ?? (reference ? byPath.get(problem.path) : undefined);
       // A misplaced ${secret:…} also fails the field's pattern; saying where secrets belong helps more.
-      if (clash === -1) problems.push(problem);
-      else if (REFERENCE_CODES.has(problem.code)) problems[clash] = problem;
+      if (clash === undefined) {
+        problems.push(problem);
+        if (!byPlace.has(at(problem))) byPlace.set(at(problem), problems.length - 1);
+        if (!byPath.has(problem.path)) byPath.set(problem.path, problems.length - 1);
+      } else if (reference) problems[clash] = problem;
     }
     problems.sort(byPosition);
     return { problems, plan: hasErrors(problems) ? null : resolved.plan };

@@ -13,7 +13,8 @@ export const EXIT_SIGTERM = 143;
 
 export const EXIT_CODES_HELP = `Exit codes:
   0    every threshold held (validate: no errors)
-  1    a threshold failed
+  1    a threshold failed (a threshold with no data fails, and so does a run in which no
+       request finished)
   2    invalid scenario or usage
   3    run aborted (budget exceeded, or a threshold with abortOnFail)
   70   internal error: a bug in Stampede (one line; STAMPEDE_DEBUG=1 adds the stack trace)

@@ -4,7 +4,6 @@
 import type { ProblemSink } from './problem-sink';
 import type { PathSegment } from './yaml-source';
 
-const REFERENCE = /\$\{([^}]*)\}/g;
 const VALID = /^(env|secret):([A-Za-z_][A-Za-z0-9_]*)$|^(upstream):([A-Za-z][A-Za-z0-9_-]*)$/;
 /** `${upstream:NAME}`: the URL of the named gateway upstream's proxy; group 1 is the name. */
 export const UPSTREAM_REFERENCE = /\$\{upstream:([A-Za-z][A-Za-z0-9_-]*)\}/g;
@@ -18,8 +17,8 @@ function allowedAt(path: readonly PathSegment[]): Allowed {
   const field = path[2];
   if (((field === 'baseUrl' || field === 'apiKey' || field === 'url') && path.length === 3) || (field === 'headers' && path.length === 4)) return 'env-and-secret';
   if (field === 'model' && path.length === 3) return 'env';
-  // A request body may be logged when a request fails, so it may read the environment but never a secret.
-  if (field === 'body') return 'env';
+  // An http target's body may carry a credential (a tenant key): every output is scrubbed of it.
+  if (field === 'body') return 'env-and-secret';
   return 'none';
 }
 
@@ -28,6 +27,72 @@ function isFreeText(path: readonly PathSegment[]): boolean {
   const last = path[path.length - 1];
   if (path[0] === 'providers' && path[2] === 'body') return true;
   return last === 'system' || last === 'description' || (last === 'template' && path[path.length - 2] === 'prompt');
+}
+
+/** A `${…}` in a text: where it starts and ends (after its `}`) and what it holds. */
+export interface ReferenceSpan {
+  start: number;
+  end: number;
+  inner: string;
+}
+
+/**
+ * Every `${…}` in `text`, left to right, as the pattern /\$\{([^}]*)\}/g finds them, in one
+ * pass: each search goes on from where the last one stopped, so a text of many `${` with no
+ * `}` costs its length, not its length squared.
+ */
+export function scanReferences(text: string): ReferenceSpan[] {
+  const out: ReferenceSpan[] = [];
+  let pos = 0;
+  for (;;) {
+    const start = text.indexOf('${', pos);
+    if (start < 0) return out;
+    const close = text.indexOf('}', start + 2);
+    if (close < 0) return out;
+    out.push({ start, end: close + 1, inner: text.slice(start + 2, close) });
+    pos = close + 1;
+  }
+}
+
+export type ReferenceKind = 'env' | 'secret' | 'upstream';
+const ENV_AND_SECRET: readonly ReferenceKind[] = ['env', 'secret'];
+
+/** The `${env:NAME}` and `${secret:NAME}` references of `text` (or of the `kinds` given; names as
+ * written, untrimmed), as /\$\{(env|secret):([^}]+)\}/g finds them, in one pass. */
+export function scanEnvSecretReferences<K extends ReferenceKind = 'env' | 'secret'>(text: string, kinds: readonly K[] = ENV_AND_SECRET as readonly K[]): Array<ReferenceSpan & { kind: K; name: string }> {
+  const out: Array<ReferenceSpan & { kind: K; name: string }> = [];
+  let pos = 0;
+  for (;;) {
+    const start = text.indexOf('${', pos);
+    if (start < 0) return out;
+    const kind = kinds.find((k) => text.startsWith(k, start + 2) && text.charCodeAt(start + 2 + k.length) === 58);
+    if (kind === undefined) {
+      pos = start + 2;
+      continue;
+    }
+    const nameStart = start + 3 + kind.length;
+    const close = text.indexOf('}', nameStart);
+    if (close < 0) return out;
+    if (close === nameStart) {
+      pos = start + 2;
+      continue;
+    }
+    out.push({ start, end: close + 1, inner: text.slice(start + 2, close), kind, name: text.slice(nameStart, close) });
+    pos = close + 1;
+  }
+}
+
+/** `text` with every `${env:…}` / `${secret:…}` (or `kinds`) reference replaced by `replace(kind, name, whole)`. */
+export function replaceEnvSecretReferences<K extends ReferenceKind = 'env' | 'secret'>(text: string, replace: (kind: K, name: string, whole: string) => string, kinds: readonly K[] = ENV_AND_SECRET as readonly K[]): string {
+  const refs = scanEnvSecretReferences(text, kinds);
+  if (refs.length === 0) return text;
+  let out = '';
+  let last = 0;
+  for (const r of refs) {
+    out += text.slice(last, r.start) + replace(r.kind, r.name, text.slice(r.start, r.end));
+    last = r.end;
+  }
+  return out + text.slice(last);
 }
 
 export function hasReference(text: string): boolean {
@@ -45,17 +110,16 @@ export function checkInterpolations(value: unknown, sink: ProblemSink, path: Pat
   }
   if (typeof value !== 'string' || !value.includes('${')) return;
   const allowed = allowedAt(path);
-  for (const match of value.matchAll(REFERENCE)) {
-    const start = match.index ?? 0;
-    const end = start + match[0].length;
-    const valid = VALID.exec(match[1].trim());
+  for (const { start, end, inner } of scanReferences(value)) {
+    const whole = clip(value.slice(start, end));
+    const valid = VALID.exec(inner.trim());
     if (!valid) {
-      if (/^\s*(env|secret)\s*:/.test(match[1])) {
-        sink.errorInString('bad-interpolation', `invalid reference '${match[0]}': the name must be letters, digits and '_', e.g. \${env:OPENAI_BASE_URL}`, path, value, start, end);
-      } else if (/^\s*upstream\s*:/.test(match[1])) {
-        sink.errorInString('bad-interpolation', `invalid reference '${match[0]}': write \${upstream:NAME} with the name of a gateway upstream`, path, value, start, end);
+      if (/^\s*(env|secret)\s*:/.test(inner)) {
+        sink.errorInString('bad-interpolation', `invalid reference '${whole}': the name must be letters, digits and '_', e.g. \${env:OPENAI_BASE_URL}`, path, value, start, end);
+      } else if (/^\s*upstream\s*:/.test(inner)) {
+        sink.errorInString('bad-interpolation', `invalid reference '${whole}': write \${upstream:NAME} with the name of a gateway upstream`, path, value, start, end);
       } else if (!isFreeText(path)) {
-        sink.errorInString('bad-interpolation', `unknown reference '${match[0]}': write \${env:NAME}, \${secret:NAME} or \${upstream:NAME}`, path, value, start, end);
+        sink.errorInString('bad-interpolation', `unknown reference '${whole}': write \${env:NAME}, \${secret:NAME} or \${upstream:NAME}`, path, value, start, end);
       }
       continue;
     }
@@ -68,7 +132,7 @@ export function checkInterpolations(value: unknown, sink: ProblemSink, path: Pat
     if (valid[1] === 'secret' && allowed !== 'env-and-secret') {
       sink.errorInString(
         'secret-not-allowed',
-        `secrets cannot be used here: \${secret:…} is allowed only in a provider's baseUrl, url, apiKey and headers`,
+        `secrets cannot be used here: \${secret:…} is allowed only in a provider's baseUrl, url, apiKey, headers and body`,
         path,
         value,
         start,
@@ -87,8 +151,14 @@ export function checkInterpolations(value: unknown, sink: ProblemSink, path: Pat
   }
   if (!isFreeText(path) && /\$\{[^}]*$/.test(value.slice(value.lastIndexOf('${')))) {
     const start = value.lastIndexOf('${');
-    sink.errorInString('bad-interpolation', `unterminated reference '${value.slice(start)}': missing '}'`, path, value, start, value.length);
+    sink.errorInString('bad-interpolation', `unterminated reference '${clip(value.slice(start))}': missing '}'`, path, value, start, value.length);
   }
+}
+
+/** A reference as a message quotes it: a long one is cut, so one bad value cannot make a
+ * megabyte-long problem line. */
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
 /** A `${env:NAME}` or `${secret:NAME}` in a plan that has no value where the run would read it. */

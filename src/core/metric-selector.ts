@@ -1,6 +1,9 @@
 // Prometheus series selectors as a monitor names them: `metric_name{label="v",other!~"re.*"}`.
 // Parsed here so a typo is reported at its character; the runner matches scraped samples with
-// the result.
+// the result. Regex matchers use RE2 syntax, as Prometheus does, through re2js: its matching is
+// linear in the label's length, so a pattern such as (a+)+$ against a crafted label cannot stall
+// a run the way a backtracking engine would (minutes for 40 characters).
+import { RE2JS } from 're2js';
 
 export type LabelOperator = '=' | '!=' | '=~' | '!~';
 
@@ -64,9 +67,10 @@ export function parseMetricSelector(text: string): SelectorParse {
       i++;
       if (op === '=~' || op === '!~') {
         try {
-          new RegExp(`^(?:${value})$`);
-        } catch {
-          return fail(`invalid regular expression for label '${label}'`, valueStart, i);
+          anchored(value);
+        } catch (error) {
+          const detail = error instanceof Error ? `: ${error.message.replace(/^error parsing regexp: /, '')}` : '';
+          return fail(`invalid regular expression for label '${label}' (RE2 syntax, as in Prometheus)${detail}`, valueStart, i);
         }
       }
       matchers.push({ label, op, value });
@@ -96,9 +100,23 @@ export function selectorMatches(selector: MetricSelector, metric: string, labels
       case '!=':
         return actual !== value;
       case '=~':
-        return new RegExp(`^(?:${value})$`).test(actual);
+        return anchored(value).matches(actual);
       case '!~':
-        return !new RegExp(`^(?:${value})$`).test(actual);
+        return !anchored(value).matches(actual);
     }
   });
+}
+
+/** Compiled matchers by pattern: a monitor matches the same few patterns every scrape. */
+const compiled = new Map<string, RE2JS>();
+
+/** The pattern anchored at both ends, as PromQL anchors label matchers; throws on bad syntax. */
+function anchored(pattern: string): RE2JS {
+  let re = compiled.get(pattern);
+  if (!re) {
+    re = RE2JS.compile(`^(?:${pattern})$`);
+    if (compiled.size > 1000) compiled.clear();
+    compiled.set(pattern, re);
+  }
+  return re;
 }

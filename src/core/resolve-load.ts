@@ -7,6 +7,7 @@ import type { ProblemSink } from './problem-sink';
 import { segmentEndLevel } from './load-shape';
 import { asFields, asList, asNumber, asStringOrNumber, has } from './read-value';
 import { parseDuration, parseRange, parseRate, parseUsers } from './units';
+import { LIMITS, formatLimitDuration } from './limits';
 import { checkReplayOnlyFields, resolveReplayLoad } from './resolve-replay';
 
 type Level = { kind: 'absolute'; value: number } | { kind: 'multiple'; factor: number };
@@ -40,7 +41,14 @@ function readDuration(raw: unknown): number | undefined {
 }
 
 /** Most steps a breaking-point search may take: enough for any sensible search, and a bound on the plan. */
-export const MAX_SEARCH_STEPS = 200;
+export const MAX_SEARCH_STEPS = LIMITS.searchSteps;
+
+/** "600h (after timeScale 1)": how long a shape runs, for the message that refuses it. */
+function runLengthText(runMs: number, scale: number): string {
+  const hours = runMs / 3_600_000;
+  const length = hours >= 1 ? `${Number(hours.toFixed(1))}h` : `${Number((runMs / 1000).toFixed(1))}s`;
+  return `${length} (after timeScale ${scale})`;
+}
 
 function formatRate(perSecond: number): string {
   return `${Number(perSecond.toFixed(3))}/s`;
@@ -73,14 +81,21 @@ function resolveSearch(load: Record<string, unknown>, scale: number, sink: Probl
   if (from === undefined || to === undefined || step === undefined || hold === undefined) return undefined;
   if (from <= 0 || to <= from || step <= 0 || hold <= 0) return undefined;
   const whole = Math.floor((to - from) / step + 1e-9);
+  // Counted before any list is made: a step of 0.000001/s would ask for billions of them.
+  const count = whole + 1 + (from + whole * step < to - 1e-9 ? 1 : 0);
+  if (!(count <= MAX_SEARCH_STEPS)) {
+    const shown = Number.isFinite(count) ? count.toLocaleString('en-US') : 'too many';
+    sink.error('too-many-steps', `this search has ${shown} steps (at most ${MAX_SEARCH_STEPS}): use a larger step or a narrower range`, [...path, 'step']);
+    return undefined;
+  }
   const rates = Array.from({ length: whole + 1 }, (_, k) => from + k * step);
   // The last step lands on `to` even when the steps do not divide the range evenly.
   if (rates[rates.length - 1] < to - 1e-9) rates.push(to);
-  if (rates.length > MAX_SEARCH_STEPS) {
-    sink.error('too-many-steps', `this search has ${rates.length} steps (at most ${MAX_SEARCH_STEPS}): use a larger step or a narrower range`, [...path, 'step']);
+  const holdMs = hold / scale;
+  if (holdMs * rates.length > LIMITS.runMs) {
+    sink.error('out-of-range', `this search runs ${runLengthText(holdMs * rates.length, scale)}: a run lasts at most ${formatLimitDuration(LIMITS.runMs)} — hold each step shorter, take fewer steps or raise load.timeScale`, [...path, 'hold']);
     return undefined;
   }
-  const holdMs = hold / scale;
   const segments = rates.map((rate, k): PlanSegment => ({
     stage: `step ${k + 1}: ${formatRate(rate)}`,
     stageIndex: k,
@@ -192,12 +207,19 @@ export function resolveLoad(raw: unknown, sink: ProblemSink): { load: PlanLoad; 
 
     const absolute = (level: Level | undefined, path: Array<string | number>): number | undefined => {
       if (!level) return undefined;
-      if (level.kind === 'absolute') return level.value;
-      if (baseline === undefined) {
+      let value: number;
+      if (level.kind === 'absolute') value = level.value;
+      else if (baseline === undefined) {
         if (baselineUsable && index > 0) sink.error('multiple-without-baseline', `a multiple needs a baseline: the first stage must set an absolute ${levelField}`, path);
         return undefined;
+      } else value = level.factor * baseline;
+      const limit = model === 'open' ? LIMITS.ratePerSecond : LIMITS.users;
+      if (value > limit) {
+        const what = model === 'open' ? `${Number(value.toPrecision(6)).toLocaleString('en-US')}/s` : `${Math.round(value).toLocaleString('en-US')} users`;
+        sink.error('out-of-range', `this stage asks for ${what}: at most ${limit.toLocaleString('en-US')}${model === 'open' ? '/s' : ' users'} (one machine cannot send more; spread the load over several runners)`, path);
+        return undefined;
       }
-      return level.factor * baseline;
+      return value;
     };
 
     const durationMs = readDuration(stage.for);
@@ -210,6 +232,9 @@ export function resolveLoad(raw: unknown, sink: ProblemSink): { load: PlanLoad; 
       return;
     }
     const runMs = durationMs / scale;
+    if (cursor + runMs > LIMITS.runMs && cursor <= LIMITS.runMs) {
+      sink.error('out-of-range', `the load shape runs ${runLengthText(cursor + runMs, scale)} by the end of this stage: a run lasts at most ${formatLimitDuration(LIMITS.runMs)} — shorten the stages or raise load.timeScale`, [...stagePath, 'for']);
+    }
     const segment: PlanSegment = { stage: name, stageIndex: index, startMs: cursor, endMs: cursor + runMs, shape: 'constant', from, to: from };
     if (has(stage, 'rampTo')) {
       const to = absolute(ramp, [...stagePath, 'rampTo']);

@@ -4,6 +4,7 @@
 import { resolveSchemaRef, scenarioSchema, type SchemaNode } from './scenario-schema';
 import { LATENCY_METRICS, LATENCY_STATS, SCALAR_METRICS, statMetricUnit } from '../../vocabulary/metric-catalog';
 import { THRESHOLD_OPERATORS } from './threshold-expression';
+import { LIMITS, formatLimitBytes, formatLimitDuration } from './limits';
 
 interface FieldDoc {
   path: string;
@@ -39,10 +40,11 @@ function collectObjects(): Array<{ path: string; node: SchemaNode; fields: Field
 
 function typeText(node: SchemaNode): string {
   if (node.enum) return [...new Set(node.enum.map(String))].map((v) => `\`${v}\``).join(' | ');
-  if (node['x-expected']) return node['x-expected'];
+  if (node['x-expected']) return node['x-expected'] + unitBounds(node);
   if (node.items) {
     const items = resolveSchemaRef(node.items);
-    return items.properties ? 'list of maps' : `list of ${typeText(items)}`;
+    const most = typeof node.maxItems === 'number' ? `, at most ${node.maxItems}` : '';
+    return items.properties ? `list of maps${most}` : `list of ${typeText(items)}${most}`;
   }
   const types = Array.isArray(node.type) ? node.type : node.type ? [node.type] : [];
   const words: Record<string, string> = { string: 'string', number: 'number', integer: 'whole number', boolean: 'true / false', object: 'map', array: 'list' };
@@ -52,8 +54,18 @@ function typeText(node: SchemaNode): string {
   if (node.minimum !== undefined) bounds.push(`≥ ${node.minimum}`);
   if (node.exclusiveMinimum !== undefined) bounds.push(`> ${node.exclusiveMinimum}`);
   if (node.maximum !== undefined) bounds.push(`≤ ${node.maximum}`);
+  if (typeof node.maxItems === 'number') bounds.push(`at most ${node.maxItems} items`);
   if (bounds.length && types.every((t) => t === 'number' || t === 'integer')) text += ` ${bounds.join(', ')}`;
   return text;
+}
+
+/** ", at most 24h" beside a value written with a unit. */
+function unitBounds(node: SchemaNode): string {
+  const bounds: string[] = [];
+  if (typeof node['x-maxMs'] === 'number') bounds.push(`at most ${formatLimitDuration(node['x-maxMs'])}`);
+  if (typeof node['x-maxPerSecond'] === 'number') bounds.push(`at most ${node['x-maxPerSecond'].toLocaleString('en-US')}/s`);
+  else if (typeof node.maximum === 'number') bounds.push(`at most ${node.maximum.toLocaleString('en-US')}`);
+  return bounds.length ? ` (${bounds.join(', ')})` : '';
 }
 
 function cell(text: string): string {
@@ -88,6 +100,10 @@ function metricSection(): string {
     '',
     'A threshold is `<metric> <operator> <value>`, checked over the whole run. A failed threshold makes',
     '`stampede run` exit 1; with `abortOnFail: true` it also stops the run as soon as it fails.',
+    'A threshold needs evidence: one whose metric got no value in the whole run (a `ttft.p95` when no',
+    'first token was measured, a `failover.time` when no failover happened) fails as **no data**, and a',
+    'run in which no request finished fails with or without thresholds. `requests.unfinished` counts',
+    'the requests still in flight when the run ended.',
     '',
     '```yaml',
     'thresholds:',
@@ -305,7 +321,11 @@ const REFERENCES = `## Environment values and secrets
 
 \`\${env:NAME}\` reads an environment variable and \`\${secret:NAME}\` a secret (from the editor's
 secret storage, or the environment when run from the CLI), at run time. They are never written to a
-log, report or results file. They are allowed only where a credential or an endpoint belongs:
+log, report or results file: every output (terminal, results, HTML, Markdown, JUnit) is scrubbed of
+each secret's value in every encoding a server may echo it in (as is, JSON- or HTML-escaped,
+URL-encoded) and of any part of it 8 characters or longer that a cut message leaves. A URL with any
+part from \`\${secret:…}\` is a secret as a whole, and so are its path, query and host. References are
+allowed only where a credential or an endpoint belongs:
 
 | Field | \`\${env:…}\` | \`\${secret:…}\` |
 | --- | --- | --- |
@@ -314,7 +334,7 @@ log, report or results file. They are allowed only where a credential or an endp
 | \`providers[].headers\` values | yes | yes |
 | \`providers[].model\` | yes | no |
 | \`providers[].url\` (\`http\`) | yes | yes |
-| \`providers[].body\` (\`http\`), anywhere inside | yes | no |
+| \`providers[].body\` (\`http\`), anywhere inside | yes | yes |
 | \`monitors[].url\` | yes | no |
 
 Anywhere else (a name, a rate, a duration, a threshold, …) a reference is an error: \`secrets cannot
@@ -352,11 +372,11 @@ position and the field path. The most common ones:
 
 | Code | Meaning |
 | --- | --- |
-| \`yaml-syntax\`, \`duplicate-key\`, \`tab-indent\`, \`multi-document\`, \`alias-limit\` | The file is not valid YAML, or not one bounded document. |
+| \`yaml-syntax\`, \`duplicate-key\`, \`tab-indent\`, \`multi-document\`, \`alias-limit\`, \`alias-cycle\`, \`undefined-alias\`, \`too-deep\` | The file is not valid YAML, or not one bounded document: an alias inside its own anchor, an alias without an anchor, collections nested more than 64 levels. |
 | \`empty-file\` | Nothing to check. |
 | \`unknown-field\` | A field the language does not have (often a typo; a suggestion follows). Reported at the key. |
 | \`missing-field\` | A required field is absent. Reported at the parent's key. |
-| \`wrong-type\`, \`bad-enum\`, \`bad-value\`, \`out-of-range\`, \`empty-value\`, \`too-few-items\` | A value of the wrong kind. Reported at the value. |
+| \`wrong-type\`, \`bad-enum\`, \`bad-value\`, \`out-of-range\`, \`empty-value\`, \`too-few-items\`, \`too-many-items\` | A value of the wrong kind, or past a limit (see Limits). Reported at the value. |
 | \`bad-duration\`, \`bad-range\`, \`bad-rate\`, \`bad-users\`, \`bad-fraction\`, \`bad-amount\` | A value in a unit that does not parse. |
 | \`threshold-metric\`, \`threshold-stat\`, \`threshold-operator\`, \`threshold-value\`, \`threshold-unit\` | A threshold expression that does not parse, at the exact part of the string. |
 | \`unknown-provider\`, \`duplicate-id\`, \`duplicate-name\` | References between sections that do not match. |
@@ -374,6 +394,41 @@ position and the field path. The most common ones:
 | \`after-run\`, \`no-effect\` (warnings) | A fault window or herd probe past the end of the run; a setting that cannot act (e.g. verifying cancellations when none happen). |
 `;
 
+function limitsSection(): string {
+  const d = formatLimitDuration;
+  const b = formatLimitBytes;
+  const n = (v: number) => v.toLocaleString('en-US');
+  return [
+    '## Limits',
+    '',
+    'Every number has a range the runner can honour, and `validate` refuses what `run` could not do,',
+    'with a problem that names the field and the limit (`out-of-range`, `too-many-items`,',
+    '`too-many-steps`). The field reference below gives each field\'s bounds.',
+    '',
+    '| What | Limit | Why |',
+    '| --- | --- | --- |',
+    `| A duration the runner waits for (timeouts, retry waits, think time, tool latency, intervals, TTLs) | ${d(LIMITS.durationMs)} | Node's timers cannot hold more than 2³¹−1 ms (24.8 days); longer waits are not a load test. |`,
+    `| A duration of the load shape before \`timeScale\` (\`for\`, \`period\`, \`hold\`, fault and probe times) | ${d(LIMITS.shapeDurationMs)} | A year of stages, compressed by \`timeScale\`. |`,
+    `| The whole run, after \`timeScale\` | ${d(LIMITS.runMs)} | Each second keeps one point in memory and in the results file. |`,
+    `| \`load.timeScale\` | ${LIMITS.timeScaleMin} to ${n(LIMITS.timeScaleMax)} | A run must end in a time someone can wait for, and keep a measurable length per stage. |`,
+    `| Arrival rate of any stage, multiples resolved | ${n(LIMITS.ratePerSecond)}/s | More than one machine can send; spread such load over several runners. |`,
+    `| Users of any stage, multiples resolved | ${n(LIMITS.users)} | Each user holds a request and its state. |`,
+    `| \`load.maxInFlight\` / \`providers[].maxConnections\` | ${n(LIMITS.maxInFlight)} / ${n(LIMITS.maxConnections)} | Memory and sockets. |`,
+    `| Stages / breaking-point steps | ${LIMITS.stages} / ${LIMITS.searchSteps} | Each keeps its own statistics. |`,
+    `| Mix entries / providers / thresholds / monitors / faults per provider | ${n(LIMITS.mixEntries)} / ${LIMITS.providers} / ${n(LIMITS.thresholds)} / ${LIMITS.monitors} / ${n(LIMITS.faults)} | Bounded plan size. |`,
+    `| \`maxTokens\`, \`promptTokens\` | ${n(LIMITS.maxTokens)} | About the largest context window offered. |`,
+    `| Retries per request | 20 | Retry amplification is a measured outcome, not a way to loop. |`,
+    `| Scenario file | ${b(LIMITS.scenarioFileBytes)}, UTF-8 text without NUL bytes, a regular file | The same rule for \`validate\` and \`run\`. |`,
+    `| Nesting of collections in the file | ${LIMITS.nesting} levels | The YAML parser recurses once per level. |`,
+    `| A prompt file (\`prompt.file\`) / a data file (\`prompt.data.file\`) | ${b(LIMITS.promptFileBytes)} / ${b(LIMITS.dataFileBytes)}, regular files only | Read whole before the run; a device or a pipe (\`/dev/zero\`) is refused. |`,
+    `| One line (and one event) of a streamed answer | ${b(LIMITS.sseLineBytes)} | A longer one ends the attempt as \`server_error\`. |`,
+    `| An answer that is not streamed | ${b(LIMITS.responseBodyBytes)} | A larger one ends the attempt as \`server_error\`. |`,
+    `| Monitor selectors (\`=~\`, \`!~\`) | RE2 syntax, matched in linear time | As in Prometheus; a pattern such as \`(a+)+$\` cannot stall a run. |`,
+    `| \`retry-after\` from a server | honoured while the run lasts | A retry that would come after the end of the run (and its drain) is not sent: the request ends with the failure it got. |`,
+    '',
+  ].join('\n');
+}
+
 export function renderScenarioDocs(): string {
-  return [INTRO, UNITS, LOAD, metricSection(), FAILURE_MODES, REFERENCES, PROBLEMS, referenceSection()].join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+  return [INTRO, UNITS, LOAD, metricSection(), FAILURE_MODES, REFERENCES, limitsSection(), PROBLEMS, referenceSection()].join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }

@@ -7,6 +7,7 @@ import type { PathSegment, SourceLocator } from './yaml-source';
 import { suggestionSuffix } from './did-you-mean';
 import { parseDuration, parseFraction, parseRange, parseRate, parseUsd, parseUsers, type Parsed } from './units';
 import { parseExtractRule } from './extract-rule';
+import { formatLimitDuration } from './limits';
 
 interface UnitDefinition {
   code: string;
@@ -16,6 +17,7 @@ interface UnitDefinition {
 // Definitions whose values are strings in a unit: their errors get the unit parser's message.
 const UNIT_DEFINITIONS: Record<string, UnitDefinition> = {
   duration: { code: 'bad-duration', parse: (v) => parseDuration(String(v)) },
+  shapeDuration: { code: 'bad-duration', parse: (v) => parseDuration(String(v)) },
   durationRange: { code: 'bad-range', parse: (v) => parseRange(String(v)) },
   rate: { code: 'bad-rate', parse: (v) => parseRate(v) },
   level: { code: 'bad-rate', parse: (v) => parseRate(v) },
@@ -78,7 +80,7 @@ function typeWords(type: unknown): string {
 }
 
 function definitionOf(error: ErrorObject): string | undefined {
-  return /^#\/definitions\/(\w+)\/[A-Za-z]+$/.exec(error.schemaPath)?.[1];
+  return /^#\/definitions\/(\w+)\/[A-Za-z-]+$/.exec(error.schemaPath)?.[1];
 }
 
 interface Candidate {
@@ -126,11 +128,26 @@ function problemFor(original: ErrorObject, root: unknown, locator: SourceLocator
     if ((typeof data === 'string' || typeof data === 'number') && unit.parse) {
       const parsed = unit.parse(data);
       if (!parsed.ok) return at(unit.code, parsed.message);
+      if (error.keyword === 'maximum' || error.keyword === 'minimum') {
+        const params = error.params as { comparison: string; limit: number };
+        return at('out-of-range', `${label} must be ${params.comparison} ${params.limit}, got ${describeValue(data)}`);
+      }
     }
     return at(unit.code, `expected ${expected ?? typeWords(parentSchema.type)}, got ${describeValue(error.data)}`);
   }
 
   switch (error.keyword) {
+    case 'x-maxMs': {
+      const limit = parentSchema['x-maxMs'] as number;
+      const scaled = definition === 'shapeDuration' ? ' before timeScale' : '';
+      return at('out-of-range', `${label} is ${describeValue(error.data)}: at most ${formatLimitDuration(limit)}${scaled} (longer waits cannot be timed in one run)`);
+    }
+    case 'x-maxPerSecond':
+      return at('out-of-range', `${label} is ${describeValue(error.data)}: at most ${(parentSchema['x-maxPerSecond'] as number).toLocaleString('en-US')}/s`);
+    case 'maxProperties': {
+      const limit = (error.params as { limit: number }).limit;
+      return at('too-many-items', `${label} takes at most ${limit} entries`);
+    }
     case 'type':
       return at('wrong-type', `${label} must be ${expected ?? typeWords((error.params as { type: unknown }).type)}, got ${describeValue(error.data)}`);
     case 'enum': {

@@ -120,3 +120,19 @@ export function parseUsd(input: string | number): Parsed<number> {
   if (!match) return { ok: false, message: `invalid amount '${input.trim()}': expected e.g. $5 or 5` };
   return { ok: true, value: Number(match[1]) };
 }
+
+// The schema's keywords x-maxMs and x-maxPerSecond bound values written with a unit, which
+// `maximum` cannot express. The generated validator calls these two (scripts/scenario-validator.mjs
+// defines the keywords); a value that does not parse passes here and is left to `pattern`.
+
+/** x-maxMs: the duration, or a range's end, is at most `maxMs`. */
+export function rangeWithinMaxMs(text: string, maxMs: number): boolean {
+  const parsed = parseRange(text);
+  return !parsed.ok || parsed.value.maxMs <= maxMs;
+}
+
+/** x-maxPerSecond: an absolute rate is at most `maxPerSecond` (a multiple of the baseline is not bounded here). */
+export function rateWithinMaxPerSecond(text: string, maxPerSecond: number): boolean {
+  const parsed = parseRate(text);
+  return !parsed.ok || parsed.value.kind !== 'absolute' || parsed.value.perSecond <= maxPerSecond;
+}

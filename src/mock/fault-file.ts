@@ -4,6 +4,7 @@
 import type { PlanFault } from '../core/plan-failure-modes';
 import { formatPath } from '../core/problem';
 import { parseDuration, parseFraction } from '../core/units';
+import { formatLimitDuration, LIMITS } from '../core/limits';
 import { parseScenarioSource, type PathSegment } from '../core/yaml-source';
 
 export type FaultFileResult = { ok: true; faults: PlanFault[] } | { ok: false; errors: string[] };
@@ -84,7 +85,8 @@ function readFault(item: unknown, path: PathSegment[], at: Report): PlanFault | 
   for (const field of Object.keys(item)) {
     if (!allowed.includes(field)) fail(field, `'${field}' does not apply to kind ${k}; its fields are ${allowed.join(', ')}`, true);
   }
-  const duration = (field: string, required: boolean): number | undefined => {
+  // As in a scenario: windows on the proxy's clock up to a year, waits it adds up to a day.
+  const duration = (field: string, required: boolean, maxMs = LIMITS.shapeDurationMs): number | undefined => {
     const raw = item[field];
     if (raw === undefined) {
       if (required) {
@@ -96,6 +98,10 @@ function readFault(item: unknown, path: PathSegment[], at: Report): PlanFault | 
     const parsed = parseDuration(String(raw));
     if (!parsed.ok) {
       fail(field, parsed.message);
+      return undefined;
+    }
+    if (parsed.value > maxMs) {
+      fail(field, `${String(raw)} is longer than ${formatLimitDuration(maxMs)}, the most the proxy can time`);
       return undefined;
     }
     return parsed.value;
@@ -151,7 +157,7 @@ function readFault(item: unknown, path: PathSegment[], at: Report): PlanFault | 
       break;
     }
     case 'latency':
-      fault = { kind: 'latency', ...window, addMs: duration('add', true) ?? 0 };
+      fault = { kind: 'latency', ...window, addMs: duration('add', true, LIMITS.durationMs) ?? 0 };
       break;
     case 'rate-limit': {
       const rpm = positive('rpm', false);
@@ -164,7 +170,12 @@ function readFault(item: unknown, path: PathSegment[], at: Report): PlanFault | 
       break;
     }
     case 'slow-stream':
-      fault = { kind: 'slow-stream', ...window, tokensPerSecond: positive('tokensPerSecond', true) ?? 1 };
+      {
+        // Slower than one token in 1,000 s would space tokens further apart than a timer can wait.
+        const rate = positive('tokensPerSecond', true);
+        if (rate !== undefined && rate < 0.001) fail('tokensPerSecond', `expected at least 0.001, got ${rate}`);
+        fault = { kind: 'slow-stream', ...window, tokensPerSecond: rate ?? 1 };
+      }
       break;
   }
   return valid ? fault : null;

@@ -3,6 +3,7 @@
 // every running sequence, and lasts (decode base + per-sequence cost x batch) + (prefilled
 // tokens / prefill rate). That is what makes TTFT, ITL and queue depth climb under a spike,
 // while the cost to the host stays one timer and one pass over the batch per step.
+import { MAX_TIMER_MS } from '../core/limits';
 import type { MockProfile } from './profiles';
 
 export interface SequenceListener {
@@ -182,7 +183,8 @@ export class GpuScheduler {
     const late = this.intendedEnd < 0 ? 0 : Math.min(stepMs, Math.max(0, now - this.intendedEnd));
     this.stepStartedAt = now - late;
     this.intendedEnd = this.stepStartedAt + stepMs;
-    this.timer = setTimeout(this.endStep, stepMs - late);
+    // A step longer than a Node timer can hold (absurd overrides) ends at the timer's limit.
+    this.timer = setTimeout(this.endStep, Math.min(MAX_TIMER_MS, stepMs - late));
   }
 
   private readonly endStep = (): void => {

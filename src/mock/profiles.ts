@@ -1,6 +1,7 @@
 // Mock provider profiles: the parameters of the simulated GPU, its admission queue, rate limits
 // and caches. docs/mock.md explains where every figure comes from.
 import type { MockProfileName } from '../core/plan';
+import { MOCK_PARAMETER_RULES } from '../core/mock-parameters';
 
 export interface MockProfile {
   /** Model name reported by /v1/models and in /metrics labels; responses echo the requested model. */
@@ -168,25 +169,11 @@ export function isMockProfileName(name: string): name is MockProfileName {
 }
 
 /** Bounds each numeric parameter must respect, so a typo cannot hang or crash the scheduler. */
-const NUMBER_RULES: Partial<Record<keyof MockProfile, { min: number; max?: number; integer?: boolean }>> = {
-  batchSlots: { min: 1, integer: true },
-  kvCacheTokens: { min: 1 },
-  maxModelLen: { min: 1 },
-  prefillTokensPerSecond: { min: 0 },
-  maxPrefillTokensPerStep: { min: 1 },
-  decodeStepBaseMs: { min: 0 },
-  decodeStepPerSeqMs: { min: 0 },
-  queueCapacity: { min: 0, integer: true },
-  rpm: { min: 0 },
-  tpm: { min: 0 },
-  prefixCacheTokens: { min: 0 },
-  prefixCacheBlockTokens: { min: 1, integer: true },
-  defaultMaxTokens: { min: 1, integer: true },
-  fullLengthShare: { min: 0, max: 1 },
-  minOutputShare: { min: 0, max: 1 },
-  agentBaseSteps: { min: 0, max: 100, integer: true },
-  agentUnderLoadSteps: { min: 0, max: 100, integer: true },
-};
+function numberRule(key: string): { min: number; max?: number; integer?: boolean } | undefined {
+  const rule = MOCK_PARAMETER_RULES[key];
+  if (!rule || rule.minimum === undefined) return undefined;
+  return { min: rule.minimum, max: rule.maximum, integer: rule.type === 'integer' };
+}
 
 /**
  * The named profile with `overrides` applied. Values may be given as strings (from `--set
@@ -214,7 +201,7 @@ export function resolveMockProfile(
       throw new Error(`mock profile parameter '${key}' must be a ${expected}, got ${JSON.stringify(raw)}`);
     }
     if (typeof value === 'number') {
-      const rule = NUMBER_RULES[field];
+      const rule = numberRule(field);
       if (!Number.isFinite(value) || (rule && (value < rule.min || (rule.max !== undefined && value > rule.max)))) {
         const range = rule ? (rule.max !== undefined ? `between ${rule.min} and ${rule.max}` : `>= ${rule.min}`) : 'finite';
         throw new Error(`mock profile parameter '${key}' must be ${range}, got ${value}`);

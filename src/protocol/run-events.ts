@@ -345,7 +345,9 @@ export interface RunSummary {
   /** Set when the error was a bug in Stampede (an engine failure, a failing sink, a crashed
    * worker) rather than configuration it could not use: the CLI then exits 70, not 2. */
   internalError?: true;
-  requests: { total: number; sent: number; dropped: number; attempts: number; rate: number };
+  /** `unfinished`: requests still in flight when the run ended (outcome `aborted`); absent in
+   * results files written before it was counted. */
+  requests: { total: number; sent: number; dropped: number; attempts: number; rate: number; unfinished?: number };
   outcomes: OutcomeCounts;
   ttft: Percentiles;
   itl: Percentiles;

@@ -1,10 +1,11 @@
 // Writes the results file while a run goes on, so a crash or SIGKILL keeps what was measured.
-// Each write goes to a temporary file that is then renamed over the target: a reader (or a
-// killed run) only ever sees a complete JSON document.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// Each write goes to a temporary file that is flushed to the disk (fsync) and then renamed over
+// the target: a reader, a killed run or a power loss only ever finds a complete JSON document.
+import fs from 'node:fs';
 import { dirname } from 'node:path';
 import type { RunEvent } from '../protocol/run-events';
 import { applyRunEvent, serializeResults, type ResultsDocument } from './results-document';
+import { scrubJson } from './redact';
 
 /** Rewrites happen at most this often... */
 const MIN_INTERVAL_MS = 1000;
@@ -34,7 +35,7 @@ export class ResultsWriter {
     this.path = options.path;
     this.doc = options.doc;
     this.scrub = options.scrub ?? ((text) => text);
-    mkdirSync(dirname(this.path), { recursive: true });
+    fs.mkdirSync(dirname(this.path), { recursive: true });
   }
 
   /** Writes the initial file and starts the periodic rewrite. Throws if the file cannot be written. */
@@ -47,7 +48,7 @@ export class ResultsWriter {
 
   handle(event: RunEvent): void {
     applyRunEvent(this.doc, event);
-    if (event.type === 'tick') this.seriesLines.push(this.scrub(JSON.stringify(event.point)));
+    if (event.type === 'tick') this.seriesLines.push(scrubJson(JSON.stringify(event.point), this.scrub));
     this.dirty = true;
     if (event.type === 'start') this.write();
     else this.maybeWrite();
@@ -74,19 +75,44 @@ export class ResultsWriter {
   private write(): void {
     const started = Date.now();
     this.doc.updatedAt = new Date(started).toISOString();
-    const text = this.scrub(serializeResults(this.doc, this.seriesLines));
+    const text = scrubJson(serializeResults(this.doc, this.seriesLines), this.scrub);
     const tmp = `${this.path}.${process.pid}.tmp`;
     try {
-      writeFileSync(tmp, text);
-      renameSync(tmp, this.path);
+      writeDurably(tmp, text);
+      fs.renameSync(tmp, this.path);
+      syncFolder(dirname(this.path));
       this.lastError = null;
     } catch (error) {
       this.lastError = error instanceof Error ? error.message : String(error);
-      rmSync(tmp, { force: true });
+      fs.rmSync(tmp, { force: true });
     }
     this.dirty = false;
     this.lastWriteAt = Date.now();
     const took = this.lastWriteAt - started;
     this.intervalMs = Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, took * 10));
+  }
+}
+
+/** Writes and fsyncs a file, so the rename that follows never publishes an empty one. */
+function writeDurably(path: string, text: string): void {
+  const fd = fs.openSync(path, 'w');
+  try {
+    fs.writeFileSync(fd, text);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Flushes a rename to the disk; some file systems cannot sync a folder, which is no error. */
+function syncFolder(path: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(path, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // EISDIR / EINVAL / EPERM on file systems without directory sync
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }

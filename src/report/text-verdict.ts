@@ -61,7 +61,7 @@ export function formatVerdict(
   const figures = runFigures(summary);
   lines.push(`${p.bold(`Whole run:`)} error rate ${formatPercent(figures.errorRate)} · TTFT p95 ${formatMs(figures.ttftP95)} · cost ${formatUsd(figures.costTotal)}`);
   lines.push(
-    `Requests ${formatCount(summary.requests.total)} (ok ${formatCount(summary.outcomes.ok)}${summary.outcomes.unacceptable ? `, unacceptable answers ${formatCount(summary.outcomes.unacceptable)}` : ''}${errors.length ? `, ${errors.join(', ')}` : ''}${summary.outcomes.canceled ? `, canceled ${formatCount(summary.outcomes.canceled)}` : ''}${summary.outcomes.aborted ? `, aborted at the end ${formatCount(summary.outcomes.aborted)}` : ''}${summary.requests.dropped ? `, dropped ${formatCount(summary.requests.dropped)}` : ''}) at ${formatRate(summary.requests.rate)}`,
+    `Requests ${formatCount(summary.requests.total)} (ok ${formatCount(summary.outcomes.ok)}${summary.outcomes.unacceptable ? `, unacceptable answers ${formatCount(summary.outcomes.unacceptable)}` : ''}${errors.length ? `, ${errors.join(', ')}` : ''}${summary.outcomes.canceled ? `, canceled ${formatCount(summary.outcomes.canceled)}` : ''}${summary.outcomes.aborted ? `, ${formatCount(summary.outcomes.aborted)} unfinished (still in flight when the run ended)` : ''}${summary.requests.dropped ? `, dropped ${formatCount(summary.requests.dropped)}` : ''}) at ${formatRate(summary.requests.rate)}`,
   );
   lines.push(
     `TTFT p50 ${formatMs(summary.ttft.p50)} p95 ${formatMs(summary.ttft.p95)} p99 ${formatMs(summary.ttft.p99)} · E2E p95 ${formatMs(summary.e2e.p95)} · ITL p95 ${formatMs(summary.itl.p95)}`,

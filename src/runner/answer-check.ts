@@ -2,6 +2,7 @@
 // from, text it must contain or match, a JSON Schema for structured answers, its length in
 // output tokens and its finish reason. A failed check makes the request's outcome `unacceptable`.
 import Ajv, { type ValidateFunction } from 'ajv';
+import { RE2JS } from 're2js';
 import type { PlanAnswerCheck } from '../core/plan-gateway';
 
 /** What a check reads of an answer. */
@@ -14,12 +15,25 @@ export interface AnswerFacts {
 }
 
 const ajv = new Ajv({ allErrors: false, strict: false });
-const compiled = new WeakMap<PlanAnswerCheck, { schema: ValidateFunction | null; pattern: RegExp | null }>();
+const compiled = new WeakMap<PlanAnswerCheck, { schema: ValidateFunction | null; pattern: ((text: string) => boolean) | null }>();
 
-function prepared(check: PlanAnswerCheck): { schema: ValidateFunction | null; pattern: RegExp | null } {
+/** The answer comes from the server under test: a pattern such as (a+)+$ must not let a crafted
+ * answer stall the run, so a pattern RE2 understands (nearly all) is matched by re2js in linear
+ * time; only one that needs JavaScript's lookarounds or back-references is run by RegExp. */
+function answerPattern(source: string): (text: string) => boolean {
+  try {
+    const re = RE2JS.compile(source);
+    return (text) => re.matcher(text).find();
+  } catch {
+    const re = new RegExp(source);
+    return (text) => re.test(text);
+  }
+}
+
+function prepared(check: PlanAnswerCheck): { schema: ValidateFunction | null; pattern: ((text: string) => boolean) | null } {
   let p = compiled.get(check);
   if (!p) {
-    p = { schema: check.jsonSchema ? ajv.compile(check.jsonSchema) : null, pattern: check.matches !== undefined ? new RegExp(check.matches) : null };
+    p = { schema: check.jsonSchema ? ajv.compile(check.jsonSchema) : null, pattern: check.matches !== undefined ? answerPattern(check.matches) : null };
     compiled.set(check, p);
   }
   return p;
@@ -46,7 +60,7 @@ export function failedCheck(check: PlanAnswerCheck, facts: AnswerFacts): string 
   if (check.maxOutputTokens !== undefined && facts.outputTokens > check.maxOutputTokens) return `${facts.outputTokens} output tokens, more than ${check.maxOutputTokens}`;
   for (const needle of check.contains ?? []) if (!facts.text.includes(needle)) return `the answer does not contain ${JSON.stringify(needle)}`;
   const p = prepared(check);
-  if (p.pattern && !p.pattern.test(facts.text)) return `the answer does not match /${check.matches}/: ${JSON.stringify(clip(facts.text))}`;
+  if (p.pattern && !p.pattern(facts.text)) return `the answer does not match /${check.matches}/: ${JSON.stringify(clip(facts.text))}`;
   if (p.schema) {
     let value: unknown;
     try {

@@ -7,7 +7,7 @@
 // - Replay (replay-arrivals.ts): the open scheduler with the trace's recorded arrivals in place
 //   of drawn ones.
 import { levelAt } from '../core/load-shape';
-import type { PlanLoad } from '../core/plan';
+import type { PlanLoad, PlanSegment } from '../core/plan';
 import type { RunControl } from './run-control';
 import type { SeededRandom } from './seeded-random';
 import { usersForWorker } from '../core/worker-share';
@@ -16,8 +16,14 @@ import { usersForWorker } from '../core/worker-share';
 const MAX_BATCH = 512;
 /** How often the closed model re-reads the shape's user count. */
 const CLOSED_CONTROL_MS = 100;
+/** Users added per scheduler turn: 100,000 users join over many turns, so a stop is never
+ * queued behind them. */
+const MAX_USERS_PER_TURN = 1000;
 /** The rate curve is integrated in steps of this many ms. */
 const STEP_MS = 50;
+/** Steps walked per draw (1,000 s of shape): a long stretch of zero or tiny rate is walked over
+ * several turns of the event loop, never in one. */
+const MAX_STEPS_PER_DRAW = 20_000;
 
 /** Where arrivals go: the request flow (request-flow.ts). */
 export interface ArrivalTarget {
@@ -48,36 +54,71 @@ export interface RecordedArrivalTarget extends ArrivalTarget {
  * right moment. null past the end of the shape.
  */
 export function nextArrivalAt(load: PlanLoad, multiplier: number, fromMs: number, need: number): number | null {
+  const step = advanceArrival(load, multiplier, fromMs, need, Infinity);
+  return 'at' in step ? step.at : null;
+}
+
+/** An arrival found (`at`, null past the end of the shape), or where a walk that took
+ * `maxSteps` steps stopped and the work it still needs. */
+export type ArrivalStep = { at: number | null } | { resumeFrom: number; need: number };
+
+/** nextArrivalAt, walking at most `maxSteps` steps of 50 ms. */
+export function advanceArrival(load: PlanLoad, multiplier: number, fromMs: number, need: number, maxSteps: number): ArrivalStep {
   let t = fromMs;
   const end = load.durationMs;
-  while (t < end) {
+  for (let steps = 0; t < end; steps++) {
+    if (steps >= maxSteps) return { resumeFrom: t, need };
     const rate = levelAt(load, t) * multiplier;
     const stepEnd = Math.min(end, Math.floor(t / STEP_MS) * STEP_MS + STEP_MS);
     const have = (rate * (stepEnd - t)) / 1000;
     if (rate > 0 && have >= need) {
       const at = need === 0 ? t : t + (need / rate) * 1000;
       // A nanosecond of slack, so float residue of the step sums cannot add a last arrival.
-      return at < end - 1e-6 ? at : null;
+      return { at: at < end - 1e-6 ? at : null };
     }
     need -= have;
     t = stepEnd;
   }
-  return null;
+  return { at: null };
+}
+
+/** Arrivals per second integrated over [a, b) of one segment (closed forms of its shape). */
+function segmentWork(seg: PlanSegment, a: number, b: number): number {
+  const from = Math.max(a, seg.startMs);
+  const to = Math.min(b, seg.endMs);
+  if (!(to > from)) return 0;
+  const x0 = from - seg.startMs;
+  const x1 = to - seg.startMs;
+  const span = seg.endMs - seg.startMs;
+  const d = seg.to - seg.from;
+  let ms: number;
+  switch (seg.shape) {
+    case 'constant':
+      ms = seg.from * (x1 - x0);
+      break;
+    case 'linear':
+      ms = span <= 0 ? seg.to * (x1 - x0) : seg.from * (x1 - x0) + (d * (x1 * x1 - x0 * x0)) / (2 * span);
+      break;
+    case 'sine': {
+      const period = seg.periodMs && seg.periodMs > 0 ? seg.periodMs : span;
+      const w = (2 * Math.PI) / period;
+      ms = seg.from * (x1 - x0) + (d / 2) * (x1 - x0 - (Math.sin(w * x1) - Math.sin(w * x0)) / w);
+      break;
+    }
+  }
+  return ms / 1000;
 }
 
 /** Arrivals owed from `firstMs` (an arrival due then but never sent) to the end of the shape,
- * from the work left under the rate curve — walked in the same 50 ms steps as nextArrivalAt,
- * never one by one. Uniform spacing: one arrival per whole unit of work, the due one first —
- * exact at constant rates; on a ramp the scheduler reads the rate at each arrival rather than
- * at each step's start, so the count may differ by an arrival or two. Poisson: the due one
- * plus the mean of the rest. */
+ * from the work left under the rate curve — integrated exactly, never one by one. Uniform
+ * spacing: one arrival per whole unit of work, the due one first — exact at constant rates; on
+ * a ramp the scheduler reads the rate at the start of each 50 ms step, so the count may differ
+ * by an arrival or two. Poisson: the due one plus the mean of the rest. */
 export function arrivalsOwedFrom(load: PlanLoad, multiplier: number, firstMs: number): number {
+  // Integrated segment by segment in closed form: the runner may be hours behind its schedule,
+  // and the work is the same for one second owed or a day.
   let work = 0;
-  for (let t = firstMs; t < load.durationMs; ) {
-    const stepEnd = Math.min(load.durationMs, Math.floor(t / STEP_MS) * STEP_MS + STEP_MS);
-    work += (levelAt(load, t) * multiplier * (stepEnd - t)) / 1000;
-    t = stepEnd;
-  }
+  for (const seg of load.segments) if (seg.endMs > firstMs) work += segmentWork(seg, firstMs, load.durationMs) * multiplier;
   // The slack matches nextArrivalAt's: float residue of the step sums adds no arrival.
   return load.arrival === 'uniform' ? Math.max(1, Math.ceil(work - 1e-6)) : 1 + Math.floor(work);
 }
@@ -86,6 +127,8 @@ export function arrivalsOwedFrom(load: PlanLoad, multiplier: number, firstMs: nu
 export class OpenArrivals {
   /** The next intended arrival in run time (ms); null when the shape has no more. */
   nextArrival: number | null = null;
+  /** A draw that walked its step budget without finding the next arrival: where it goes on. */
+  private resume: { resumeFrom: number; need: number } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
 
@@ -134,8 +177,29 @@ export class OpenArrivals {
     // Uniform spacing starts with an arrival as soon as the rate is positive, so a stage of
     // d seconds at r/s gets r x d arrivals, not one fewer.
     const need = load.arrival === 'poisson' ? this.rng.exponential() : first ? 0 : 1;
-    return nextArrivalAt(load, this.run.multiplier, fromMs, need);
+    return this.walk(fromMs, need, MAX_STEPS_PER_DRAW);
   }
+
+  /** The next arrival, or null with `resume` set when the walk used its budget first. */
+  private walk(fromMs: number, need: number, maxSteps: number): number | null {
+    const step = advanceArrival(this.run.plan.load, this.run.multiplier, fromMs, need, maxSteps);
+    if ('at' in step) {
+      this.resume = null;
+      return step.at;
+    }
+    this.resume = step;
+    return null;
+  }
+
+  /** Goes on with a walk that stopped at its budget, once the run's clock has reached it. */
+  private readonly walkOn = (): void =>
+    this.run.guarded(() => {
+      this.timer = null;
+      const r = this.resume;
+      if (r === null || this.run.phase !== 'running') return;
+      this.nextArrival = this.walk(r.resumeFrom, r.need, MAX_STEPS_PER_DRAW);
+      this.launchDue();
+    });
 
   private readonly pump = (): void => this.run.guarded(this.launchDue);
 
@@ -160,6 +224,11 @@ export class OpenArrivals {
   /** At the end of the load shape: arrivals whose time has come but that were never sent
    * (the runner fell behind its schedule) count as dropped, in the stage of the oldest. */
   dropOwed(): void {
+    // A walk still under way may have an arrival due before now: finish it first.
+    if (this.nextArrival === null && this.resume !== null && this.resume.resumeFrom < this.run.now()) {
+      this.nextArrival = this.walk(this.resume.resumeFrom, this.resume.need, Infinity);
+    }
+    this.resume = null;
     const first = this.nextArrival;
     if (first === null) return;
     const run = this.run;
@@ -172,7 +241,12 @@ export class OpenArrivals {
 
   private arm(): void {
     this.stop();
-    if (this.nextArrival === null || this.run.phase !== 'running') return;
+    if (this.run.phase !== 'running') return;
+    if (this.nextArrival === null) {
+      // No arrival found yet within the budget: walk on when the clock gets there.
+      if (this.resume !== null) this.timer = setTimeout(this.walkOn, Math.max(0, this.resume.resumeFrom - this.run.now()));
+      return;
+    }
     const delay = this.nextArrival - this.run.now();
     if (delay <= 0) this.immediate = setImmediate(this.pump);
     else this.timer = setTimeout(this.pump, delay);
@@ -221,10 +295,12 @@ export class ClosedUsers {
     const users = Math.max(0, Math.round(levelAt(load, run.now()) * run.multiplier));
     const target = load.share ? usersForWorker(users, load.share) : users;
     let activeUsers = this.users.length;
-    while (activeUsers < target) {
+    let added = 0;
+    while (activeUsers < target && added < MAX_USERS_PER_TURN) {
       const user: ClosedUser = { retired: false, timer: null, owner: this };
       this.users.push(user);
       activeUsers++;
+      added++;
       this.next(user, 0);
     }
     while (activeUsers > target) {
@@ -232,7 +308,8 @@ export class ClosedUsers {
       retire(user);
       activeUsers--;
     }
-    this.timer = setTimeout(() => run.guarded(() => this.control()), CLOSED_CONTROL_MS);
+    // More users still to add: the next batch on the next turn, after I/O and a possible stop.
+    this.timer = setTimeout(() => run.guarded(() => this.control()), activeUsers < target ? 0 : CLOSED_CONTROL_MS);
   }
 
   /** The shape ended or the run is finishing: no user sends again. */

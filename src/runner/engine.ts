@@ -17,8 +17,11 @@
 //   cancelled streams that got a token; ITL from every gap seen (request-flow.ts, complete);
 // - rates over "finished requests" leave out aborted ones (stopped by the run, no verdict on
 //   the target); cancellations are never errors (run-stats.ts);
-// - when the load shape ends, requests in flight get min(timeouts.total, 10 s) to finish, then
-//   are aborted (here, shapeEnded).
+// - when the load shape ends, requests waiting for a retry end with the failure they got, and
+//   requests in flight get up to timeouts.total to finish (the drain; their own TTFT and total
+//   deadlines end most sooner), so a server that never answers shows as timeouts, never as
+//   requests the run gave up on; what is still in flight after that is aborted and counted as
+//   unfinished (here, shapeEnded).
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { faultWindowsOf } from '../core/gateway-analysis';
@@ -29,6 +32,7 @@ import { ClosedUsers, OpenArrivals } from './arrivals';
 import { startCacheAB } from './cache-experiment';
 import { HerdProbe, herdPromptJson, herdResult, withHerd } from './herd-probe';
 import { RunConfigError } from './prompt-source';
+import { timeoutOfAnyLength } from './long-timer';
 import { ReplayArrivals } from './replay-arrivals';
 import { loadReplay, type ReplaySession } from './replay-load';
 import { ReplayPrompts } from './replay-prompt';
@@ -43,9 +47,6 @@ import { SeededRandom } from './seeded-random';
 import { StatsSink } from './stats-sink';
 import { withAnalysis, type ClientFindings } from './summary-analysis';
 import { clientLimitFindings } from './client-limits';
-
-/** How long in-flight requests may finish after the load shape ends. */
-const MAX_DRAIN_MS = 10_000;
 
 /** Stage statistics are indexed by stage index. */
 function stageSlots(stages: readonly StageInfo[]): number {
@@ -90,8 +91,8 @@ class Run implements RunControl {
   private readonly windows: RunWindows;
   private readonly setupContext: SetupContext;
   private herd: HerdProbe | null = null;
-  private endTimer: NodeJS.Timeout | null = null;
-  private drainTimer: NodeJS.Timeout | null = null;
+  private endTimer: { clear(): void } | null = null;
+  private drainTimer: { clear(): void } | null = null;
   private finishing: Promise<void> | null = null;
 
   constructor(options: RunOptions) {
@@ -179,7 +180,7 @@ class Run implements RunControl {
     this.windows.schedule();
     if (this.plan.load.model === 'open') this.open.start();
     else this.users.control();
-    this.endTimer = setTimeout(() => this.guarded(() => this.shapeEnded()), this.plan.load.durationMs);
+    this.endTimer = timeoutOfAnyLength(() => this.guarded(() => this.shapeEnded()), this.plan.load.durationMs);
     this.scheduleHerdProbe();
   }
 
@@ -319,15 +320,17 @@ class Run implements RunControl {
     this.phase = 'draining';
     this.open.stop();
     this.users.stop();
-    this.flow.abortWaiting(true);
+    this.flow.endRetryWaits();
     const inFlight = this.flow.inFlight;
     if (inFlight === 0) {
       void this.finish();
       return;
     }
-    const grace = Math.min(this.plan.resilience.timeouts.totalMs, MAX_DRAIN_MS);
-    this.log('info', `load shape finished; waiting up to ${Math.round(grace / 100) / 10}s for ${inFlight} requests in flight`);
-    this.drainTimer = setTimeout(() => void this.finish(), grace);
+    // Every attempt ends by its own deadlines within timeouts.total of its send; an agent
+    // task's next model call may start in the drain, so the drain itself is bounded too.
+    const grace = this.plan.resilience.timeouts.totalMs;
+    this.log('info', `load shape finished; waiting up to ${Math.round(grace / 100) / 10}s (resilience.timeouts.total) for ${inFlight} requests in flight`);
+    this.drainTimer = timeoutOfAnyLength(() => void this.finish(), grace);
   }
 
   finish(): Promise<void> {
@@ -339,7 +342,7 @@ class Run implements RunControl {
     const wasRunning = this.t0 > 0;
     this.phase = 'ending';
     this.open.stop();
-    for (const t of [this.endTimer, this.drainTimer]) if (t) clearTimeout(t);
+    for (const t of [this.endTimer, this.drainTimer]) t?.clear();
     this.endTimer = this.drainTimer = null;
     this.flow.stopDeadlines();
     this.windows.stop();

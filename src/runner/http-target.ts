@@ -33,6 +33,7 @@ export function httpResponseReader(target: PlanHttpTarget): ResponseReader {
   const pointer = target.contentPointer !== undefined ? parseJsonPointer(target.contentPointer) : null;
   const tokens = pointer && pointer.ok ? pointer.tokens : null;
   return {
+    jsonBody: target.response === 'json',
     sseEvent(data: string) {
       if (data === target.doneData) return 'done';
       if (tokens === null) return data.length > 0 ? 'token' : 'none';

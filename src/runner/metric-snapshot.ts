@@ -25,6 +25,7 @@ export function metricValues(s: RunStats, seconds: number, latencyWanted?: Reado
   });
   const judged = s.judged();
   out['requests.total'] = s.finished;
+  out['requests.unfinished'] = s.outcomes[OUTCOME_INDEX.aborted];
   out['requests.rate'] = seconds > 0 ? s.sent / seconds : null;
   out['errors.count'] = s.errors();
   out['errors.rate'] = ratio(s.errors(), judged);

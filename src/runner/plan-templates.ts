@@ -1,9 +1,10 @@
 // ${env:NAME}, ${secret:NAME} and ${upstream:NAME} references in provider fields, resolved once at
 // run start (an upstream's reference after its fault proxy listens).
 import type { ResolvedPlan } from '../core/plan';
+import { replaceEnvSecretReferences, scanEnvSecretReferences } from '../core/interpolation';
 import { RunConfigError } from './prompt-source';
 
-const REF = /\$\{(env|secret|upstream):([^}]+)\}/g;
+const ALL_KINDS = ['env', 'secret', 'upstream'] as const;
 
 export interface TemplateSources {
   env: Record<string, string | undefined>;
@@ -17,8 +18,8 @@ export function secretNamesIn(plan: ResolvedPlan): string[] {
   for (const p of plan.providers) {
     const hosted = p.type === 'openai' || p.type === 'anthropic' || p.type === 'gemini';
     const fields = [hosted ? p.baseUrl : '', hosted ? p.apiKey ?? '' : '', ...Object.values(p.headers)];
-    if (p.type === 'http') fields.push(p.target.url, ...Object.values(p.target.headers));
-    for (const f of fields) for (const m of f.matchAll(REF)) if (m[1] === 'secret') names.add(m[2].trim());
+    if (p.type === 'http') fields.push(p.target.url, p.target.body ?? '', ...Object.values(p.target.headers));
+    for (const f of fields) for (const r of scanEnvSecretReferences(f)) if (r.kind === 'secret') names.add(r.name.trim());
   }
   return [...names];
 }
@@ -27,28 +28,30 @@ export function hasSecretRef(value: string): boolean {
   return /\$\{secret:/.test(value);
 }
 
-/** Resolves every reference in `value`; a missing one is a RunConfigError naming `field`. */
-export async function resolveTemplate(value: string, field: string, sources: TemplateSources): Promise<string> {
-  const refs = [...value.matchAll(REF)];
+/** Resolves every reference in `value`; a missing one is a RunConfigError naming `field`.
+ * `encode` turns each resolved value into the text that replaces it (a JSON body escapes it). */
+export async function resolveTemplate(value: string, field: string, sources: TemplateSources, encode: (resolved: string) => string = (v) => v): Promise<string> {
+  const refs = scanEnvSecretReferences(value, ALL_KINDS);
   if (refs.length === 0) return value;
   const found = new Map<string, string>();
-  for (const m of refs) {
-    const kind = m[1];
-    const name = m[2].trim();
+  for (const r of refs) {
+    const whole = value.slice(r.start, r.end);
+    if (found.has(whole)) continue;
+    const name = r.name.trim();
     let v: string | undefined;
-    if (kind === 'upstream') {
+    if (r.kind === 'upstream') {
       v = sources.upstreams?.[name];
       if (v === undefined) throw new RunConfigError(`${field}: \${upstream:${name}} names no upstream of gateway.upstreams`);
-    } else if (kind === 'env') v = sources.env[name];
+    } else if (r.kind === 'env') v = sources.env[name];
     else v = sources.resolveSecret ? await sources.resolveSecret(name) : undefined;
     if (v === undefined || v === '') {
       throw new RunConfigError(
-        kind === 'env'
+        r.kind === 'env'
           ? `${field}: environment variable ${name} is not set (referenced as \${env:${name}})`
           : `${field}: secret ${name} is not set (referenced as \${secret:${name}})`,
       );
     }
-    found.set(m[0], v);
+    found.set(whole, encode(v));
   }
-  return value.replace(REF, (whole) => found.get(whole) ?? whole);
+  return replaceEnvSecretReferences(value, (_kind, _name, whole) => found.get(whole) ?? whole, ALL_KINDS);
 }

@@ -2,8 +2,9 @@
 // with {{column}} placeholders filled from CSV or JSONL rows. Files are read once, before the
 // first request, relative to the scenario's folder. Everything a tokenizer has to count is
 // counted here, once, before the run: making a prompt during the run is a slice and a lookup.
-import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { LIMITS } from '../core/limits';
+import { readBoundedFile } from './bounded-file';
 import type { PlanMixEntry, TokenDistribution } from '../core/plan';
 import { parseCsv } from '../core/csv';
 import { loadTokenizer, type Tokenizer } from '../tokenizers/tokenizer';
@@ -88,18 +89,20 @@ export function syntheticPrompt(filler: string, tokens: number, rng: SeededRando
 
 export type DataRow = Record<string, string>;
 
-function readText(baseDir: string, file: string, field: string): string {
+/** A prompt or data file's text: a regular file of at most `maxBytes` (a device such as
+ * /dev/zero used to be read until memory ran out). */
+function readText(baseDir: string, file: string, field: string, maxBytes: number): string {
   const path = isAbsolute(file) ? file : resolve(baseDir, file);
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new RunConfigError(`${field}: cannot read ${file} (${code === 'ENOENT' ? 'file not found' : code}) — resolved to ${path}`);
+  const read = readBoundedFile(path, maxBytes);
+  if (read.ok) return read.bytes.toString('utf8');
+  if (read.reason === 'missing' || read.reason === 'unreadable') {
+    throw new RunConfigError(`${field}: cannot read ${file} (${read.reason === 'missing' ? 'file not found' : read.message}) — resolved to ${path}`);
   }
+  throw new RunConfigError(`${field}: ${file} ${read.message}`);
 }
 
 export function loadDataRows(baseDir: string, file: string, format: 'csv' | 'jsonl', field: string): DataRow[] {
-  const text = readText(baseDir, file, field);
+  const text = readText(baseDir, file, field, LIMITS.dataFileBytes);
   if (format === 'csv') {
     const [header, ...rest] = parseCsv(text);
     if (!header) throw new RunConfigError(`${field}: ${file} has no header row`);
@@ -162,7 +165,7 @@ export class PromptMaker {
   ) {
     const src = entry.prompt;
     const field = `workload.mix[${entryIndex}] (${entry.name}).prompt`;
-    if (src?.file !== undefined) this.template = readText(baseDir, src.file, `${field}.file`);
+    if (src?.file !== undefined) this.template = readText(baseDir, src.file, `${field}.file`, LIMITS.promptFileBytes);
     else if (src?.template !== undefined) this.template = src.template;
     if (src?.data) {
       this.rows = loadDataRows(baseDir, src.data.file, src.data.format, `${field}.data.file`);

@@ -70,6 +70,7 @@ async function startProvider(plan: ResolvedPlan, index: number, sources: Templat
   let method: string | undefined;
   const dialectId = dialectOf(p);
   const dialect = dialectId === null ? null : dialectFor(dialectId);
+  let http: PlanHttpTarget | null = null;
   if (p.type === 'openai' || p.type === 'anthropic' || p.type === 'gemini') {
     baseUrl = await resolveTemplate(p.baseUrl, `${field}.baseUrl`, sources);
     displayUrl = hasSecretRef(p.baseUrl) ? p.baseUrl : baseUrl;
@@ -80,6 +81,9 @@ async function startProvider(plan: ResolvedPlan, index: number, sources: Templat
     baseUrl = await resolveTemplate(p.target.url, `${field}.target.url`, sources);
     displayUrl = hasSecretRef(p.target.url) ? p.target.url : baseUrl;
     method = p.target.method.toUpperCase();
+    // References in the body are resolved once; in a JSON body each value goes in JSON-escaped.
+    const body = p.target.body === undefined ? undefined : await resolveTemplate(p.target.body, `${field}.body`, sources, p.target.bodyEncoding === 'text' ? undefined : (v) => JSON.stringify(v).slice(1, -1));
+    http = body === undefined ? p.target : { ...p.target, body };
     for (const [name, value] of Object.entries(p.target.headers)) headers[name.toLowerCase()] = await resolveTemplate(value, `${field}.target.headers.${name}`, sources);
     // The default JSON content type fits only a JSON body; the target's own headers win.
     const own = Object.keys(p.target.headers).some((n) => n.toLowerCase() === 'content-type') || Object.keys(p.headers).some((n) => n.toLowerCase() === 'content-type');
@@ -139,7 +143,7 @@ async function startProvider(plan: ResolvedPlan, index: number, sources: Templat
     pool,
     index,
     mock: mockServer,
-    http: p.type === 'http' ? p.target : null,
+    http,
     dialect,
     tokenizer,
     counter,

@@ -7,6 +7,7 @@
 //
 // Every sample goes to the local sink (called directly, so the calls stay monomorphic) and,
 // only when a caller added sinks, to them through one SinkFanOut (run-sink.ts).
+import { MAX_TIMER_MS } from '../core/limits';
 import type { PlanMixEntry } from '../core/plan';
 import { performance } from 'node:perf_hooks';
 import type { ClosedUser, RecordedArrivalTarget, RecordedRequest } from './arrivals';
@@ -17,6 +18,7 @@ import type { MixRequest } from './mix-requests';
 import { drawTokens } from './prompt-source';
 import type { ProviderRuntime } from './provider-runtime';
 import type { PathRequest, RequestPath } from './request-path';
+import { timeoutOfAnyLength } from './long-timer';
 import { isRetryable, retryDelayMs } from './retry-policy';
 import type { RunControl } from './run-control';
 import type { SinkFanOut } from './run-sink';
@@ -47,9 +49,10 @@ interface Request extends PathRequest, Slotted {
   /** The provider the latest attempt went to (prices the request). */
   provider: ProviderRuntime;
   user: ClosedUser | null;
-  retryTimer: NodeJS.Timeout | null;
-  /** Waiting for its agent's simulated tools (not for a retry): carries on when the shape ends. */
-  toolWait: boolean;
+  retryTimer: { clear(): void } | NodeJS.Timeout | null;
+  /** What the request waits for between attempts, and the attempt before the wait. */
+  waiting: 'retry' | 'tools' | null;
+  lastAttempt: Attempt | null;
 }
 
 /** The random streams of the request flow (forked from the plan's seed by the run). */
@@ -59,6 +62,19 @@ export interface FlowRandom {
   cancel: SeededRandom;
   retry: SeededRandom;
   tools: SeededRandom;
+}
+
+function clearWait(req: Request): void {
+  const t = req.retryTimer;
+  if (t === null) return;
+  if ('clear' in t) t.clear();
+  else clearTimeout(t);
+}
+
+/** "3600 s", "1.2 s", "250 ms" */
+function formatWait(ms: number): string {
+  if (!Number.isFinite(ms)) return 'forever';
+  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms)} ms`;
 }
 
 /** An attempt's output tokens: the server's usage (or an http target's extraction rule) when
@@ -189,7 +205,8 @@ export class RequestFlow implements AttemptHooks, RecordedArrivalTarget {
       provider: mix.provider,
       user,
       retryTimer: null,
-      toolWait: false,
+      waiting: null,
+      lastAttempt: null,
       slot: -1,
     };
     this.inFlight++;
@@ -313,27 +330,24 @@ export class RequestFlow implements AttemptHooks, RecordedArrivalTarget {
       const delay = path.agentNext(req.agent, a, t.input, t.cached, t.output, t.cost, t.usage, this.rng.tools);
       if (delay >= 0) {
         // The tools' simulated latency, then the next model call of the same task.
-        this.retryWaits.add(req);
-        req.toolWait = true;
-        req.retryTimer = setTimeout(() => {
-          req.retryTimer = null;
-          req.toolWait = false;
-          this.retryWaits.delete(req);
-          run.guarded(() => this.sendAttempt(req));
-        }, delay);
+        this.wait(req, a, 'tools', delay);
         return;
       }
     }
     const retries = run.plan.resilience.retries;
-    if (a.outcome !== 'ok' && isRetryable(retries, a.outcome) && (run.phase === 'running' || run.phase === 'draining')) {
+    // Retries belong to the load shape: once it has ended (the drain), a failure is final.
+    if (a.outcome !== 'ok' && isRetryable(retries, a.outcome) && run.phase === 'running') {
       if (req.attempts <= retries.max) {
         const delay = retryDelayMs(retries, req.attempts, a.retryAfter, this.rng.retry);
-        this.retryWaits.add(req);
-        req.retryTimer = setTimeout(() => {
-          req.retryTimer = null;
-          this.retryWaits.delete(req);
-          this.sendAttempt(req);
-        }, delay);
+        const left = run.plan.load.durationMs - run.now();
+        if (delay < left) {
+          this.wait(req, a, 'retry', delay);
+          return;
+        }
+        // A retry-after of an hour (or of 2099) cannot be waited for within the run: the
+        // request ends with the failure it got, rather than with an abort that judges nothing.
+        this.logOnce(`late:${a.outcome}`, 'warn', `a retry would come after the end of the load shape (${a.retryAfter >= 0 ? `the server's retry-after asks for ${formatWait(a.retryAfter)}` : `backoff of ${formatWait(delay)}`}, ${formatWait(Math.max(0, left))} left), so it is not sent: requests end with their ${a.outcome}`);
+        this.complete(req, a);
         return;
       }
       if (retries.max > 0 && !this.loggedKinds.has(`giveup:${a.outcome}`)) {
@@ -384,6 +398,29 @@ export class RequestFlow implements AttemptHooks, RecordedArrivalTarget {
     if (this.run.phase === 'draining' && this.inFlight === 0) void this.run.finish();
   }
 
+  /** Waits `delayMs` (less than what is left of the run), then sends the next attempt. */
+  private wait(req: Request, a: Attempt, why: 'retry' | 'tools', delayMs: number): void {
+    req.waiting = why;
+    req.lastAttempt = a;
+    this.retryWaits.add(req);
+    const next = (): void => {
+      req.retryTimer = null;
+      req.waiting = null;
+      req.lastAttempt = null;
+      this.retryWaits.delete(req);
+      this.run.guarded(() => this.sendAttempt(req));
+    };
+    // Waits are shorter than the run, which validation keeps within a timer's range; a plan
+    // built in code gets a chained timer rather than one that fires after 1 ms.
+    req.retryTimer = delayMs <= MAX_TIMER_MS ? setTimeout(next, delayMs) : timeoutOfAnyLength(next, delayMs);
+  }
+
+  private logOnce(kind: string, level: 'info' | 'warn', message: string): void {
+    if (this.loggedKinds.has(kind)) return;
+    this.loggedKinds.add(kind);
+    this.run.log(level, message);
+  }
+
   /** A request waiting for a retry or its agent's tools ends without another attempt. */
   private completeWith(req: Request, outcome: 'aborted'): void {
     this.inFlight--;
@@ -414,13 +451,25 @@ export class RequestFlow implements AttemptHooks, RecordedArrivalTarget {
 
   // ---- ending ----------------------------------------------------------------------------
 
-  /** Requests waiting for a retry or their agent's tools end as aborted (the shape ended or
-   * the run is finishing). When the shape ends, agent tasks between two model calls are in
-   * flight like any other request and carry on through the drain (`keepAgents`). */
-  abortWaiting(keepAgents = false): void {
+  /** The load shape ended: requests waiting for a retry end with the failure they got (a retry
+   * now would be load after the shape); agent tasks waiting for their tools go on in the drain. */
+  endRetryWaits(): void {
     for (const req of this.retryWaits.toArray()) {
-      if (keepAgents && req.toolWait) continue;
-      if (req.retryTimer) clearTimeout(req.retryTimer);
+      if (req.waiting !== 'retry' || req.lastAttempt === null) continue;
+      clearWait(req);
+      req.retryTimer = null;
+      this.retryWaits.delete(req);
+      const a = req.lastAttempt;
+      req.waiting = null;
+      req.lastAttempt = null;
+      this.complete(req, a);
+    }
+  }
+
+  /** Requests waiting for a retry or their agent's tools end as aborted (the run is finishing). */
+  abortWaiting(): void {
+    for (const req of this.retryWaits.toArray()) {
+      clearWait(req);
       req.retryTimer = null;
       this.retryWaits.delete(req);
       this.completeWith(req, 'aborted');

@@ -7,7 +7,7 @@ import type { RunSummary, StageInfo, StageSummary, ThresholdState } from '../pro
 import { percentilesOf } from './latency-histogram';
 import { metricValues } from './metric-snapshot';
 import type { RequestPath } from './request-path';
-import { LAT_CLIENT_WAIT, LAT_E2E, LAT_E2E_INTENDED, LAT_ITL, LAT_SCHEDULE_LAG, LAT_TPOT, LAT_TTFT, LAT_TTFT_INTENDED, RunStats } from './run-stats';
+import { LAT_CLIENT_WAIT, LAT_E2E, LAT_E2E_INTENDED, LAT_ITL, LAT_SCHEDULE_LAG, LAT_TPOT, LAT_TTFT, LAT_TTFT_INTENDED, OUTCOME_INDEX, RunStats } from './run-stats';
 import type { StatsSink } from './stats-sink';
 import { buildVerdict, judge } from './verdict';
 
@@ -35,7 +35,7 @@ export function buildSummary(i: SummaryInputs): RunSummary {
   // Failover, agents, degradation and verified cancellations; also fills their metrics.
   const pathFields = i.path ? i.path.summaryFields(all, metrics, i.stats.stages) : {};
   // Final pass/fail is judged on the whole run; first breaches found live are kept.
-  judge(i.plan.thresholds, i.thresholdStates, (th) => metrics[th.metric] ?? null, () => null);
+  judge(i.plan.thresholds, i.thresholdStates, (th) => metrics[th.metric] ?? null, () => null, true);
   const stages: StageSummary[] = i.stages.map((st) => {
     const s = i.stats.stages[st.index];
     const ranMs = Math.max(0, Math.min(st.endMs, durationMs) - st.startMs);
@@ -66,7 +66,7 @@ export function buildSummary(i: SummaryInputs): RunSummary {
     durationMs: Math.round(durationMs),
     endReason: i.endReason,
     ...(i.endMessage ? { endMessage: i.endMessage } : {}),
-    requests: { total: all.finished, sent: all.sent, dropped: all.dropped, attempts: all.attempts, rate: all.sent / seconds },
+    requests: { total: all.finished, sent: all.sent, dropped: all.dropped, attempts: all.attempts, rate: all.sent / seconds, unfinished: all.outcomes[OUTCOME_INDEX.aborted] },
     outcomes: all.outcomeCounts(),
     ttft: percentilesOf(all.latency[LAT_TTFT]!),
     itl: percentilesOf(all.latency[LAT_ITL]!),
@@ -99,7 +99,7 @@ export function minimalSummary(i: SummaryInputs): RunSummary {
     durationMs: Math.round(i.durationMs),
     endReason: 'error',
     endMessage: i.endMessage,
-    requests: { total: whole.finished, sent: whole.sent, dropped: whole.dropped, attempts: whole.attempts, rate: 0 },
+    requests: { total: whole.finished, sent: whole.sent, dropped: whole.dropped, attempts: whole.attempts, rate: 0, unfinished: whole.outcomes[OUTCOME_INDEX.aborted] },
     outcomes: whole.outcomeCounts(),
     ttft: empty,
     itl: empty,

@@ -1,7 +1,10 @@
 // Incremental Server-Sent Events parser (WHATWG EventSource rules). Results do not depend on
 // how the byte stream is split: UTF-8 sequences split across chunks are held by a streaming
 // TextDecoder, and a CR at the end of one chunk followed by LF at the start of the next is one
-// line break.
+// line break. A byte order mark that opens the stream is skipped, as EventSource does. A line,
+// or an event's data, longer than the limit stops the parser (a server that never sends a line
+// break must not grow a string without end).
+import { LIMITS } from '../core/limits';
 
 export interface SseEvent {
   event: string;
@@ -19,10 +22,18 @@ export class SseParser {
   private hasData = false;
   private eventType = '';
   private lastId = '';
+  private atStart = true;
+  /** Set once a line or an event's data went past the limit: the rest of the stream is ignored. */
+  overflowed = false;
 
-  constructor(private readonly onEvent: (event: SseEvent) => void) {}
+  constructor(
+    private readonly onEvent: (event: SseEvent) => void,
+    private readonly onOverflow: (what: 'line' | 'event') => void = () => undefined,
+    private readonly maxChars: number = LIMITS.sseLineBytes,
+  ) {}
 
   push(chunk: Uint8Array | string): void {
+    if (this.overflowed) return;
     if (typeof chunk === 'string') {
       this.feed(chunk);
       return;
@@ -45,6 +56,7 @@ export class SseParser {
   /** Flushes the decoder and a final unterminated line. A last event that lacks its closing blank
    * line is still delivered: servers that end the body right after the data line mean it. */
   end(): void {
+    if (this.overflowed) return;
     if (this.decoderMayHold && this.decoder) this.feed(this.decoder.decode());
     this.decoderMayHold = false;
     if (this.partial.length > 0) {
@@ -55,6 +67,10 @@ export class SseParser {
   }
 
   private feed(text: string): void {
+    if (this.atStart && text.length > 0) {
+      this.atStart = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
     if (!this.lastWasCR && text.indexOf('\r') < 0) {
       this.feedLf(text);
       return;
@@ -85,7 +101,25 @@ export class SseParser {
       }
       start = i + 1;
     }
-    if (start < n) this.partial += text.slice(start);
+    if (start < n) this.hold(text.slice(start));
+  }
+
+  /** Keeps the start of a line that has no line break yet, within the limit. */
+  private hold(rest: string): void {
+    if (this.overflowed) return;
+    if (this.partial.length + rest.length > this.maxChars) {
+      this.overflow('line');
+      return;
+    }
+    this.partial += rest;
+  }
+
+  private overflow(what: 'line' | 'event'): void {
+    this.overflowed = true;
+    this.partial = '';
+    this.data = '';
+    this.hasData = false;
+    this.onOverflow(what);
   }
 
   /** The usual case, LF line ends only: jump from break to break with indexOf. */
@@ -101,10 +135,15 @@ export class SseParser {
       } else this.line(text.slice(start, i));
       start = i + 1;
     }
-    if (start < text.length) this.partial += text.slice(start);
+    if (start < text.length) this.hold(text.slice(start));
   }
 
   private line(line: string): void {
+    if (this.overflowed) return;
+    if (line.length > this.maxChars) {
+      this.overflow('line');
+      return;
+    }
     if (line.length === 0) {
       this.dispatch();
       return;
@@ -114,7 +153,7 @@ export class SseParser {
     // The hot case, `data: ...`, is recognised without slicing out the field name.
     if (colon === 4 && line.startsWith('data')) {
       const value = line.slice(line.charCodeAt(5) === 32 ? 6 : 5);
-      if (this.hasData) this.data += '\n' + value;
+      if (this.hasData) this.appendData(value);
       else {
         this.data = value;
         this.hasData = true;
@@ -133,7 +172,7 @@ export class SseParser {
     }
     switch (field) {
       case 'data':
-        if (this.hasData) this.data += '\n' + value;
+        if (this.hasData) this.appendData(value);
         else {
           this.data = value;
           this.hasData = true;
@@ -148,6 +187,15 @@ export class SseParser {
       default:
         break;
     }
+  }
+
+  /** A further `data:` line of the same event: the event's data is bounded like a line. */
+  private appendData(value: string): void {
+    if (this.data.length + value.length + 1 > this.maxChars) {
+      this.overflow('event');
+      return;
+    }
+    this.data += '\n' + value;
   }
 
   private dispatch(): void {

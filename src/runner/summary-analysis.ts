@@ -47,6 +47,7 @@ export function withAnalysis(summary: RunSummary, plan: ResolvedPlan, ticks: rea
         endMessage: summary.endMessage,
         peakTarget: ticks.reduce((m, p) => Math.max(m, p.targetLevel), 0),
         peakAchieved: peakAchievedRate(ticks),
+        outcomes: summary.outcomes,
       });
     }
   }

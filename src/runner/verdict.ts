@@ -3,6 +3,10 @@
 // Live values: latency, fraction, rate and ratio metrics are taken over a trailing 10-second
 // window (so a spike shows when it happens, not diluted by the whole run); count and USD
 // metrics are cumulative since the start. Pass/fail at the end is judged on whole-run values.
+//
+// A verdict needs evidence: a threshold whose metric got no value in the whole run fails as
+// "no data" (a latency threshold with no sample held nothing), and a run in which no request
+// finished cannot pass, thresholds or not. Both are FAIL, exit code 1.
 import { formatDuration, formatLevel, formatMetricValue } from '../../vocabulary/format';
 import { findMetric } from '../../vocabulary/metric-catalog';
 import type { PlanThreshold } from '../core/plan';
@@ -18,16 +22,17 @@ export function newThresholdStates(thresholds: readonly PlanThreshold[]): Thresh
   return thresholds.map((t) => ({ id: t.id, source: t.source, metric: t.metric, pass: null, value: null, firstBreach: null }));
 }
 
-/** Updates pass/value from `values`; returns the thresholds that failed now for the first time. */
-export function judge(thresholds: readonly PlanThreshold[], states: ThresholdState[], values: (t: PlanThreshold) => number | null, breach: (value: number) => Breach | null): PlanThreshold[] {
+/** Updates pass/value from `values`; returns the thresholds that failed now for the first time.
+ * Live (`final` false), a metric without a value is not judged yet; on the whole run it fails. */
+export function judge(thresholds: readonly PlanThreshold[], states: ThresholdState[], values: (t: PlanThreshold) => number | null, breach: (value: number) => Breach | null, final = false): PlanThreshold[] {
   const newly: PlanThreshold[] = [];
   thresholds.forEach((t, i) => {
     const v = values(t);
     const s = states[i];
     s.value = v === null ? null : round(v);
-    s.pass = v === null ? null : thresholdHolds(t.op, v, t.value);
-    if (s.pass === false && !s.firstBreach) {
-      const b = breach(s.value!);
+    s.pass = v === null ? (final ? false : null) : thresholdHolds(t.op, v, t.value);
+    if (s.pass === false && !s.firstBreach && s.value !== null) {
+      const b = breach(s.value);
       if (b) {
         s.firstBreach = b;
         newly.push(t);
@@ -66,6 +71,17 @@ function headlineValue(metric: string, value: number | null): string {
   return value === null ? 'no data' : formatMetricValue(metric, value);
 }
 
+/** Requests that finished with a result: ok, an error, or cancelled by the scenario. */
+function finishedWithResult(outcomes: OutcomeCounts): number {
+  return Object.entries(outcomes).reduce((n, [o, c]) => (o === 'aborted' ? n : n + c), 0);
+}
+
+/** "no request finished: 22 sent, all still in flight when the run ended" */
+function nothingFinished(outcomes: OutcomeCounts): string {
+  const unfinished = outcomes.aborted;
+  return unfinished > 0 ? `no request finished: ${unfinished} still in flight when the run ended (unfinished), so nothing was measured` : 'no request finished: nothing was sent or measured';
+}
+
 /** "trace 1h10m05s (2025-03-01 10:10:05 UTC), recorded 5.2/s" — where a replay broke. */
 export function traceWhere(trace: TracePosition): string {
   const clock = trace.at ? ` (${trace.at.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')})` : '';
@@ -85,13 +101,19 @@ export function buildVerdict(states: readonly ThresholdState[], ctx: VerdictCont
   if (ctx.endReason === 'error') {
     return { pass: false, headline: `ERROR — ${ctx.endMessage ?? 'the run could not go on'}`, firstBreach };
   }
+  if (ctx.endReason === 'completed' && ctx.outcomes && finishedWithResult(ctx.outcomes) === 0) {
+    return { pass: false, headline: `FAIL — ${nothingFinished(ctx.outcomes)}`, firstBreach };
+  }
   if (failed.length > 0) {
     const f = failed.find((s) => s === first) ?? failed[0];
+    const more = failed.length > 1 ? ` (+${failed.length - 1} more failed)` : '';
+    if (f.value === null && !f.firstBreach) {
+      return { pass: false, headline: `FAIL — ${f.source}: no data (no request in the run gave ${f.metric} a value)${more}`, firstBreach };
+    }
     const b = f.firstBreach;
     const where = b
       ? `broke first at ${Math.round(b.t)}s (${b.trace ? `${traceWhere(b.trace)}; ` : ''}stage ${b.stage}, target ${formatLevel(b.targetLevel, ctx.model)}, achieved ${formatLevel(b.achievedRate, 'open')})`
       : 'failed on the whole run';
-    const more = failed.length > 1 ? ` (+${failed.length - 1} more failed)` : '';
     return { pass: false, headline: `FAIL — ${f.source} ${where}: ${headlineValue(f.metric, b ? b.value : f.value)}${more}`, firstBreach };
   }
   // Both are peaks, of different seconds: Poisson arrivals can send more than the target.

@@ -8,6 +8,8 @@ import type { Outcome } from '../../protocol/run-events';
 
 /** What a dialect reports while reading one answer; the attempt implements it. */
 export interface AnswerSink {
+  /** Content tokens counted so far in this answer. */
+  readonly tokens: number;
   /** A content token arrived (text, reasoning, or a piece of a tool call): TTFT and ITL. */
   token(now: number): void;
   /** Token counts the server reported. `prompt` is every input token, cached ones included;

@@ -119,15 +119,18 @@ export const openaiChat: Dialect = {
     const now = performance.now();
     // Fast path for the usual compact chunk: find the delta's content without parsing. Both
     // keys sit at the end of a chunk, so they are searched from the end (several times cheaper
-    // per token than from the start, past the id, model and timestamps).
+    // per token than from the start, past the id, model and timestamps). The first content
+    // chunk of a stream is parsed in full, so an answer is ok only when at least one of its
+    // chunks is JSON (a stream with its line breaks removed is one event that holds both keys).
     const c = data.lastIndexOf('"content":"');
-    if (c >= 0 && data.charCodeAt(c + 11) !== 34) {
+    const looksLikeContent = c >= 0 && data.charCodeAt(c + 11) !== 34;
+    if (looksLikeContent && sink.tokens > 0) {
       sink.token(now);
       const f = data.lastIndexOf('"finish_reason":');
       if (f >= 0 && data.charCodeAt(f + 16) === 34) sink.ended();
       return;
     }
-    if (data.indexOf('"usage":{') < 0 && data.indexOf('"error"') < 0 && data.indexOf('"reasoning_content"') < 0 && data.indexOf('"tool_calls"') < 0 && data.indexOf('": ') < 0) {
+    if (!looksLikeContent && data.indexOf('"usage":{') < 0 && data.indexOf('"error"') < 0 && data.indexOf('"reasoning_content"') < 0 && data.indexOf('"tool_calls"') < 0 && data.indexOf('": ') < 0) {
       if (data.indexOf('"finish_reason":"') >= 0) sink.ended();
       return;
     }
@@ -164,8 +167,15 @@ export const openaiChat: Dialect = {
       return;
     }
     readChatUsage(sink, obj.usage);
-    const message = (choices[0] as { message?: { content?: unknown } } | undefined)?.message;
-    sink.jsonAnswerChars(typeof message?.content === 'string' ? message.content.length : 0);
+    const message = (choices[0] as { message?: { content?: unknown; tool_calls?: unknown; reasoning_content?: unknown } } | undefined)?.message;
+    const content = typeof message?.content === 'string' ? message.content : '';
+    const toolCalls = Array.isArray(message?.tool_calls) && message.tool_calls.length > 0;
+    const reasoning = typeof message?.reasoning_content === 'string' && message.reasoning_content.length > 0;
+    if (content === '' && !toolCalls && !reasoning) {
+      sink.failed('server_error', "no content: the answer's first choice has no message content or tool calls");
+      return;
+    }
+    sink.jsonAnswerChars(content.length);
     sink.ended();
   },
 

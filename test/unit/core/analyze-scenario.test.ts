@@ -110,7 +110,7 @@ test('weights are normalized into shares; a mix entry can name another provider'
   const text = `name: shares
 providers:
   - { id: a, type: mock }
-  - { id: b, type: mock, profile: instant, overrides: { slots: 4 } }
+  - { id: b, type: mock, profile: instant, overrides: { batchSlots: 4 } }
 workload:
   stream: false
   mix:
@@ -124,7 +124,7 @@ load:
   const { problems, plan } = analyzeScenario(text);
   assert.deepEqual(problems, []);
   assert.deepEqual(plan?.workload.mix.map((m) => [m.name, m.share, m.provider, m.stream]), [['x', 0.75, 'a', false], ['y', 0.25, 'b', true], ['z', 0, 'a', false]]);
-  assert.deepEqual(plan?.providers[1].type === 'mock' && plan.providers[1].overrides, { slots: 4 });
+  assert.deepEqual(plan?.providers[1].type === 'mock' && plan.providers[1].overrides, { batchSlots: 4 });
 });
 
 test('prompt-size distributions', () => {

@@ -217,7 +217,7 @@ test('the failure-modes example in docs/scenario.md validates clean', () => {
   assert.ok(plan?.cacheExperiment?.herd);
 });
 
-test('references: env in an http url, body and monitor url; never a secret in a body', () => {
+test('references: env in an http url, body and monitor url; a secret in a body (issue 11) but never in a monitor url', () => {
   const text = `name: t
 providers:
   - id: f
@@ -227,12 +227,13 @@ providers:
     extract: { costUsd: "header:x-cost" }
 monitors:
   - { url: "\${env:METRICS_URL}", series: { running: up } }
+  - { url: "\${secret:METRICS_URL}", series: { other: up } }
 workload:
   mix: [{ name: a }]
 load: { stages: [{ for: 1s, rate: 1/s }] }
 `;
   const { problems } = analyzeScenario(text);
-  assert.deepEqual(problems.map(at), ['error secret-not-allowed 6:43']);
+  assert.deepEqual(problems.map(at), ['error secret-not-allowed 10:13']);
 });
 
 test('problems in issue-4 fields carry one-line messages naming the fix', () => {

@@ -10,6 +10,7 @@ import { parseAllDocuments } from 'yaml';
 import { generateJsonSchemaValidatorSource, generateValidatorSource, JSON_SCHEMA_VALIDATOR, newAjv, readSchema, VALIDATOR } from '../../../scripts/scenario-validator.mjs';
 import { validateAgainstSchema } from '../../../src/core/scenario-schema';
 import { jsonSchemaProblem } from '../../../src/core/resolve-expect';
+import { rangeWithinMaxMs, rateWithinMaxPerSecond } from '../../../src/core/units';
 
 const root = join(import.meta.dirname, '../../..');
 
@@ -29,7 +30,8 @@ test('the generated draft-07 meta-schema validator (expect.jsonSchema) is up to 
 });
 
 test('the generated validator reports what a run-time compiled one reports', () => {
-  const compiled = newAjv().compile(readSchema());
+  // The bound keywords (x-maxMs, x-maxPerSecond) call the functions the generated code requires.
+  const compiled = newAjv({}, { rangeWithinMaxMs, rateWithinMaxPerSecond }).compile(readSchema());
   const files = [...yamlFiles(join(root, 'examples')), ...yamlFiles(join(root, 'test/fixtures/scenarios')), ...yamlFiles(join(root, 'test/e2e'))];
   assert.ok(files.length > 40, `${files.length} scenario files`);
   let withErrors = 0;
@@ -90,4 +92,26 @@ test('expect.jsonSchema is refused in the editor exactly when the runner\'s ajv 
     if (!compiles) refused++;
   }
   assert.ok(refused >= 8, `${refused} refused`);
+});
+
+test('the generated validator applies the unit bounds x-maxMs and x-maxPerSecond, as a run-time compiled one does', () => {
+  const compiled = newAjv({}, { rangeWithinMaxMs, rateWithinMaxPerSecond }).compile(readSchema());
+  const scenario = (stage: Record<string, unknown>, thinkTime: string) => ({
+    name: 'bounds',
+    workload: { mix: [{ name: 'chat', weight: 1 }] },
+    load: { model: 'closed', thinkTime, stages: [stage] },
+  });
+  const broken = scenario({ for: '9000h', rate: '2000000/s' }, '1s..25h');
+  const errors = validateAgainstSchema(broken);
+  assert.deepEqual(
+    errors.map((e) => `${e.instancePath} ${e.keyword}`).sort(),
+    ['/load/stages/0/for x-maxMs', '/load/stages/0/rate x-maxPerSecond', '/load/thinkTime x-maxMs'],
+  );
+  assert.equal(compiled(broken), false);
+  assert.deepEqual(errors, compiled.errors);
+  // In bounds: a range ending at 24h, a multiple of the baseline (not bounded per second), and a
+  // value that does not parse is left to `pattern` alone.
+  assert.deepEqual(validateAgainstSchema(scenario({ for: '48h', rate: '100000x' }, '1s..24h')), []);
+  const unparsable = validateAgainstSchema(scenario({ for: '1s', rate: '5/s' }, '2s..1s'));
+  assert.deepEqual(unparsable.map((e) => e.keyword), []);
 });

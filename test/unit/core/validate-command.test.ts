@@ -60,7 +60,7 @@ test('validate exits 2 and prints file:line:col for each problem, one clear line
     assert.match(rest[1], new RegExp(`^${binary}:1:1: error: is a binary file`));
     assert.match(rest[2], new RegExp(`^${notYaml}:\\d+:\\d+: error: `));
     assert.match(rest[3], new RegExp(`^${missing}:1:1: error: no such file`));
-    assert.match(rest[4], new RegExp(`^${dir}:1:1: error: is a directory`));
+    assert.match(rest[4], new RegExp(`^${dir}:1:1: error: is a folder`));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -30,7 +30,7 @@ test('an unknown override key names the valid keys', () => {
 
 test('wrong types, out-of-range values and unknown profiles are refused with one line', () => {
   assert.throws(() => resolveMockProfile('instant', { batchSlots: 'many' }), /'batchSlots' must be a number/);
-  assert.throws(() => resolveMockProfile('instant', { batchSlots: 0 }), /'batchSlots' must be >= 1/);
+  assert.throws(() => resolveMockProfile('instant', { batchSlots: 0 }), /'batchSlots' must be between 1 and 10000000, got 0/);
   assert.throws(() => resolveMockProfile('instant', { batchSlots: 1.5 }), /whole number/);
   assert.throws(() => resolveMockProfile('instant', { fullLengthShare: 2 }), /between 0 and 1/);
   assert.throws(() => resolveMockProfile('instant', { prefixCache: 'yes' }), /must be a boolean/);

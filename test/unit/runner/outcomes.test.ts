@@ -105,7 +105,10 @@ test('429 and 503 are retried; retry-after is honoured between attempts', async 
     const plan = makePlan({
       baseUrl: server.url,
       mix: [{ stream: false }],
-      segments: [{ from: 1, ms: 1000 }],
+      // A quiet tail keeps the shape open for the retries: one that would come after the shape is
+      // not sent, and on a loaded machine the first stage can be over before the 500 ms of waits are
+      // (900 ms: one uniform arrival, at 0; the next would fall in the tail, which has none).
+      segments: [{ from: 1, ms: 900 }, { from: 0, ms: 3000 }],
       retries: { max: 3, backoff: 'exponential', baseMs: 10, capMs: 1000, jitter: 'full', respectRetryAfter: true, on: ['rate_limited', 'server_error'] },
     });
     const { summary, ticks } = await runPlan(plan);
@@ -124,7 +127,7 @@ test('429 and 503 are retried; retry-after is honoured between attempts', async 
 test('retries give up after max and keep the last outcome', async () => {
   const server = await startScriptedServer((req, res) => { res.writeHead(503); res.end(); });
   try {
-    const plan = makePlan({ baseUrl: server.url, mix: [{ stream: false }], segments: [{ from: 2, ms: 1000 }], retries: { max: 2, baseMs: 5, on: ['server_error'] } });
+    const plan = makePlan({ baseUrl: server.url, mix: [{ stream: false }], segments: [{ from: 2, ms: 900 }, { from: 0, ms: 3000 }], retries: { max: 2, baseMs: 5, on: ['server_error'] } });
     const { summary, logs } = await runPlan(plan);
     assert.equal(summary.outcomes.server_error, 2);
     assert.equal(summary.requests.attempts, 6);

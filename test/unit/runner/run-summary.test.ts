@@ -69,7 +69,7 @@ test('the summary reads the whole run and each stage; aborted requests are left 
   stats.ttft(0, 100);
   stats.mergeWindowLatency();
   const s = buildSummary(inputs(stats, plan));
-  assert.deepEqual(s.requests, { total: 4, sent: 10, dropped: 0, attempts: 0, rate: 5 });
+  assert.deepEqual(s.requests, { total: 4, sent: 10, dropped: 0, attempts: 0, rate: 5, unfinished: 1 });
   assert.equal(s.cost.total, 0.75);
   assert.equal(s.cost.perRequest, 0.25, '3 judged requests: the aborted one says nothing about the target');
   assert.deepEqual(s.tokens, { input: 200, cachedInput: 50, output: 20, perSecond: 10, method: 'mixed' });

@@ -1,5 +1,6 @@
 // Hand-built ResolvedPlans for runner tests.
 import type { PlanMixEntry, PlanMockProvider, PlanProvider, PlanSegment, ResolvedPlan } from '../../../../src/core/plan';
+import type { PlanHttpTarget } from '../../../../src/core/plan-failure-modes';
 
 export interface PlanOptions {
   baseUrl?: string;
@@ -31,6 +32,19 @@ export function openAIProvider(baseUrl: string, extra: Partial<PlanProvider> = {
     maxConnections: 64,
     ...extra,
   } as PlanProvider;
+}
+
+/** A team's own endpoint (`type: http`) at `url`: a POST read as JSON unless `target` says otherwise. */
+export function httpTargetProvider(url: string, target: Partial<PlanHttpTarget> = {}): PlanProvider {
+  return {
+    id: 'feature',
+    type: 'http',
+    model: 'feature-model',
+    headers: {},
+    pricing: { input: 0, cachedInput: 0, output: 0 },
+    maxConnections: 16,
+    target: { method: 'POST', url, headers: {}, response: 'json', doneData: '[DONE]', extract: {}, ...target },
+  };
 }
 
 /** The embedded mock at the `instant` profile; agent tasks take 3 tool rounds, then answer. */
