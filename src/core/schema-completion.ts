@@ -9,6 +9,7 @@ import { parseThresholdExpression, THRESHOLD_OPERATORS } from './threshold-expre
 import { alternatives, describeField, describeMetric, schemasAtPath, typesOf, type SchemaPathSegment } from './schema-hover';
 import { cursorContext, type CursorContext } from './completion-cursor';
 import { keyFits, valueFits } from './completion-context';
+import { rangeWithinMaxMs } from './units';
 
 export type CompletionKind = 'property' | 'value' | 'enum' | 'snippet' | 'metric' | 'operator' | 'unit' | 'reference';
 
@@ -318,7 +319,14 @@ function scalarValueCompletions(nodes: readonly SchemaNode[], prefix: string, st
     }
     // A duration field: all time units, not only those its examples happen to use.
     if (nodes.some((n) => typeof n.pattern === 'string' && n.pattern.includes('ms|s|m|h'))) ['ms', 's', 'm', 'h'].forEach((s) => suffixes.add(s));
-    for (const suffix of suffixes) push(`${number}${suffix}`, 'unit');
+    // A field with a longest duration (x-maxMs) is offered no unit that goes past it ("50h" for a
+    // tool's latency would be an error the moment it is picked).
+    const maxMs = Math.min(...nodes.map((n) => (n as { 'x-maxMs'?: unknown })['x-maxMs']).filter((m): m is number => typeof m === 'number'));
+    for (const suffix of suffixes) {
+      const label = `${number}${suffix}`;
+      if (Number.isFinite(maxMs) && !rangeWithinMaxMs(label, maxMs)) continue;
+      push(label, 'unit');
+    }
   } else {
     const dflt = nodes.find((n) => n.default !== undefined && typeof n.default !== 'object')?.default;
     if (dflt !== undefined) push(dflt, 'value', 'default');

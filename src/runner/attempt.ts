@@ -133,6 +133,8 @@ export class Attempt implements Dispatcher.DispatchHandler, AnswerSink {
   private sawEnd = false;
   /** Some data event arrived (to tell "no content" from "no events at all"). */
   private sawEvent = false;
+  /** The last chunk a dialect took without parsing it (see AnswerSink.skipped). */
+  private unparsedChunk: string | null = null;
   private eventBytes = 0;
 
   constructor(
@@ -373,6 +375,10 @@ export class Attempt implements Dispatcher.DispatchHandler, AnswerSink {
     this.sawEnd = true;
   }
 
+  skipped(data: string): void {
+    this.unparsedChunk = data;
+  }
+
   failed(outcome: Outcome, detail: string): void {
     if (this.done) return;
     this.endAt = performance.now();
@@ -412,6 +418,7 @@ export class Attempt implements Dispatcher.DispatchHandler, AnswerSink {
   /** Why a stream without any content token is no answer: its events carried none, or there
    * were no events at all. */
   private noContentReason(): string {
+    if (this.unparsedChunk !== null && parseJson(this.unparsedChunk) === undefined) return `malformed SSE: data is not valid JSON${snippet(this.unparsedChunk)}`;
     if (this.sawEnd || this.sawEvent) return `no content: the stream ended without any event carrying ${this.reader ? 'content' : 'content, reasoning or tool calls'}`;
     return `malformed SSE: the stream ended without any data event${this.compressedNote()}`;
   }

@@ -15,6 +15,9 @@ export interface AnswerSink {
   /** Token counts the server reported. `prompt` is every input token, cached ones included;
    * -1 leaves a figure as it was (usage may come in parts, e.g. Anthropic's). */
   usage(prompt: number, completion: number, cached: number): void;
+  /** A chunk the dialect took (for a role or a finish) without parsing it: if the answer brings
+   * no content at all, it is checked for being JSON, so garbage is named as such. */
+  skipped(data: string): void;
   /** The dialect's own end of a complete answer ([DONE], message_stop, response.completed, a
    * finish reason): a stream that closes without it was cut off. */
   ended(): void;

@@ -132,6 +132,7 @@ export const openaiChat: Dialect = {
     }
     if (!looksLikeContent && data.indexOf('"usage":{') < 0 && data.indexOf('"error"') < 0 && data.indexOf('"reasoning_content"') < 0 && data.indexOf('"tool_calls"') < 0 && data.indexOf('": ') < 0) {
       if (data.indexOf('"finish_reason":"') >= 0) sink.ended();
+      sink.skipped(data);
       return;
     }
     const obj = parseJson(data);
