@@ -25,7 +25,7 @@ async function one(server, name, cliPath) {
   const before = (await server.stats()).completed;
   const run = startStampede(name, stampedeScenario(server.baseUrl, seconds), seconds + 60, cliPath);
   try {
-    const w = await measureWindow({ pid: run.pid, server, warmupMs, windowMs, startedWhen: (s) => s.completed > before });
+    const w = await measureWindow({ pid: run.pid, clientFinished: run.finished, server, warmupMs, windowMs, startedWhen: (s) => s.completed > before });
     await run.finished;
     return w;
   } catch (error) {

@@ -33,6 +33,7 @@ async function one(server, name, cliPath) {
     const before = (await server.stats()).tokenEvents;
     const w = await measureWindow({
       pid: run.pid,
+      clientFinished: run.finished,
       server,
       warmupMs: RAMP_S * 1000 + settleMs,
       windowMs,

@@ -83,7 +83,7 @@ async function stampedeOnce(server, warmupMs, windowMs) {
   const run = startStampede('cpu', stampedeScenario(server.baseUrl, seconds), seconds + 60);
   let w;
   try {
-    w = await measureWindow({ pid: run.pid, server, warmupMs, windowMs, startedWhen: (s) => s.completed > before });
+    w = await measureWindow({ pid: run.pid, clientFinished: run.finished, server, warmupMs, windowMs, startedWhen: (s) => s.completed > before });
   } catch (error) {
     run.kill();
     throw error;

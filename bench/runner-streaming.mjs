@@ -37,12 +37,16 @@ export function describeShape(shape) {
   return `${shape.streams.toLocaleString('en-US')} streams × ${+(1000 / shape.intervalMs).toFixed(2)} tokens/s (${shape.tokens} tokens each)`;
 }
 
+/** The scenario language's cap on a provider's connections (media/stampede.schema.json): 10,000
+ * streams get exactly their own, each reused (the runner waits for undici to release it). */
+const MAX_CONNECTIONS = 10_000;
+
 /** The scenario of figure (b); `streams` other than STREAMS only for bench/compare-runner-streaming.mjs. */
 export function streamingScenario(baseUrl, holdSeconds, streams = STREAMS, shape = { ...DEFAULT_SHAPE, streams }) {
   const rampS = rampSecondsOf(shape);
   return `name: bench streaming
 seed: 1
-${openaiProvider(baseUrl, streams + 100)}resilience:
+${openaiProvider(baseUrl, Math.min(streams + 100, MAX_CONNECTIONS))}resilience:
   timeouts: { ttft: 30s, total: ${Math.max(60, rampS * 3)}s }
 workload:
   stream: true
@@ -76,6 +80,7 @@ export async function benchRunnerStreaming(o) {
     try {
       w = await measureWindow({
         pid: run.pid,
+        clientFinished: run.finished,
         server,
         warmupMs: rampS * 1000 + settleMs,
         windowMs: o.windowMs,

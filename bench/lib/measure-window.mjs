@@ -6,10 +6,19 @@ import { waitForStats } from './chat-server-process.mjs';
 
 /**
  * @param {{ pid: number, server: { pid: number, stats(): Promise<any> }, warmupMs: number, windowMs: number,
- *   startedWhen: (stats: any) => boolean, atStart?: () => void }} o
+ *   startedWhen: (stats: any) => boolean, atStart?: () => void, clientFinished?: Promise<unknown> }} o
  */
 export async function measureWindow(o) {
-  await waitForStats(o.server, o.startedWhen, 30_000, 'the client to reach the bench server');
+  const reached = waitForStats(o.server, o.startedWhen, 30_000, 'the client to reach the bench server');
+  // A client that exits first (a scenario it refused, a crash) is reported with its own message
+  // rather than as a 30 s wait for traffic that never comes.
+  const exited = o.clientFinished?.then(
+    () => Promise.reject(new Error('the client ended before its traffic reached the bench server')),
+    (error) => Promise.reject(error),
+  );
+  // Once the traffic has arrived, the client's normal end later is no failure of this wait.
+  exited?.catch(() => undefined);
+  await (exited ? Promise.race([reached, exited]) : reached);
   await sleep(o.warmupMs);
   o.atStart?.();
   const s1 = await o.server.stats();
