@@ -160,7 +160,9 @@ test('a sink receives every sample, outcome, token and cost the summary counts (
 test('replayed arrivals reach a sink like any arrival: sent, dropped at maxInFlight, tokens as recorded, per trace stage', async () => {
   const server = await startScriptedServer((req, res, body) => {
     if (JSON.parse(body).stream) streamTokens(res, 6, 20, 20, { usage: true });
-    else jsonCompletion(res);
+    // The burst's answers are held 300 ms, so its arrivals (one every 12.5 ms) find 4 in flight
+    // however fast or slow the machine is (answered at once, a loaded CI machine saw no drop).
+    else setTimeout(() => jsonCompletion(res), 300);
   });
   try {
     // A second at 20/s, then half a second at 80/s: the burst finds 4 requests in flight.
