@@ -133,11 +133,27 @@ async function paletteHere(editor: Editor, label: string): Promise<void> {
 
 /** Picks a colour theme through the theme picker, as a user does, and waits for the workbench. */
 async function colorTheme(editor: Editor, label: string, workbenchClass: 'vs' | 'vs-dark', tab: string): Promise<void> {
-  await editor.page.locator('.tabs-container .tab', { hasText: tab }).first().click();
-  await editor.page.keyboard.press('Control+K');
-  await editor.page.keyboard.press('Control+T');
-  await editor.pickQuickItem(label);
-  await waitFor(() => editor.page.locator(`.monaco-workbench.${workbenchClass}`).first().isVisible(), `the ${label} theme`);
+  const { page } = editor;
+  await page.locator('.tabs-container .tab', { hasText: tab }).first().click();
+  // The live panel's webview can take the focus back while it redraws, which closes the theme
+  // picker (seen in CI: the input went inert, then hidden): open it again until the pick lands.
+  const input = page.locator('.quick-input-widget input');
+  await waitFor(async () => {
+    if (await page.locator(`.monaco-workbench.${workbenchClass}`).first().isVisible()) return true;
+    if (!(await input.isVisible())) {
+      await page.keyboard.press('Control+K');
+      await page.keyboard.press('Control+T');
+      return false;
+    }
+    try {
+      await input.fill(label, { timeout: 2_000 });
+      const first = (await page.locator('.quick-input-list .monaco-list-row').first().textContent({ timeout: 2_000 })) ?? '';
+      if (first.includes(label)) await page.keyboard.press('Enter');
+    } catch {
+      // The picker closed under the fill: the next round opens it again.
+    }
+    return false;
+  }, `the ${label} theme`, 60_000, 500);
 }
 
 async function stepChecked(editor: Editor, id: string): Promise<boolean> {
