@@ -270,7 +270,13 @@ export class Editor {
   private async openPalette(text: string): Promise<void> {
     const { page } = this;
     // A focused webview (report, live panel) keeps key presses to itself: focus the workbench.
-    if (await page.evaluate(() => document.activeElement?.tagName === 'IFRAME')) await page.locator('.part.sidebar .title-label').first().click();
+    // The side bar's title is the usual target; with the side bars hidden (a maximized editor
+    // group) the frame is blurred instead, which hands key presses back to the workbench.
+    if (await page.evaluate(() => document.activeElement?.tagName === 'IFRAME')) {
+      const title = page.locator('.part.sidebar .title-label').first();
+      if (await title.isVisible()) await title.click();
+      else await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    }
     await this.pressEscape();
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
