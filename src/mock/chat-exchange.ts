@@ -18,7 +18,7 @@ type TrackedResponse = ServerResponse & { [EXCHANGE]?: ChatExchange };
 /** What an exchange needs from the server's engine. */
 export interface ExchangeHost {
   handleChat(ex: ChatExchange, body: string | null): void;
-  /** The id of an answer: the server's prefix and the request number. */
+  /** An error answer in the exchange's dialect (or the server's default one without an exchange). */
   sendError(
     res: ServerResponse,
     status: number,
