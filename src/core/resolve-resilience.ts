@@ -7,6 +7,11 @@ import { parseDuration } from './units';
 
 type OutcomeClass = PlanRetries['on'][number];
 
+// 10 s, as Artillery's default request timeout: a chat user has left by then, and the drain
+// after the load shape waits for it, so a server that never answers fails a short CI run within
+// seconds instead of half a minute. Models that think before their first token need a longer one.
+export const DEFAULT_TTFT_TIMEOUT_MS = 10_000;
+
 // `5xx` covers Anthropic's 529 overloaded too: it is a server's answer in the 500s.
 const OUTCOME_SHORTHANDS: Record<string, OutcomeClass[]> = {
   rate_limited: ['rate_limited'],
@@ -52,7 +57,7 @@ export function resolveResilience(raw: unknown, providerCount: number, sink: Pro
   const timeouts = asFields(resilience?.timeouts);
   const retries = asFields(resilience?.retries);
   const plan: PlanResilience = {
-    timeouts: { ttftMs: durationOr(timeouts?.ttft, 30_000), totalMs: durationOr(timeouts?.total, 120_000) },
+    timeouts: { ttftMs: durationOr(timeouts?.ttft, DEFAULT_TTFT_TIMEOUT_MS), totalMs: durationOr(timeouts?.total, 120_000) },
     retries: {
       max: asNumber(retries?.max) ?? 0,
       backoff: (asString(retries?.backoff) as PlanRetries['backoff'] | undefined) ?? 'exponential',

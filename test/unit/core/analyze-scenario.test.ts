@@ -29,7 +29,7 @@ test('a minimal scenario is fully defaulted', () => {
   ]);
   assert.deepEqual(plan.workload.cancellations, { fraction: 0, afterMinMs: 1000, afterMaxMs: 2000 });
   assert.deepEqual(plan.resilience, {
-    timeouts: { ttftMs: 30_000, totalMs: 120_000 },
+    timeouts: { ttftMs: 10_000, totalMs: 120_000 },
     retries: { max: 0, backoff: 'exponential', baseMs: 250, capMs: 10_000, jitter: 'full', respectRetryAfter: true, on: ['rate_limited', 'overloaded', 'server_error'] },
   });
   assert.equal(plan.budget, undefined);
