@@ -14,7 +14,7 @@ import { describeMachine } from './lib/machine.mjs';
 import { installCleanup, priorityWasRefused, setBenchNiceness, spawnTracked, tailOf, waitForExit } from './lib/child-processes.mjs';
 import { repoRoot } from './lib/stampede-process.mjs';
 import { benchRunnerCpu, CONNECTIONS, RATIO_TARGET } from './runner-cpu.mjs';
-import { benchRunnerStreaming, DEFAULT_SHAPE, describeShape, FULL_RUN_SHAPES, ITL_ERROR_TARGET_MS, parseShape } from './runner-streaming.mjs';
+import { benchFloorStreaming, benchRunnerStreaming, FLOOR_CLIENTS, DEFAULT_SHAPE, describeShape, FULL_RUN_SHAPES, ITL_ERROR_TARGET_MS, parseShape } from './runner-streaming.mjs';
 import { benchRunnerMemory, GROWTH_TARGET_MB, RATE } from './runner-memory.mjs';
 
 installCleanup();
@@ -94,6 +94,15 @@ if (only.has('streaming')) {
       row(`(b) ${name} sustained`, `${r.meanOpen.toFixed(0)} open (min ${r.minOpen}), ${r.errors} errors, ${r.dropped} dropped, ${r.lateTicks} late ticks`, `${shape.streams}, 0, 0, 0`, r.sustained);
       row(`(b) ${name} median ITL error`, r.itlErrorMs === null ? 'no ITL' : `${r.itlErrorMs.toFixed(2)} ms`, `< ${ITL_ERROR_TARGET_MS} ms`, r.itlErrorMs !== null && r.itlErrorMs < ITL_ERROR_TARGET_MS);
       row(`(b) ${name} median ITL vs server-side gap`, r.itlVsServerMs === null ? 'no ITL' : `${r.itlVsServerMs.toFixed(2)} ms (server ${r.serverGapMedianMs.toFixed(1)} ms)`, `< ${ITL_ERROR_TARGET_MS} ms`, r.itlVsServerMs !== null && r.itlVsServerMs < ITL_ERROR_TARGET_MS);
+      // The floors under that figure, measured right after it on the same machine.
+      for (const client of /** @type {const} */ (['undici', 'net'])) {
+        const floor = await benchFloorStreaming({ windowMs, shape, client });
+        const { label } = FLOOR_CLIENTS[client];
+        log(`  ${label}, same shape: ${floor.cpuPerEventUs.toFixed(1)} CPU-µs per token event (client CPU ${floor.clientCpuPercent.toFixed(0)}% of a core, ${floor.meanOpen.toFixed(0)} open at the server's ticks, min ${floor.minOpen}, ${floor.lateTicks} late ticks); stampede / ${label} ${(r.cpuPerEventUs / floor.cpuPerEventUs).toFixed(2)}x`);
+        row(`(b) ${name} ${label} CPU-µs per token event`, floor.cpuPerEventUs.toFixed(1), '—', null);
+        row(`(b) ${name} stampede / ${label}`, `${(r.cpuPerEventUs / floor.cpuPerEventUs).toFixed(2)}x`, '—', null);
+      }
+      log('');
     });
   }
 }

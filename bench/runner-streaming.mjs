@@ -3,9 +3,11 @@
 // ITL against the true interval and against the gaps the server really wrote. The default row is
 // 2,000 streams × 20 tokens/s (40,000 token events/s); the full run adds 5,000 and 10,000 streams
 // at 5 tokens/s (issue 18). See docs/benchmarks.md.
+import { join } from 'node:path';
 import { startChatServer } from './lib/chat-server-process.mjs';
+import { spawnTracked, tailOf, waitForExit } from './lib/child-processes.mjs';
 import { measureWindow } from './lib/measure-window.mjs';
-import { openaiProvider, startStampede } from './lib/stampede-process.mjs';
+import { openaiProvider, repoRoot, startStampede } from './lib/stampede-process.mjs';
 
 export const STREAMS = 2000;
 export const INTERVAL_MS = 50;
@@ -125,6 +127,47 @@ export async function benchRunnerStreaming(o) {
       sustained,
       peakConnections: serverEnd.peakConnections,
     };
+  } finally {
+    await server.close();
+  }
+}
+
+/** The floors under the runner's CPU per token event (bench/clients/). */
+export const FLOOR_CLIENTS = {
+  undici: { script: 'undici-floor.mjs', label: 'undici alone' },
+  net: { script: 'net-floor.mjs', label: 'node:net alone' },
+};
+
+/**
+ * The same shape through a floor client, ramped in the same way and measured over the same kind
+ * of window: `undici` (a Pool with one connection per stream, a handler that only keeps the body:
+ * no SSE parsing, no timestamps, no metrics) or `net` (sockets alone, no HTTP parsing). They
+ * are the floor under the runner's CPU per token event on this machine today, so the runner's
+ * figure reads as a ratio to them.
+ * @param {{ windowMs: number, client: 'undici' | 'net', shape: { streams: number, intervalMs: number, tokens: number } }} o
+ */
+export async function benchFloorStreaming(o) {
+  const { shape } = o;
+  const { script, label } = FLOOR_CLIENTS[o.client];
+  const rampS = rampSecondsOf(shape);
+  const settleMs = shape.tokens * shape.intervalMs;
+  const server = await startChatServer('sse', shape.intervalMs);
+  try {
+    const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Explain why queues grow.' }], max_tokens: shape.tokens, stream: true, stream_options: { include_usage: true } });
+    const seconds = rampS + Math.ceil((settleMs + o.windowMs) / 1000) + 2;
+    const child = spawnTracked(process.execPath, [join(repoRoot, 'bench', 'clients', script), `${server.baseUrl}/v1/chat/completions`, String(shape.streams), String(seconds), body, String(rampS)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const err = tailOf(child.stderr);
+    tailOf(child.stdout);
+    let w;
+    try {
+      w = await measureWindow({ pid: child.pid, server, warmupMs: rampS * 1000 + settleMs, windowMs: o.windowMs, startedWhen: (s) => s.tokenEvents > 0, atStart: () => server.resetOpen() });
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw error;
+    }
+    const code = await waitForExit(child, seconds * 1000 + 60_000, `${label} (streaming)`);
+    if (code !== 0) throw new Error(`${label} (streaming) exited with code ${code}: ${err.text.trim().split('\n').slice(-3).join(' ')}`);
+    return { cpuPerEventUs: w.cpuMicros / w.tokenEvents, clientCpuPercent: w.cpuMicros / 1e4 / w.seconds, meanOpen: w.tokenEvents / Math.max(1, w.ticks), minOpen: w.end.minOpen, lateTicks: w.end.lateTicks };
   } finally {
     await server.close();
   }

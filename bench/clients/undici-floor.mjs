@@ -4,10 +4,13 @@
 // closed-loop senders that send again right after a response (a microtask, as the runner's
 // closed users do) and a handler that only keeps the body. No metrics, no scheduling. The
 // difference between `stampede run` and this is what the engine itself adds.
-//   node bench/clients/undici-floor.mjs URL CONNECTIONS SECONDS BODY
+//   node bench/clients/undici-floor.mjs URL CONNECTIONS SECONDS BODY [RAMP_SECONDS]
+// RAMP_SECONDS spreads the senders' first requests over that long (streams that end at spread
+// moments, as the runner's ramped closed users do); 0 starts them all at once.
 import { Pool } from 'undici';
 
-const [url, connectionsArg, secondsArg, body] = process.argv.slice(2);
+const [url, connectionsArg, secondsArg, body, rampArg] = process.argv.slice(2);
+const rampMs = Number(rampArg ?? '0') * 1000;
 const connections = Number(connectionsArg);
 const seconds = Number(secondsArg);
 const target = new URL(url);
@@ -54,4 +57,7 @@ const send = () => {
   }
   pool.dispatch({ origin: target.origin, path: target.pathname, method: 'POST', headers, body }, new Handler(() => queueMicrotask(send)));
 };
-for (let i = 0; i < connections; i += 1) send();
+for (let i = 0; i < connections; i += 1) {
+  if (rampMs > 0) setTimeout(send, (i * rampMs) / connections);
+  else send();
+}
