@@ -1,7 +1,7 @@
 // `stampede export artillery FILE --workers N --out DIR [--set path=value]...`: writes the
 // scenario as an Artillery test for N workers (artillery-engine-stampede), with the files it
 // reads, a package.json and a README, and prints how to run it here and on AWS.
-import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { ResolvedPlan } from '../core/plan';
 import { unshareableReason } from '../core/worker-share';
@@ -10,6 +10,7 @@ import { loadScenario } from '../artillery/scenario-load';
 import { scenarioSlug } from '../report/run-folder';
 import { EXIT_INVALID } from '../core/exit-codes';
 import { parseOrExit, usageError, type CommandSpec, type ParsedCommandLine } from './command-line';
+import { ensureDirectory } from '../report/ensure-directory';
 
 export const EXPORT_COMMAND: CommandSpec = {
   name: 'export',
@@ -148,10 +149,10 @@ export async function runExportCommand(argv: string[]): Promise<number> {
   });
   const outDir = resolve(args.out);
   try {
-    mkdirSync(outDir, { recursive: true });
+    ensureDirectory(outDir);
     copyFileSync(resolve(args.file), join(outDir, scenarioFile));
     for (const [from, to] of files.copies) {
-      mkdirSync(dirname(join(outDir, to)), { recursive: true });
+      ensureDirectory(dirname(join(outDir, to)));
       copyFileSync(from, join(outDir, to));
     }
     writeFileSync(join(outDir, SCRIPT_FILE), exported.script);

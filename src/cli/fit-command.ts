@@ -1,6 +1,6 @@
 // `stampede fit TRACE --out FILE`: fits an ordinary scenario (mix, sizes, stages, bursts, a
 // daily wave) to a production trace and writes it; `--out -` prints it.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseColumnMapping, TRACE_FORMATS, type TimeUnit, type TraceColumns, type TraceFormat } from '../core/trace-record';
 import { scenarioDuration } from '../core/trace-scenario-text';
@@ -8,6 +8,7 @@ import { fitTraceFile } from '../runner/trace-fit-file';
 import { TraceFileError } from '../runner/trace-file';
 import { EXIT_INVALID } from '../core/exit-codes';
 import { parseOrExit, parseWhole, usageError, UsageError, type CommandSpec, type ParsedCommandLine } from './command-line';
+import { ensureDirectory } from '../report/ensure-directory';
 
 export const FIT_COMMAND: CommandSpec = {
   name: 'fit',
@@ -104,7 +105,7 @@ export async function runFitCommand(argv: string[]): Promise<number> {
   const { fit, text } = fitted;
   if (toStdout) process.stdout.write(text);
   else {
-    mkdirSync(dirname(outPath), { recursive: true });
+    ensureDirectory(dirname(outPath));
     writeFileSync(outPath, text);
   }
   const bursts = fit.bursts.length ? `, ${fit.bursts.length} burst${fit.bursts.length === 1 ? '' : 's'} (${fit.bursts.map((b) => `${b.name} ${Number(b.factor.toFixed(1))}x`).join(', ')})` : '';

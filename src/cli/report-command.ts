@@ -1,6 +1,6 @@
 // `stampede report RESULTS.json [--report out.html] [--md out.md] [--junit out.xml]`: renders the
 // reports again from a results file — e.g. one left by a killed run, or after an upgrade.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseArtilleryReport, resultsFromArtillery } from '../artillery/artillery-results';
@@ -12,6 +12,7 @@ import { renderMarkdownReport } from '../report/markdown-report';
 import { parseResults, type ResultsDocument } from '../report/results-document';
 import { parseOrExit, usageError, type CommandSpec } from './command-line';
 import { toolVersion } from './version';
+import { ensureDirectory } from '../report/ensure-directory';
 
 export const REPORT_COMMAND: CommandSpec = {
   name: 'report',
@@ -65,7 +66,7 @@ export async function runReportCommand(argv: string[]): Promise<number> {
       continue;
     }
     try {
-      mkdirSync(dirname(resolve(path)), { recursive: true });
+      ensureDirectory(dirname(resolve(path)));
       writeFileSync(path, render(doc));
     } catch (error) {
       process.stderr.write(`stampede report: cannot write ${path}: ${(error as Error).message}\n`);

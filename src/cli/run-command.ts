@@ -1,6 +1,6 @@
 // `stampede run FILE`: validate, run with a live view, write results and reports, print the
 // verdict, exit with a code CI can act on (see RUN_COMMAND).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { analyzeScenario } from '../core/analyze-scenario';
 import type { ResolvedPlan } from '../core/plan';
@@ -29,6 +29,7 @@ import { colorPalette, plainPalette } from '../report/text-style';
 import { EXIT_INVALID, exitCodeFor } from '../core/exit-codes';
 import { formatVerdict } from '../report/text-verdict';
 import { newRunFolder, runStamp, scenarioSlug } from '../report/run-folder';
+import { ensureDirectory } from '../report/ensure-directory';
 
 /** How long a stop may take before the CLI gives up waiting for the engine's summary. */
 const STOP_GRACE_MS = 5000;
@@ -128,7 +129,7 @@ function writeOutput(path: string, text: string): string | null {
     return null;
   }
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    ensureDirectory(dirname(path));
     writeFileSync(path, text);
     return null;
   } catch (error) {

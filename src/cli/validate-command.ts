@@ -2,7 +2,7 @@
 // in the `file:line:col: severity: message` form that CI logs and VS Code problem matchers
 // (`$stampede`) read. A file is read by the one rule of runner/scenario-file.ts (size, binary,
 // BOM), as `stampede run` and the editor read it.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { analyzeScenario } from '../core/analyze-scenario';
 import type { ResolvedPlan } from '../core/plan';
@@ -11,6 +11,7 @@ import { readScenarioFile } from '../runner/scenario-file';
 import { parseScenarioSource } from '../core/yaml-source';
 import { estimatePlan } from '../runner/plan-estimate';
 import { parseOrExit, usageError, type CommandSpec } from './command-line';
+import { ensureDirectory } from '../report/ensure-directory';
 
 export const VALIDATE_COMMAND: CommandSpec = {
   name: 'validate',
@@ -82,7 +83,7 @@ export async function runValidateCommand(argv: string[]): Promise<number> {
     if (json === '-') process.stdout.write(text);
     else {
       try {
-        mkdirSync(dirname(resolve(json)), { recursive: true });
+        ensureDirectory(dirname(resolve(json)));
         writeFileSync(json, text);
       } catch (error) {
         process.stderr.write(`stampede validate: cannot write ${json}: ${(error as Error).message}\n`);

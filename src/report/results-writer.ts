@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import type { RunEvent } from '../protocol/run-events';
 import { applyRunEvent, serializeResults, type ResultsDocument } from './results-document';
 import { scrubJson } from './redact';
+import { ensureDirectory } from './ensure-directory';
 
 /** Rewrites happen at most this often... */
 const MIN_INTERVAL_MS = 1000;
@@ -35,7 +36,11 @@ export class ResultsWriter {
     this.path = options.path;
     this.doc = options.doc;
     this.scrub = options.scrub ?? ((text) => text);
-    fs.mkdirSync(dirname(this.path), { recursive: true });
+    try {
+      ensureDirectory(dirname(this.path));
+    } catch (error) {
+      throw new Error(`cannot write results file ${this.path}: ${(error as Error).message}`);
+    }
   }
 
   /** Writes the initial file and starts the periodic rewrite. Throws if the file cannot be written. */
