@@ -171,6 +171,8 @@ const cases = [
   ['a NUL after the first 8 KB', ['validate', file('nul.yaml', MOCK + `load:\n  stages: [{ for: 1s, rate: 1/s }]\ndescription: "${'x'.repeat(9000)}"\n\u0000\n`)]],
   ['--dry-run of a name with control bytes', ['run', file('ctl.yaml', MOCK.replace('name: hostile', 'name: "evil\\e[2J\\a"') + 'load:\n  stages: [{ for: 1s, rate: 1/s }]\n'), '--dry-run']],
   ['proxy latency of 700 h', ['proxy', '--upstream', 'http://127.0.0.1:9', '--faults', file('faults.yaml', 'faults:\n  - { kind: latency, at: 0s, for: 1h, add: 700h }\n')]],
+  ['results file in a folder under /proc', ['run', file('proc.yaml', MOCK + 'load:\n  stages: [{ for: 1s, rate: 1/s }]\n'), '--json', '/proc/stampede-no-such/r.json']],
+  ['export artillery --out under /proc', ['export', 'artillery', join(dir, 'proc.yaml'), '--out', '/proc/stampede-no-such/out']],
 ];
 
 process.stdout.write(`Issue 11 inputs through ${CLI} — load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n\n`);
