@@ -3,8 +3,7 @@
 // measured over the same window. See docs/benchmarks.md.
 import { join } from 'node:path';
 import { startChatServer } from './lib/chat-server-process.mjs';
-import { spawnTracked, tailOf, waitForExit } from './lib/child-processes.mjs';
-import { measureWindow } from './lib/measure-window.mjs';
+import { measureClientProcess, measureWindow } from './lib/measure-window.mjs';
 import { openaiProvider, repoRoot, startStampede } from './lib/stampede-process.mjs';
 
 export const CONNECTIONS = 64;
@@ -40,20 +39,8 @@ thresholds:
 
 /** Runs a client script in its own process for the window plus margins; measures it like stampede. */
 async function clientOnce(server, name, args, warmupMs, windowMs) {
-  const child = spawnTracked(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const err = tailOf(child.stderr);
-  tailOf(child.stdout);
   const before = (await server.stats()).completed;
-  let w;
-  try {
-    w = await measureWindow({ pid: child.pid, server, warmupMs, windowMs, startedWhen: (s) => s.completed > before });
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
-  const code = await waitForExit(child, windowMs + warmupMs + 30_000, name);
-  if (code !== 0) throw new Error(`${name} exited with code ${code}: ${err.text.trim().split('\n').slice(-3).join(' ')}`);
-  return w;
+  return measureClientProcess({ server, name, args, warmupMs, windowMs, startedWhen: (s) => s.completed > before });
 }
 
 const clientSeconds = (warmupMs, windowMs) => Math.ceil((warmupMs + windowMs) / 1000) + 2;

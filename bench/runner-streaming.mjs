@@ -5,8 +5,7 @@
 // at 5 tokens/s (issue 18). See docs/benchmarks.md.
 import { join } from 'node:path';
 import { startChatServer } from './lib/chat-server-process.mjs';
-import { spawnTracked, tailOf, waitForExit } from './lib/child-processes.mjs';
-import { measureWindow } from './lib/measure-window.mjs';
+import { measureClientProcess, measureWindow } from './lib/measure-window.mjs';
 import { openaiProvider, repoRoot, startStampede } from './lib/stampede-process.mjs';
 
 export const STREAMS = 2000;
@@ -155,18 +154,8 @@ export async function benchFloorStreaming(o) {
   try {
     const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'user', content: 'Explain why queues grow.' }], max_tokens: shape.tokens, stream: true, stream_options: { include_usage: true } });
     const seconds = rampS + Math.ceil((settleMs + o.windowMs) / 1000) + 2;
-    const child = spawnTracked(process.execPath, [join(repoRoot, 'bench', 'clients', script), `${server.baseUrl}/v1/chat/completions`, String(shape.streams), String(seconds), body, String(rampS)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const err = tailOf(child.stderr);
-    tailOf(child.stdout);
-    let w;
-    try {
-      w = await measureWindow({ pid: child.pid, server, warmupMs: rampS * 1000 + settleMs, windowMs: o.windowMs, startedWhen: (s) => s.tokenEvents > 0, atStart: () => server.resetOpen() });
-    } catch (error) {
-      child.kill('SIGKILL');
-      throw error;
-    }
-    const code = await waitForExit(child, seconds * 1000 + 60_000, `${label} (streaming)`);
-    if (code !== 0) throw new Error(`${label} (streaming) exited with code ${code}: ${err.text.trim().split('\n').slice(-3).join(' ')}`);
+    const args = [join(repoRoot, 'bench', 'clients', script), `${server.baseUrl}/v1/chat/completions`, String(shape.streams), String(seconds), body, String(rampS)];
+    const w = await measureClientProcess({ server, name: `${label} (streaming)`, args, warmupMs: rampS * 1000 + settleMs, windowMs: o.windowMs, startedWhen: (s) => s.tokenEvents > 0, atStart: () => server.resetOpen() });
     return { cpuPerEventUs: w.cpuMicros / w.tokenEvents, clientCpuPercent: w.cpuMicros / 1e4 / w.seconds, meanOpen: w.tokenEvents / Math.max(1, w.ticks), minOpen: w.end.minOpen, lateTicks: w.end.lateTicks };
   } finally {
     await server.close();

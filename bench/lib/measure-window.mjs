@@ -1,7 +1,7 @@
 // The measuring window shared by the figures: once a client's traffic reaches the server and has
 // warmed up (JIT, connections), the client's CPU time and the server's counters are read at the
 // start and the end of a fixed window, so start-up and shut-down never count.
-import { cpuMicros, sleep } from './child-processes.mjs';
+import { cpuMicros, sleep, spawnTracked, tailOf, waitForExit } from './child-processes.mjs';
 import { waitForStats } from './chat-server-process.mjs';
 
 /**
@@ -40,4 +40,26 @@ export async function measureWindow(o) {
     ticks: s2.ticks - s1.ticks,
     end: s2,
   };
+}
+
+/**
+ * Runs a client script (`node ARGS…`) in its own process and measures it over one window like
+ * measureWindow; the script must end by itself after the window. Fails if it exits non-zero.
+ * @param {{ server: { pid: number, stats(): Promise<any> }, name: string, args: string[], warmupMs: number, windowMs: number,
+ *   startedWhen: (stats: any) => boolean, atStart?: () => void }} o
+ */
+export async function measureClientProcess(o) {
+  const child = spawnTracked(process.execPath, o.args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const err = tailOf(child.stderr);
+  tailOf(child.stdout);
+  let w;
+  try {
+    w = await measureWindow({ pid: child.pid, server: o.server, warmupMs: o.warmupMs, windowMs: o.windowMs, startedWhen: o.startedWhen, atStart: o.atStart });
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+  const code = await waitForExit(child, o.windowMs + o.warmupMs + 60_000, o.name);
+  if (code !== 0) throw new Error(`${o.name} exited with code ${code}: ${err.text.trim().split('\n').slice(-3).join(' ')}`);
+  return w;
 }

@@ -62,6 +62,21 @@ export async function waitFor(check: () => boolean, limitMs: number, what: strin
   }
 }
 
+/** A one-second scenario against the embedded mock (profile instant): `entryExtra` is appended
+ * inside the mix entry's braces, e.g. `, prompt: { file: x.txt }`. */
+export function mockScenarioYaml(entryExtra = '', name = 'files'): string {
+  return `name: ${JSON.stringify(name)}
+providers:
+  - { id: mock, type: mock, profile: instant }
+workload:
+  mix:
+    - { name: chat, weight: 1, promptTokens: 20, maxTokens: 5${entryExtra} }
+load:
+  stages:
+    - { for: 1s, rate: 2/s }
+`;
+}
+
 export function scenarioYaml(options: { url: string; name?: string; seconds?: number; rate?: string; thresholds?: string[]; extra?: string; provider?: string }): string {
   const thresholds = options.thresholds ?? ['ttft.p95 < 5s', 'errors.rate < 50%'];
   return `name: ${JSON.stringify(options.name ?? 'CLI test')}

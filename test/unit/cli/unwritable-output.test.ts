@@ -4,14 +4,14 @@
 // test/unit/artillery/export-command.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnCli, tempFolder } from './run-cli';
+import { mockScenarioYaml, spawnCli, tempFolder } from './run-cli';
 
 const UNDER_PROC = '/proc/stampede-no-such';
 
 test('run and validate name the output they cannot write under /proc and exit 2 instead of hanging', async (t) => {
   const tmp = tempFolder();
   t.after(tmp.remove);
-  const file = tmp.file('s.stampede.yaml', 'name: s\nproviders: [{ id: m, type: mock, profile: instant }]\nworkload:\n  mix: [{ name: a }]\nload:\n  stages: [{ for: 1s, rate: 2/s }]\n');
+  const file = tmp.file('s.stampede.yaml', mockScenarioYaml());
   const cases: Array<[string[], RegExp]> = [
     [['run', file, '--json', `${UNDER_PROC}/r.json`], /cannot write results file \/proc\/stampede-no-such\/r\.json: .*ENOENT/],
     [['run', file, '--md', `${UNDER_PROC}/r.md`], /cannot write \/proc\/stampede-no-such\/r\.md: .*ENOENT/],

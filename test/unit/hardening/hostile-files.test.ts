@@ -6,18 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { escapeControlChars } from '../../../src/cli/terminal-style';
-import { spawnCli, tempFolder } from '../cli/run-cli';
-
-const SCENARIO = (extra = '', name = 'files') => `name: ${JSON.stringify(name)}
-providers:
-  - { id: mock, type: mock, profile: instant }
-workload:
-  mix:
-    - { name: chat, weight: 1, promptTokens: 20, maxTokens: 5${extra} }
-load:
-  stages:
-    - { for: 1s, rate: 2/s }
-`;
+import { mockScenarioYaml, spawnCli, tempFolder } from '../cli/run-cli';
 
 async function both(file: string, cwd: string): Promise<{ validate: { code: number | null; out: string }; run: { code: number | null; out: string } }> {
   const v = spawnCli(['validate', file], { cwd });
@@ -29,7 +18,7 @@ async function both(file: string, cwd: string): Promise<{ validate: { code: numb
 test('validate and run refuse a file over 5 MB alike', async () => {
   const tmp = tempFolder();
   try {
-    const big = tmp.file('big.stampede.yaml', SCENARIO() + `description: "${'x'.repeat(5 * 1024 * 1024)}"\n`);
+    const big = tmp.file('big.stampede.yaml', mockScenarioYaml() + `description: "${'x'.repeat(5 * 1024 * 1024)}"\n`);
     const { validate, run } = await both(big, tmp.dir);
     assert.equal(validate.code, 2, validate.out);
     assert.equal(run.code, 2, run.out);
@@ -44,7 +33,7 @@ test('validate and run refuse a file over 5 MB alike', async () => {
 test('a NUL byte after the first 8 KB is binary for validate, as it is for run', async () => {
   const tmp = tempFolder();
   try {
-    const text = SCENARIO() + `description: "${'x'.repeat(9000)}"\n`;
+    const text = mockScenarioYaml() + `description: "${'x'.repeat(9000)}"\n`;
     const file = tmp.file('nul.stampede.yaml', Buffer.concat([Buffer.from(text), Buffer.from([0]), Buffer.from('\n')]));
     const { validate, run } = await both(file, tmp.dir);
     assert.equal(validate.code, 2, validate.out);
@@ -73,7 +62,7 @@ test('--dry-run and validate escape control bytes from the scenario instead of p
   const tmp = tempFolder();
   try {
     const name = 'evil\u001b[2J\u001b]0;owned\u0007\rname\u0008';
-    const file = tmp.file('ctl.stampede.yaml', SCENARIO('', name));
+    const file = tmp.file('ctl.stampede.yaml', mockScenarioYaml('', name));
     const dry = spawnCli(['run', file, '--dry-run'], { cwd: tmp.dir });
     const { code } = await dry.exit;
     assert.equal(code, 0, dry.stderr());

@@ -2,18 +2,7 @@
 // within a size cap — /dev/zero as a prompt file filled 16.9 GB and aborted the process.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnCli, tempFolder } from '../cli/run-cli';
-
-const SCENARIO = (extra = '', name = 'files') => `name: ${JSON.stringify(name)}
-providers:
-  - { id: mock, type: mock, profile: instant }
-workload:
-  mix:
-    - { name: chat, weight: 1, promptTokens: 20, maxTokens: 5${extra} }
-load:
-  stages:
-    - { for: 1s, rate: 2/s }
-`;
+import { mockScenarioYaml, spawnCli, tempFolder } from '../cli/run-cli';
 
 for (const [field, device] of [
   ['prompt: { file: /dev/zero }', '/dev/zero'],
@@ -22,7 +11,7 @@ for (const [field, device] of [
   test(`${device} as a ${field.startsWith('prompt: { file') ? 'prompt' : 'data'} file is refused at once as not a regular file (it used to fill 16.9 GB)`, async () => {
     const tmp = tempFolder();
     try {
-      const file = tmp.file('dev.stampede.yaml', SCENARIO('').replace('promptTokens: 20, ', `${field}, `));
+      const file = tmp.file('dev.stampede.yaml', mockScenarioYaml('').replace('promptTokens: 20, ', `${field}, `));
       const run = spawnCli(['run', file, '--quiet'], { cwd: tmp.dir, limitMs: 60_000 });
       const { code, signal } = await run.exit;
       assert.equal(signal, null, `killed by ${signal}: ${run.stderr()}`);
@@ -38,7 +27,7 @@ test('a prompt file over the size limit is refused with the limit named', async 
   const tmp = tempFolder();
   try {
     tmp.file('huge.txt', 'word '.repeat(4 * 1024 * 1024));
-    const file = tmp.file('huge.stampede.yaml', SCENARIO('').replace('promptTokens: 20, ', 'prompt: { file: huge.txt }, '));
+    const file = tmp.file('huge.stampede.yaml', mockScenarioYaml('').replace('promptTokens: 20, ', 'prompt: { file: huge.txt }, '));
     const run = spawnCli(['run', file, '--quiet'], { cwd: tmp.dir });
     const { code } = await run.exit;
     assert.equal(code, 2, run.stdout() + run.stderr());
