@@ -40,8 +40,10 @@ thresholds:
   - errors.rate < 50%
 `,
     );
-    // `ulimit -n` lowers the soft and hard limits together, so Node cannot raise it back.
-    const run = spawnCli(['run', file], { cwd: tmp.dir, limitMs: 120_000, shell: `ulimit -n ${FD_LIMIT}` });
+    // `ulimit -n` lowers the soft and hard limits together, so Node cannot raise it back. The
+    // built CLI: through tsx with a cold cache (a fresh clone) the child ran out of descriptors
+    // while loading its own modules, before the run began.
+    const run = spawnCli(['run', file], { cwd: tmp.dir, limitMs: 120_000, shell: `ulimit -n ${FD_LIMIT}`, built: true });
     const { code } = await run.exit;
     const output = run.stdout() + run.stderr();
     assert.notEqual(code, 0, output);

@@ -7,6 +7,8 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(__dirname, '..', '..', '..');
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
+// The bundle `npm test` builds first: one file to load, as users run it.
+const BUILT = join(ROOT, 'dist', 'cli.js');
 
 export interface CliRun {
   child: ChildProcess;
@@ -31,8 +33,10 @@ export function tempFolder(): { dir: string; file: (name: string, text: string |
 /** Runs `stampede ARGS` in `cwd`; killed after `limitMs` so a bug cannot hang the suite. `shell`
  * is a POSIX shell command run first in the child's own shell (e.g. `ulimit -n 160`); `nodeArgs`
  * go to node before the CLI (e.g. `--import` of a fixture). */
-export function spawnCli(args: string[], options: { cwd: string; env?: Record<string, string>; limitMs?: number; shell?: string; nodeArgs?: string[] }): CliRun {
-  const argv = [process.execPath, '--import', TSX, ...(options.nodeArgs ?? []), MAIN, ...args];
+/** `built`: run dist/cli.js rather than the sources through tsx, for a child whose file
+ * descriptors are limited (tsx compiling a cold cache holds well over a hundred files open). */
+export function spawnCli(args: string[], options: { cwd: string; env?: Record<string, string>; limitMs?: number; shell?: string; nodeArgs?: string[]; built?: boolean }): CliRun {
+  const argv = options.built ? [process.execPath, ...(options.nodeArgs ?? []), BUILT, ...args] : [process.execPath, '--import', TSX, ...(options.nodeArgs ?? []), MAIN, ...args];
   const [command, ...commandArgs] = options.shell === undefined ? argv : ['/bin/sh', '-c', `${options.shell} && exec "$@"`, 'sh', ...argv];
   const child = spawn(command, commandArgs, {
     cwd: options.cwd,
